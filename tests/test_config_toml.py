@@ -1,5 +1,5 @@
 """pyproject.toml that is not TOML: one line naming the file, line and column, read from the
-parser error's fields (``config_values.read_toml``), for every command that reads it; a document
+parser error's fields (``config.values.read_toml``), for every command that reads it; a document
 Python's tomllib refuses (TOML 1.0) is refused, one it reads is read the same."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from twinschema.adopt.project import Layout, merged_pyproject
 from twinschema.config import load_config
-from twinschema.config_values import read_toml
+from twinschema.config.values import read_toml
 from twinschema.errors import UsageError
 
 BAD = [

@@ -26,9 +26,9 @@ from twinschema.cli import cli
 from twinschema.compare import Side, compare
 from twinschema.dialects import ReflectOptions
 from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
-from twinschema.evaluate.backends import SQLiteBackend
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
 from twinschema.evaluate.pg_scratch import EVALUATION_DATABASE
+from twinschema.evaluate.sqlite_backend import SQLiteBackend
 from twinschema.evaluate.values import (
     CLOCK_NUMBER,
     CLOCK_OFFSET,

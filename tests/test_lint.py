@@ -29,7 +29,7 @@ from test_migrate_safety import (
 
 from twinschema.cli import cli
 from twinschema.migrations import migrate_chain
-from twinschema.migrations.lint_classify import narrowing
+from twinschema.migrations.lint_narrowing import narrowing
 from twinschema.report import FORMATS
 
 # ---------------------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from probes import Loader, case_named, compare_case
 
-from twinschema.evaluate.backends import Backend, SQLiteBackend
+from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
+from twinschema.evaluate.sqlite_backend import SQLiteBackend
 from twinschema.evaluate.statements import probe_column
 from twinschema.model import Collation, Column, ColumnType
 

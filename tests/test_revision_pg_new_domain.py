@@ -22,7 +22,7 @@ from test_init_project import (
     written,
 )
 
-from twinschema.migrations.lint_classify import narrowing
+from twinschema.migrations.lint_narrowing import narrowing
 
 SQLITE = [
     "CREATE TABLE slot (id INTEGER PRIMARY KEY, minutes INTEGER NOT NULL CHECK (minutes > 0), "

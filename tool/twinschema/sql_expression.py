@@ -5,7 +5,7 @@ that holds no column and no literal, and so compared as written, unlike ``(lock 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -54,9 +54,10 @@ def columns_read(tree: exp.Expr) -> list[exp.Identifier]:
     return found
 
 
-def closing_paren(text: str, start: int) -> int | None:
-    """The index of the parenthesis that closes the one at ``start`` in SQL ``text`` (quoted
-    strings and double-quoted names skipped), or None when it is never closed."""
+def outside_quotes(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Each character of SQL ``text`` from ``start`` that stands outside quoted strings and
+    double-quoted names (a doubled quote inside them included), with its index and the depth
+    of parentheses just after it: what finds a closing parenthesis or a top-level comma."""
     depth, quote = 0, ""
     for i in range(start, len(text)):
         char = text[i]
@@ -64,10 +65,27 @@ def closing_paren(text: str, start: int) -> int | None:
             quote = "" if char == quote else quote
         elif char in "'\"":
             quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        else:
+            depth += (char == "(") - (char == ")")
+            yield i, char, depth
+
+
+def closing_paren(text: str, start: int) -> int | None:
+    """The index of the parenthesis that closes the one at ``start`` in SQL ``text`` (quoted
+    strings and double-quoted names skipped), or None when it is never closed."""
+    for i, char, depth in outside_quotes(text, start):
+        if char == ")" and depth == 0:
+            return i
     return None
+
+
+def split_top_level(text: str) -> list[str]:
+    """SQL ``text`` cut at its top-level commas (none inside parentheses or quotes), each part
+    stripped."""
+    parts, last = [], 0
+    for i, char, depth in outside_quotes(text):
+        if char == "," and depth == 0:
+            parts.append(text[last:i].strip())
+            last = i + 1
+    parts.append(text[last:].strip())
+    return parts

@@ -7,29 +7,10 @@ from __future__ import annotations
 
 import re
 
-from twinschema.sql_expression import closing_paren
+from twinschema.sql_expression import closing_paren, split_top_level
 
 _HEAD = re.compile(r"EXCLUDE USING (\w+) \(")
 _WITH = re.compile(r"^(.*) WITH (\S+)$", re.S)
-
-
-def _split(text: str) -> list[str]:
-    """``text`` cut at its top-level commas (none inside parentheses or quotes)."""
-    parts, depth, quote, last = [], 0, "", 0
-    for i, ch in enumerate(text):
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(text[last:i].strip())
-            last = i + 1
-    parts.append(text[last:].strip())
-    return parts
 
 
 def exclusion_code(definition: str, name: str) -> str | None:
@@ -43,7 +24,7 @@ def exclusion_code(definition: str, name: str) -> str | None:
     if end is None:
         return None
     elements = []
-    for part in _split(definition[head.end() : end]):
+    for part in split_top_level(definition[head.end() : end]):
         found = _WITH.match(part)
         if found is None:
             return None

@@ -20,7 +20,7 @@ import tomlkit
 from tomlkit.items import Table as TomlTable
 
 from twinschema.config import Config
-from twinschema.config_values import read_toml
+from twinschema.config.values import read_toml
 from twinschema.errors import UsageError
 from twinschema.records import DIALECTS
 

@@ -15,8 +15,8 @@ Each rule keeps the meaning of what it rewrites (three-valued logic included):
 - names are matched to the table's columns as the dialect folds them (``identifiers``), quoted
   names keep their case where the dialect does, and string literals always keep theirs.
 
-The current-time idioms, cast targets and the literal forms of defaults are in ``expr_idioms``;
-building and printing canonical trees in ``expr_tree``.
+The current-time idioms and cast targets are in ``expr_idioms``, defaults' literal forms in
+``expr_defaults``, building and printing canonical trees in ``expr_tree``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from twinschema.canonical import expr_idioms
+from twinschema.canonical import expr_defaults, expr_idioms
 from twinschema.canonical.expr_shapes import (
     MIRRORED,
     array_compare,
@@ -304,7 +304,7 @@ def _affinity(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
     if kind in _NUMERIC_AFFINITY and value.is_string and _NUMBER.fullmatch(text):
         return exp.Literal.number(text.lstrip("+"))
     if kind == "text" and not value.is_string:  # its value's rendering, not its spelling
-        return expr_idioms.number_as_text(value, text, ctx.dialect)
+        return expr_defaults.number_as_text(value, text, ctx.dialect)
     return value
 
 
@@ -327,7 +327,7 @@ def _cast(node: exp.Expr, ctx: Context) -> exp.Expr:
     if (
         isinstance(to, exp.DataType)
         and expr_idioms.cast_is_noop(inner, to, ctx.own, kind_of(inner, ctx))
-        and not _widens_arithmetic(node, inner, to, ctx)
+        and not expr_idioms.widens_arithmetic(node, inner, to, ctx.dialect)
     ):
         return inner
     number = expr_idioms.numeric_string(inner, to)
@@ -342,29 +342,6 @@ def _cast(node: exp.Expr, ctx: Context) -> exp.Expr:
         return exp.Anonymous(this=expr_idioms.SQLITE_CAST_INTEGER, expressions=[inner])
     node.set("this", inner)
     return node
-
-
-# Where an integer's width decides the result on PostgreSQL: arithmetic overflows it, a shift
-# counts modulo it.
-_ARITHMETIC = (
-    exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.Neg, exp.Abs,
-    exp.BitwiseLeftShift, exp.BitwiseRightShift,
-)  # fmt: skip
-
-
-def _widens_arithmetic(node: exp.Expr, inner: exp.Expr, to: exp.DataType, ctx: Context) -> bool:
-    """A PostgreSQL cast of an integer literal to an integer type other than its own (int4) in
-    arithmetic: the value is the same, its width is not (``CAST(1 AS bigint) << 31`` is
-    2147483648, ``1 << 31`` -2147483648; ``2147483647 + CAST(1 AS bigint)`` does not overflow),
-    so the cast is kept."""
-    if ctx.dialect != "postgresql" or not isinstance(inner, exp.Literal) or inner.is_string:
-        return False
-    if expr_idioms.family(to) != "integer" or to.this in (exp.DataType.Type.INT,):
-        return False
-    parent = node.parent
-    while isinstance(parent, exp.Paren):
-        parent = parent.parent
-    return isinstance(parent, _ARITHMETIC)
 
 
 def _json_access(node: exp.Expr, ctx: Context) -> exp.Expr:

@@ -3,9 +3,10 @@ partial-index predicates, index expressions and policies.
 
 Expressions are compared by meaning, not as written: each is parsed into a syntax tree (sqlglot,
 which reads both dialects) and rewritten by rules that keep its meaning (``expr_rules``: precedence,
-logic, comparisons, casts, names; ``expr_idioms``: the current time, a default's literal). Two
-spellings with the same canonical text mean the same; a difference the rules cannot see stays a
-difference. Text sqlglot cannot parse is compared as written, with only its layout normalized.
+logic, comparisons, casts, names; ``expr_idioms``: the current time; ``expr_defaults``: a default's
+literal). Two spellings with the same canonical text mean the same; a difference the rules cannot
+see stays a difference. Text sqlglot cannot parse is compared as written, with only its layout
+normalized.
 
 sqlglot's own optimizer (``simplify`` then ``normalize``) was measured on the cases of
 ``tests/test_expressions.py`` before writing these rules: it found 14 of the 36 equivalences of
@@ -29,7 +30,7 @@ from sqlglot.errors import ParseError, SqlglotError
 from sqlglot.parser import Parser
 from sqlglot.tokens import Tokenizer
 
-from twinschema.canonical import expr_idioms, expr_nulls, expr_rules, expr_tree
+from twinschema.canonical import expr_defaults, expr_idioms, expr_nulls, expr_rules, expr_tree
 from twinschema.canonical.identifiers import catalog_key, fold
 from twinschema.records import SQLGLOT_DIALECTS
 from twinschema.sql_expression import parse_expression
@@ -95,7 +96,7 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
         elif scope.predicate:
             tested = expr_nulls.true_only_when_not_null(tree)
         if scope.own is not None:
-            tree = expr_idioms.default_literal(tree, dialect, scope.own)
+            tree = expr_defaults.default_literal(tree, dialect, scope.own)
         return Canonical(expr_tree.key(tree), *_in_list(tree), not_null=tested)
     except (SqlglotError, RecursionError):
         # Nested deeper than Python's stack (AND and OR chains of any length are not), or a
@@ -172,7 +173,7 @@ def default_as_stored(dialect: str, text: str) -> str:
     value belongs) as the string 'abc', so it is that literal, spelled ``'abc'``."""
     if dialect != "sqlite":
         return text
-    literal = expr_idioms.sqlite_name_default(text)
+    literal = expr_defaults.sqlite_name_default(text)
     return text if literal is None else literal
 
 

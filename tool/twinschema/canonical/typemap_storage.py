@@ -35,8 +35,8 @@ SCALE_REASON = (
 )
 # Why a witness value of scale s that both store alike parts them: the dialect that does not
 # round to the scale keeps a fraction as a binary double (SQLite's NUMERIC(5,2) holds 2.01 as
-# 2.0099999999999998) and computes on it, 2.01 * 1000 = 2009.9999999999998 (``evaluate.context
-# .scale_reasons``, given the witness rows).
+# 2.0099999999999998) and computes on it, 2.01 * 1000 = 2009.9999999999998 (``evaluate
+# .column_reasons.scale_reasons``, given the witness rows).
 SCALED_DOUBLE_REASON = (
     "{column} has scale {scale}, yet {double} holds a fraction in it as a binary double and "
     "computes on that ({value} is {near} there), {exact} in exact decimal"
@@ -69,7 +69,7 @@ NARROW_INTEGERS = {POSTGRESQL: frozenset({"integer", "smallint"})}
 INTEGER_RANGES = {"smallint": (-(2**15), 2**15 - 1), "integer": (-(2**31), 2**31 - 1)}
 # The type each dialect holds any such value in: its widest integer (a generated column that
 # fails in ``integer`` is computed again in ``bigint`` to tell the type's limit from the
-# expression: ``evaluate.reasons.type_refusal``).
+# expression: ``evaluate.type_refusals.type_refusal``).
 WIDEST_INTEGER = {POSTGRESQL: "bigint"}
 
 

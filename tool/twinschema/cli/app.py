@@ -154,7 +154,7 @@ def cli() -> None:
 
 def seconds_option(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     """A finite positive number of seconds (``nan`` and ``inf`` are refused: a wait must end)."""
-    from twinschema.config_values import finite_positive
+    from twinschema.config.values import finite_positive
 
     if value is not None and not finite_positive(value):
         raise click.BadParameter(f"{value!r} is not a finite positive number of seconds")

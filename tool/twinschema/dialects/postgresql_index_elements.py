@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from twinschema.sql_expression import closing_paren
+
 _NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
 _QUALIFIED = rf"{_NAME}(?:\s*\.\s*{_NAME})*"
 # What may follow a bare element: [COLLATE name] [opclass] [ASC|DESC] [NULLS FIRST|LAST].
@@ -61,21 +63,5 @@ def _head_end(text: str) -> int | None:
 def _closing(text: str, opening: int) -> int | None:
     """The index just past the parenthesis that closes the one at ``opening``, skipping quoted
     strings and names, or None when it is never closed."""
-    depth, at = 0, opening
-    while at < len(text):
-        char = text[at]
-        if char in "'\"":
-            end = text.find(char, at + 1)
-            while end != -1 and text.startswith(char, end + 1):  # '' or "" inside
-                end = text.find(char, end + 2)
-            if end == -1:
-                return None
-            at = end
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return at + 1
-        at += 1
-    return None
+    end = closing_paren(text, opening)
+    return None if end is None else end + 1

@@ -24,14 +24,8 @@ from twinschema.evaluate import (
     unscaled_values,
     witness_fields,
 )
-from twinschema.evaluate.context import (
-    StageContext,
-    enum_order,
-    enum_ordered,
-    find,
-    probe_count,
-    scale_reasons,
-)
+from twinschema.evaluate.column_reasons import enum_order, enum_ordered, scale_reasons
+from twinschema.evaluate.context import StageContext, find, probe_count
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.reasons import Parted, operator_reasons
 from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings

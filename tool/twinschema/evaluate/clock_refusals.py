@@ -26,8 +26,9 @@ from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import clock_checks, clock_reads, expression_reads
 from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import at_fixed_moment, reads_clock
-from twinschema.evaluate.context import StageContext, default_text, shown_default
+from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.default_findings import difference
+from twinschema.evaluate.default_texts import default_text, shown_default
 from twinschema.evaluate.fixed_moments import TEXT_MOMENTS, value_of
 from twinschema.evaluate.shown_probes import quoted
 from twinschema.model import Column, Table

@@ -29,8 +29,9 @@ from twinschema.evaluate.clock_refusals import (
     run_at,
     session_zone,
 )
-from twinschema.evaluate.context import StageContext, default_text, shown_default
+from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.default_findings import difference
+from twinschema.evaluate.default_texts import default_text, shown_default
 from twinschema.evaluate.fixed_moments import TEXT_MOMENTS, value_of
 from twinschema.evaluate.shown_probes import quoted
 from twinschema.evaluate.time_kept import moment_kept

@@ -25,8 +25,9 @@ from typing import Any
 
 from twinschema.evaluate.clock_reads import PER_CALL, PER_STATEMENT, PER_TRANSACTION, read_once_per
 from twinschema.evaluate.clock_refusals import clock_columns, drop_equivalences
-from twinschema.evaluate.context import StageContext, default_text, shown_default
+from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.default_findings import difference
+from twinschema.evaluate.default_texts import default_text, shown_default
 from twinschema.evaluate.fixed_moments import value_of
 from twinschema.evaluate.values import CLASSES, RANDOM_UUID
 from twinschema.model import Column, Table

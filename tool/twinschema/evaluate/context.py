@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
 
-from twinschema.evaluate.backends import Run
-from twinschema.evaluate.clock import reads_clock
+from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.evaluator import Evaluation, Evaluator
 from twinschema.model import Column, Table
 from twinschema.model_shown import table_shown
@@ -59,6 +57,14 @@ class StageContext:
             why = self.ev.unavailable(dialect)
             if why is not None:
                 self.result.unusable[dialect] = why
+
+    def ready_backends(self) -> dict[str, Backend]:
+        """The backend of each side's dialect that could be had, by dialect, noting where each
+        ran (or why it could not): what a stage that runs both sides' expressions opens first
+        (fewer than two: a side cannot run, or both sides are of one dialect)."""
+        backends = {d: self.ev.backend(d) for d in self.dialects}
+        self.note(*self.dialects)
+        return {d: b for d, b in backends.items() if b is not None}
 
     def side_name(self, side: str) -> str:
         """How a witness names ``side``: its dialect across dialects, else its source, as every
@@ -239,64 +245,6 @@ def _with_note(d: Difference, said: str, witness: Witness | None) -> Difference:
     return replace(d, message=f"{d.message}; {said}").given(witness)
 
 
-def scale_reasons(
-    st: StageContext, table: str, names: set[str], doubles: bool = True,
-    witness: dict[str, list[Any]] | None = None,
-) -> list[str]:  # fmt: skip
-    """Why each of the columns ``names`` of ``table`` is stored otherwise on each side: a
-    declared scale one dialect rounds to and the other ignores, or (``doubles``) an unscaled
-    NUMERIC one dialect keeps as a double and the other exactly (``probes.scale_parts``).
-    Given the values each column takes on the witness rows (``witness``), a scaled column whose
-    values all fit its scale is no reason by its rounding, but by the double the other side
-    keeps a fraction as (2.01 * 1000 is 2009.9999999999998 on SQLite), where one is no double,
-    else none (``_scaled_witness``)."""
-    from twinschema.evaluate.probes import scale_parts
-
-    reasons = []
-    for name in sorted({n.lower() for n in names}):
-        left, right = find(st.left, table, name)[1], find(st.right, table, name)[1]
-        if left is None or right is None:
-            continue
-        reason = scale_parts(left, right, doubles)
-        seen = None if witness is None else witness.get(name)
-        if reason is not None and seen is not None:
-            reason = _scaled_witness(reason, (left, right), seen)
-        if reason is not None:
-            reasons.append(reason)
-    return reasons
-
-
-def _scaled_witness(reason: str, columns: tuple[Column, Column], seen: list[Any]) -> str | None:
-    """``reason`` for a scaled column whose witness values ``seen`` have more decimals than
-    its scale; for one whose values fit it, ``SCALED_DOUBLE_REASON`` on a fraction no double
-    holds, else None; ``reason`` as it is for an unscaled column."""
-    from twinschema.canonical import typemap_storage as storage
-    from twinschema.evaluate import scaled_values
-
-    rounding = [c for c in columns if c.type.scale is not None and c.type.dialect in (
-        storage.ENFORCES_SCALE)]  # fmt: skip
-    if not rounding or scaled_values.finer(seen, rounding[0].type.scale or 0):
-        return reason
-    value = scaled_values.no_double(seen)
-    if value is None:
-        return None
-    double = next(c for c in columns if c.type.dialect not in storage.ENFORCES_SCALE)
-    return storage.SCALED_DOUBLE_REASON.format(
-        column=double.name, scale=rounding[0].type.scale, value=value,
-        near=_double_shown(value), double=DIALECT_NAMES[double.type.dialect],
-        exact=DIALECT_NAMES[rounding[0].type.dialect],
-    )  # fmt: skip
-
-
-def _double_shown(value: Any) -> str:
-    """The double of ``value`` to 17 significant digits (2.0099999999999998 for 2.01), to 20
-    where 17 print ``value`` back (1.9899999999999999911 for 1.99)."""
-    from decimal import Decimal
-
-    shown = format(float(value), ".17g")
-    return shown if Decimal(shown) != value else format(Decimal(float(value)), ".20g")
-
-
 def find(side: Side, table: str, column: str) -> tuple[Table | None, Column | None]:
     """The table and column of ``side`` named so, matched exactly, else whatever the case."""
     tables = side.schema.tables
@@ -334,64 +282,3 @@ def matched_columns(st: StageContext) -> Iterator[tuple[Table, Column, Column]]:
             rc = rt.column(lc.name)
             if rc is not None:
                 yield lt, lc, rc
-
-
-def default_text(column: Column) -> str | None:
-    """The default as its source wrote it (what runs), None when the column has none."""
-    if column.default is None:
-        return None
-    return column.raw_default if column.raw_default is not None else column.default
-
-
-def shown_default(column: Column | None) -> str | None:
-    """A column's default as reports show it ("none" when it has none)."""
-    if column is None:
-        return None
-    return column.raw_default or column.default or "none"
-
-
-def same_constant(st: StageContext, table: str, lc: Column, rc: Column) -> str:
-    """How a message names a default both sides write alike (their canonical forms are
-    equal): ``default of t.n, the same constant on both sides (SQLite: 2.5; PostgreSQL:
-    '2.5'::numeric),`` each as its source wrote it; a clock read (``CURRENT_TIME``) is
-    ``written alike on both sides``, being no constant."""
-    text, dialect = default_text(lc), st.left.schema.dialect
-    clock = text is not None and reads_clock(dialect, text)
-    what = "written alike" if clock else "the same constant"
-    return (
-        f"default of {table}.{lc.name}, {what} on both sides "
-        f"({st.side_name('left')}: {shown_default(lc)}; {st.side_name('right')}: "
-        f"{shown_default(rc)}),"
-    )
-
-
-def same_rows(run: Run) -> bool:
-    """True when every row of a side-by-side run holds the same value twice."""
-    return all(equal(row[0], row[1]) for row in run.rows)
-
-
-def equal(a: Any, b: Any) -> bool:
-    """Equal values of the same type (SQLite's 1 is not its 1.0)."""
-    return type(a) is type(b) and bool(a == b)
-
-
-def enum_order(st: StageContext, table: str, column: str) -> str:
-    """Why ``<`` on ``column`` parts the dialects: ``s is an enum on PostgreSQL (...), text on
-    SQLite (...)``."""
-    _, left = find(st.left, table, column)
-    enum, other = ("left", "right") if left is not None and left.type.values else ("right", "left")
-    return (
-        f"{column} is an enum on {st.side_name(enum)} (< follows the declared order of its "
-        f"labels), text on {st.side_name(other)} (< follows text order)"
-    )
-
-
-def enum_ordered(st: StageContext, table: str, column: str) -> bool:
-    """True when ``column`` is a PostgreSQL enum on one side whose declared order is not the
-    order of its labels as text (what ``<`` follows on the other side's TEXT kept to a list)."""
-    for side in (st.left, st.right):
-        _, found = find(side, table, column)
-        values = found.type.values if found is not None else None
-        if values is not None and list(values) != sorted(values):
-            return True
-    return False

@@ -17,9 +17,10 @@ from typing import Any
 
 from twinschema.canonical import typemap
 from twinschema.evaluate.backends import Backend
-from twinschema.evaluate.context import StageContext, default_text, find, matched_columns
+from twinschema.evaluate.context import StageContext, find, matched_columns
 from twinschema.evaluate.crossing import warning
 from twinschema.evaluate.crossing_values import SPELLINGS
+from twinschema.evaluate.default_texts import default_text
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.values import CONSTANT, RANDOM_UUID, convert
 from twinschema.model import Column, ColumnType

@@ -20,15 +20,12 @@ from twinschema.evaluate import (
     zones,
 )
 from twinschema.evaluate.clock import FIXED_MOMENT, in_utc
-from twinschema.evaluate.context import (
-    StageContext,
-    default_text,
-    find,
-    same_rows,
-)
+from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
+from twinschema.evaluate.default_texts import default_text
 from twinschema.evaluate.failing_defaults import clock_refused, omitting_fails, refused_alone
 from twinschema.evaluate.refused_defaults import refusals
+from twinschema.evaluate.run_values import same_rows
 from twinschema.evaluate.time_kept import moments_kept_apart, shared_precision
 from twinschema.evaluate.values import (
     CLASSES,

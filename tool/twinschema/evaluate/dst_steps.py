@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from twinschema.evaluate.clock import CLOCK_OFFSET, at_fixed_moment
-from twinschema.evaluate.context import equal
 from twinschema.evaluate.fixed_moments import as_moment, value_of
+from twinschema.evaluate.run_values import equal
 from twinschema.evaluate.values import CURRENT_TIME
 from twinschema.model import Column
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import crossing, fixed_moments
-from twinschema.evaluate.backends import Backend, Run, SQLiteBackend, type_sql
+from twinschema.evaluate.backends import Backend, Run, type_sql
 from twinschema.evaluate.clock import (
     CLOCK_NUMBER,
     EXACT_MOMENT,
@@ -26,6 +26,7 @@ from twinschema.evaluate.clock import (
     timestamp_of,
 )
 from twinschema.evaluate.pg_scratch import PostgreSQLScratch
+from twinschema.evaluate.sqlite_backend import SQLiteBackend
 from twinschema.evaluate.values import (
     CLASSES,
     CONSTANT,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from twinschema.evaluate.backends import REJECTED
 from twinschema.evaluate.clock import FIXED_MOMENT
-from twinschema.evaluate.context import StageContext, default_text, find, shown_default
+from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.crossing import column_checks
 from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
+from twinschema.evaluate.default_texts import default_text, shown_default
 from twinschema.evaluate.values import CONSTANT, FAILED, NOT_EVALUATED
 from twinschema.model import OPTION_STRICT, Column, Table
 from twinschema.records import Equivalence, Side

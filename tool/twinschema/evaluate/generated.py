@@ -19,8 +19,9 @@ from twinschema.canonical import typemap
 from twinschema.evaluate import expression_reads, null_spellings
 from twinschema.evaluate.backends import Backend, Computed
 from twinschema.evaluate.checks import dependent, telling, why_dependent, witness_written
+from twinschema.evaluate.column_reasons import scale_reasons
 from twinschema.evaluate.computed import left_table
-from twinschema.evaluate.context import StageContext, equal, find, matched_columns, scale_reasons
+from twinschema.evaluate.context import StageContext, find, matched_columns
 from twinschema.evaluate.generated_rows import (
     Outcomes,
     as_stored,
@@ -33,8 +34,11 @@ from twinschema.evaluate.generated_rows import (
     scaled_products,
 )
 from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
-from twinschema.evaluate.reasons import (
-    Parted,
+from twinschema.evaluate.reasons import Parted
+from twinschema.evaluate.run_values import equal
+from twinschema.evaluate.side_checks import checks_within, through_generated, wider_only
+from twinschema.evaluate.stored_rows import checks_accept
+from twinschema.evaluate.type_refusals import (
     enforced_bound,
     enforced_length,
     limited,
@@ -43,8 +47,6 @@ from twinschema.evaluate.reasons import (
     refusal_reason,
     type_refusal,
 )
-from twinschema.evaluate.side_checks import checks_within, through_generated, wider_only
-from twinschema.evaluate.stored_rows import checks_accept
 from twinschema.evaluate.unscaled_values import no_double
 from twinschema.evaluate.values import convert
 from twinschema.evaluate.witness_fields import Written, few_probes

@@ -30,9 +30,9 @@ from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.check_ends import CORNER_COLUMNS
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.probe_sets import ProbeSet
-from twinschema.evaluate.reasons import enforced_bound, narrower_integer, typed_on
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.stored_rows import stored_by
+from twinschema.evaluate.type_refusals import enforced_bound, narrower_integer, typed_on
 from twinschema.model import Column
 
 # A probe row with what each side's generated column holds for it.

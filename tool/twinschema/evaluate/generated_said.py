@@ -13,10 +13,11 @@ from typing import Any
 from twinschema.canonical import typemap
 from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import expression_reads
-from twinschema.evaluate.context import StageContext, equal, find
+from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.generated_inline import computed_from
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.reasons import Parted
+from twinschema.evaluate.run_values import equal
 from twinschema.evaluate.values import convert
 from twinschema.evaluate.witness_rows import row_text
 from twinschema.model import Column

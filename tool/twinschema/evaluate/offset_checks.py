@@ -131,9 +131,7 @@ def _judge(
         for d in st.comparison.differences
     ):
         return
-    backends = {d: st.ev.backend(d) for d in st.dialects}
-    ready = {d: b for d, b in backends.items() if b is not None}
-    st.note(*st.dialects)
+    ready = st.ready_backends()
     if len(ready) < 2:
         return
     found = one_form_parting(ready, st.dialects, tables, names, texts, literal and literal[1])

@@ -50,9 +50,7 @@ def _judge(st: StageContext, tables: tuple[Table, Table], indexes: tuple[Index, 
         for d in st.comparison.differences
     ):
         return
-    backends = {d: st.ev.backend(d) for d in st.dialects}
-    ready = {d: b for d, b in backends.items() if b is not None}
-    st.note(*st.dialects)
+    ready = st.ready_backends()
     if len(ready) < 2:
         return
     texts = (f"{in_index(wheres[0])} = 1", f"{in_index(wheres[1])} = 1")

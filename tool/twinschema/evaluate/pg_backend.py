@@ -28,12 +28,9 @@ from twinschema.evaluate.statements import (
     Row,
     check_insert_sql,
     check_table_sql,
-    computed_tables_sql,
-    insert_row_sql,
-    keys_insert_sql,
-    keys_sql,
+    computed_run_sql,
+    keys_run_sql,
     plain_table_sql,
-    returning_sql,
     select_sql,
     table_sql,
     value_insert_sql,
@@ -300,24 +297,18 @@ class PostgreSQLBackend:
         if self.lost is not None:
             return None
         conn = self.conn
-        plain, computed = computed_tables_sql(columns, expression, ctype)
-        tested = (
-            insert_row_sql("twinschema_computed", columns, "%s")
-            if generated
-            else returning_sql(columns, expression, ctype, "%s")
-        )
+        sql = computed_run_sql(columns, expression, ctype, "%s", generated)
         try:
             try:
                 first = _enum_types(conn, columns)
-                tables = [plain.encode(), *([computed.encode()] if generated else [])]
-                pipelined(conn, [*first, *tables])
+                pipelined(conn, [*first, *(statement.encode() for statement in sql.tables)])
             except psycopg.Error:
                 return None
             return each_row(
                 conn,
                 columns,
-                insert_row_sql("twinschema_rows", columns, "%s").encode(),
-                tested.encode(),
+                sql.plain.encode(),
+                sql.tested.encode(),
                 as_literals(columns, rows),
                 returning=True,
                 known=self.known.setdefault(None, {}),
@@ -340,21 +331,21 @@ class PostgreSQLBackend:
         if self.lost is not None:
             return None
         conn = self.conn
-        made, query = keys_sql(columns, index, "", nulls_distinct, itself)
+        sql = keys_run_sql(columns, index, "", "%s", nulls_distinct, itself)
         try:
             first = _enum_types(conn, columns)
-            pipelined(conn, [*first, *(statement.encode() for statement in made)])
+            pipelined(conn, [*first, *(statement.encode() for statement in sql.tables)])
             found = each_row(
                 conn,
                 columns,
-                keys_insert_sql("twinschema_rows", columns, "%s").encode(),
-                keys_insert_sql("twinschema_keyed", columns, "%s").encode(),
+                sql.plain.encode(),
+                sql.tested.encode(),
                 [(k, *row) for k, row in enumerate(as_literals(columns, rows, numbers=False))],
                 returning=False,
                 keep=True,
                 known=self.known.setdefault(None, {}),
             )
-            pairs = frozenset((a, b) for a, b in conn.execute(query.encode()))
+            pairs = frozenset((a, b) for a, b in conn.execute(sql.query.encode()))
         except psycopg.Error:
             return None
         finally:

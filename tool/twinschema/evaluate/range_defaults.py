@@ -10,14 +10,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from twinschema.canonical import typemap
-from twinschema.evaluate.context import (
-    StageContext,
-    default_text,
-    matched_columns,
-    same_constant,
-    shown_default,
-)
+from twinschema.evaluate.context import StageContext, matched_columns
 from twinschema.evaluate.default_findings import difference
+from twinschema.evaluate.default_texts import default_text, same_constant, shown_default
 from twinschema.evaluate.values import CONSTANT, FAILED, same_class
 from twinschema.model_shown import column_shown
 from twinschema.records.dialects import DIALECT_NAMES

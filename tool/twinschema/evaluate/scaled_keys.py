@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from twinschema.canonical.identifiers import quoted
-from twinschema.evaluate.context import StageContext, matched_tables, scale_reasons
+from twinschema.evaluate.column_reasons import scale_reasons
+from twinschema.evaluate.context import StageContext, matched_tables
 from twinschema.evaluate.index_keys import KeyOptions, judge_keys, key_text
 from twinschema.evaluate.witness_fields import Written
 from twinschema.model import Table

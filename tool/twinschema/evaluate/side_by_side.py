@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import CLOCK_OFFSET, FIXED_MOMENT
-from twinschema.evaluate.context import equal
+from twinschema.evaluate.run_values import equal
 from twinschema.evaluate.time_kept import moment_kept
 from twinschema.evaluate.values import CURRENT_TIME
 from twinschema.model import Column

@@ -17,9 +17,10 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from twinschema.evaluate.backends import SQLiteBackend, first_line, for_sqlite
+from twinschema.evaluate.backends import first_line, for_sqlite
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.probe_sets import ProbeSet
+from twinschema.evaluate.sqlite_backend import SQLiteBackend
 from twinschema.evaluate.statements import check_insert_sql, check_table_sql
 from twinschema.model import ColumnType
 

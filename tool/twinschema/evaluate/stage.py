@@ -206,10 +206,7 @@ def _values(st: StageContext) -> None:
         st.result.values_unprobed = VALUES_UNPROBED
         st.result.where.setdefault("postgresql", f"values not probed: {VALUES_UNPROBED}")
         return
-    dialects = (st.left.schema.dialect, st.right.schema.dialect)
-    backends = {d: st.ev.backend(d) for d in dialects}
-    st.note(*dialects)
-    ready = {d: b for d, b in backends.items() if b is not None}
+    ready = st.ready_backends()
     if len(ready) < 2:
         return
     found = crossing.findings(st.left, st.right, ready, st.ev.crossing, st.layer or "diff")

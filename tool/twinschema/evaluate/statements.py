@@ -1,11 +1,11 @@
-"""The SQL text the scratch backends run (``backends``, ``pg_backend``): temporary tables over
+"""The SQL text the scratch backends run (``sqlite_backend``, ``pg_backend``): temporary tables over
 probe columns, with a CHECK, an expression as a default or generated column, or an index, and
 the inserts and queries that go with them. Both dialects read the same text."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.model import OPTION_STRICT, Column, ColumnType
@@ -173,4 +173,56 @@ def keys_insert_sql(table: str, columns: Sequence[tuple[str, ColumnType]], mark:
     names = ", ".join(["twinschema_k", *(f'"{name}"' for name, _ in columns)])
     return (
         f"INSERT INTO {table} ({names}) VALUES ({', '.join(mark for _ in range(len(columns) + 1))})"
+    )
+
+
+@dataclass(frozen=True)
+class RowRun:
+    """The statements of a run that tries probe rows one at a time (``Backend.computed`` and
+    ``Backend.keys``, on either dialect): the tables it makes, the INSERT of a row into the
+    bare columns' table (can the row be stored at all?), the statement under test for that row,
+    and, for ``keys``, the query of the pairs of rows whose keys are equal."""
+
+    tables: tuple[str, ...]
+    plain: str
+    tested: str
+    query: str = ""
+
+
+def computed_run_sql(
+    columns: Sequence[tuple[str, ColumnType]],
+    expression: str,
+    ctype: ColumnType,
+    mark: str,
+    generated: bool = True,
+) -> RowRun:
+    """What ``Backend.computed`` runs, with ``mark`` the driver's placeholder: the plain table
+    and (``generated``) the one with ``expression`` as a STORED generated column, each row into
+    that one; without ``generated``, ``expression`` returned over the plain row."""
+    plain, computed = computed_tables_sql(columns, expression, ctype)
+    return RowRun(
+        tables=(plain, computed) if generated else (plain,),
+        plain=insert_row_sql("twinschema_rows", columns, mark),
+        tested=insert_row_sql("twinschema_computed", columns, mark)
+        if generated
+        else returning_sql(columns, expression, ctype, mark),
+    )
+
+
+def keys_run_sql(
+    columns: Sequence[tuple[str, ColumnType]],
+    index: Keys,
+    temp: str,
+    mark: str,
+    nulls_distinct: bool = True,
+    itself: bool = False,
+) -> RowRun:
+    """What ``Backend.keys`` runs, with ``mark`` the driver's placeholder (``temp`` and the
+    rest: ``keys_sql``): each numbered row into the plain table, then the indexed one."""
+    made, query = keys_sql(columns, index, temp, nulls_distinct, itself)
+    return RowRun(
+        tables=made,
+        plain=keys_insert_sql("twinschema_rows", columns, mark),
+        tested=keys_insert_sql("twinschema_keyed", columns, mark),
+        query=query,
     )

@@ -19,15 +19,9 @@ from twinschema.canonical import typemap
 from twinschema.canonical.expr_idioms import CURRENT_TIME, IN_A_UTC_SESSION, LOCAL_CLOCK_NOTES
 from twinschema.evaluate import zones
 from twinschema.evaluate.clock import FIXED_MOMENT
-from twinschema.evaluate.context import (
-    StageContext,
-    default_text,
-    find,
-    matched_columns,
-    same_constant,
-    shown_default,
-)
+from twinschema.evaluate.context import StageContext, find, matched_columns
 from twinschema.evaluate.default_findings import difference
+from twinschema.evaluate.default_texts import default_text, same_constant, shown_default
 from twinschema.evaluate.failing_defaults import both_fail, refused_alone
 from twinschema.evaluate.fixed_moments import value_of
 from twinschema.evaluate.time_kept import kept_apart, shared_precision

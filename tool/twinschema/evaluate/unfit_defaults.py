@@ -8,8 +8,9 @@ fails (or its column refuses it) on one side only, the ``column_type`` differenc
 
 from __future__ import annotations
 
-from twinschema.evaluate.context import StageContext, default_text, find
+from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.crossing import column_checks
+from twinschema.evaluate.default_texts import default_text
 from twinschema.evaluate.failing_defaults import omitting_fails
 from twinschema.evaluate.values import CONSTANT, FAILED
 from twinschema.model import Column, Table

@@ -11,7 +11,8 @@ import re
 from dataclasses import replace
 
 from twinschema.canonical import typemap
-from twinschema.evaluate.context import StageContext, default_text
+from twinschema.evaluate.context import StageContext
+from twinschema.evaluate.default_texts import default_text
 from twinschema.evaluate.values import same_class
 from twinschema.model import Column
 from twinschema.records import Difference, FixSide, FixSite

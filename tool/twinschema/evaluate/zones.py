@@ -12,13 +12,9 @@ from dataclasses import replace
 
 from twinschema.canonical.expr_idioms import IN_A_UTC_SESSION, LOCAL_CLOCK_NOTES
 from twinschema.evaluate.clock import CLOCK_OFFSET, DATE_OFFSET
-from twinschema.evaluate.context import (
-    StageContext,
-    default_text,
-    matched_columns,
-    matched_tables,
-)
+from twinschema.evaluate.context import StageContext, matched_columns, matched_tables
 from twinschema.evaluate.default_findings import difference
+from twinschema.evaluate.default_texts import default_text
 from twinschema.evaluate.evaluator import NEW_YEARS
 from twinschema.evaluate.fixed_moments import MOMENTS, value_of
 from twinschema.evaluate.values import (

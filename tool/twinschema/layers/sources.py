@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from twinschema import progress
-from twinschema.config_missing import missing
+from twinschema.config.missing import missing
 from twinschema.errors import DatabaseError, UsageError
 from twinschema.hints import BEHIND, chain_state, database_fix
 from twinschema.layers.made_ahead import (

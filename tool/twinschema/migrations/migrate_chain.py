@@ -22,7 +22,7 @@ from alembic.util import CommandError
 from sqlalchemy.engine import URL
 
 from twinschema.config import EMBEDDED, SIDES, URL_FLAG, Config, Database
-from twinschema.config_missing import missing
+from twinschema.config.missing import missing
 from twinschema.errors import (
     UsageError,
 )

@@ -25,6 +25,7 @@ from twinschema.errors import (
 )
 from twinschema.migrations.migrate_chain import Target, sqlite_path
 from twinschema.migrations.migrate_errors import MigrationFailed
+from twinschema.migrations.migrate_sqlite_writer import sqlite_writer
 from twinschema.paths import make_kept_folder
 from twinschema.urls import first_line
 
@@ -155,7 +156,7 @@ def _write_lock(target: Target, waits: Waits) -> Callable[[sa.Connection], None]
             if _try_begin_immediate(connection):
                 return
             say(
-                f"{target.label}: {_sqlite_writer(sqlite_path(target.url))} holds the SQLite "
+                f"{target.label}: {sqlite_writer(sqlite_path(target.url))} holds the SQLite "
                 f"write lock; waiting up to {timeout:g}s for it to finish"
             )
             # In short tries, not one long busy wait: Python runs a signal's handler (Ctrl-C)
@@ -166,7 +167,7 @@ def _write_lock(target: Target, waits: Waits) -> Callable[[sa.Connection], None]
                 if _try_begin_immediate(connection):
                     return
             raise DatabaseError(
-                f"{target.label}: {_sqlite_writer(sqlite_path(target.url))} still holds the "
+                f"{target.label}: {sqlite_writer(sqlite_path(target.url))} still holds the "
                 f"SQLite write lock after {timeout:g}s; nothing was applied. Run again when "
                 "it is done, or wait longer with --lock-timeout (migrate_lock_timeout)"
             )
@@ -175,57 +176,6 @@ def _write_lock(target: Target, waits: Waits) -> Callable[[sa.Connection], None]
                 connection.exec_driver_sql(f"PRAGMA busy_timeout = {busy}")
 
     return take
-
-
-# SQLite's write lock in rollback-journal mode: a POSIX lock on the RESERVED byte, one past
-# PENDING_BYTE (0x40000000), held from BEGIN IMMEDIATE to COMMIT.
-_RESERVED_BYTE = 0x40000001
-
-
-_SOMEONE = "another connection (another migration, or the application writing)"
-
-
-def _sqlite_writer(path: Path | None) -> str:
-    """Who holds the write lock on a SQLite file, as a user can look it up: the process and its
-    command, read from Linux's ``/proc/locks`` (``another migration (process 123: twinschema
-    migrate local)``); a general phrase where that cannot be told (another system, WAL mode)."""
-    if path is None:
-        return _SOMEONE
-    try:
-        found = path.stat()
-        locks = Path("/proc/locks").read_text()
-    except OSError:
-        return _SOMEONE
-    for line in locks.splitlines():
-        # "1: POSIX  ADVISORY  WRITE 4242 fe:00:2147318 1073741825 1073741825" (waiters: "->").
-        # Matched by inode number alone: on overlay file systems (containers) the device shown
-        # is the layer's, not the one stat() gives; SQLite's lock byte makes a mix-up unlikely.
-        fields = line.split()
-        if len(fields) < 8 or fields[1] != "POSIX":
-            continue
-        if fields[5].rpartition(":")[2] != str(found.st_ino):
-            continue
-        start, end = int(fields[6]), fields[7]
-        if start <= _RESERVED_BYTE and (end == "EOF" or int(end) >= _RESERVED_BYTE):
-            return _process(int(fields[4]))
-    return _SOMEONE
-
-
-def _process(pid: int) -> str:
-    """A process by its id and what it runs, e.g. ``another migration (process 123: twinschema
-    migrate local)``. Only the program's name is shown, and for twinschema its command and side:
-    never the rest of a command line, which may hold a password."""
-    try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
-    except OSError:
-        return f"another connection (process {pid})"
-    names = [Path(arg).name for arg in argv if arg]
-    if "twinschema" not in names:
-        return f"another connection (process {pid}: {names[0] if names else '?'})"
-    words = names[names.index("twinschema") + 1 :][:2]
-    if words and words[0] == "migrate" and words[1:] in (["local"], ["remote"]):
-        return f"another migration (process {pid}: twinschema {' '.join(words)})"
-    return f"another connection (process {pid}: twinschema)"
 
 
 def _try_begin_immediate(connection: sa.Connection) -> bool:

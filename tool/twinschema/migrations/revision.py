@@ -42,7 +42,7 @@ from alembic import command
 from alembic.util import CommandError
 
 from twinschema.config import Config
-from twinschema.config_missing import missing as missing_setting
+from twinschema.config.missing import missing as missing_setting
 from twinschema.domain_load import load_domain
 from twinschema.errors import EXIT_DRIFT, DatabaseError, TwinschemaError, UsageError
 from twinschema.migrations import revision_postgres, revision_renames, revision_tables

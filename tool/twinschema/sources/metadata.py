@@ -18,7 +18,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.compiler import DDLCompiler
-from sqlalchemy.sql.type_api import to_instance
 
 from twinschema.dialects import ReflectOptions, adapter, excluded
 from twinschema.model import (
@@ -40,6 +39,7 @@ from twinschema.model import (
 )
 from twinschema.model_pool import ColumnPool
 from twinschema.sources import metadata_identity as identity_parts
+from twinschema.sources.metadata_domains import domain_definition
 from twinschema.sources.metadata_exclusions import exclusions
 from twinschema.sources.metadata_identity import identity_of, sequence_options
 from twinschema.sources.metadata_import import import_metadata
@@ -239,35 +239,10 @@ class _Reader:
         spelling = COLLATE_CLAUSE.sub("", sa_type.compile(dialect=self.sa_dialect))
         ctype = self.adapter.parse_type(spelling)
         if isinstance(sa_type, postgresql.DOMAIN) and self.dialect == "postgresql":
-            ctype = replace(ctype, definition=self.domain(sa_type))
+            definition = domain_definition(sa_type, self._compile_type, self.sql)
+            ctype = replace(ctype, definition=definition)
             return domain_levels(ctype, sa_type, self.sql)
         return ctype
-
-    def domain(self, domain: postgresql.DOMAIN) -> str:
-        """A DOMAIN's definition as the PostgreSQL reader builds it from the catalog (base type
-        as ``format_type`` spells it, NOT NULL, DEFAULT, CHECKs as the DDL compiler writes them;
-        ``normalize`` makes the CHECKs canonical), so that the domain a module declares and the
-        one a database holds compare equal when they are. A DOMAIN over a DOMAIN is read, as the
-        reader reads the database, through every level to its base type: the CHECKs and NOT
-        NULL of every level, the nearest level's COLLATE and DEFAULT (CREATE DOMAIN takes its
-        base domain's where it writes none)."""
-        levels = [domain]
-        inner = to_instance(domain.data_type)
-        while isinstance(inner, postgresql.DOMAIN) and len(levels) < 64:
-            levels.append(inner)
-            inner = to_instance(inner.data_type)
-        base = self._compile_type(inner).spelling().replace(", ", ",")
-        parts = [base]
-        collation = next((d.collation for d in levels if d.collation is not None), None)
-        if collation is not None and collation.lower() != "default":
-            parts.append('COLLATE "' + collation.replace('"', '""') + '"')
-        if any(d.not_null for d in levels):
-            parts.append("NOT NULL")
-        default = next((d.default for d in levels if d.default is not None), None)
-        if default is not None:
-            parts.append("DEFAULT " + self.sql(default))
-        parts.extend(f"CHECK ({self.sql(d.check)})" for d in levels if d.check is not None)
-        return " ".join(parts)
 
     def default(self, server_default: Any) -> str | None:
         """The text of the ``DEFAULT`` clause the DDL compiler writes for ``server_default``."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from twinschema.config_values import (
+from twinschema.config.values import (
     UnknownKey,
     check_keys,
     read_toml,
