@@ -137,9 +137,7 @@ def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator
     yield from _opclass_changes(ctx, left, right, n)
 
 
-def _opclass_changes(
-    ctx: Context, left: Index, right: Index, n: int
-) -> Iterator[tuple[bool, str]]:
+def _opclass_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator[tuple[bool, str]]:
     """Element ``n``'s operator class where it differs. Between sources that both declare
     them, a class that tests equality with the type's own ``=`` (``text_pattern_ops``) changes
     no row; any other on a unique index may take values as equal, or apart, that the other
