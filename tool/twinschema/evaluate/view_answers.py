@@ -233,6 +233,10 @@ def _pair(
             )
         own_keys = view_probes.keys_of(lt, rt, columns)
         made_rows = view_probes.crossed(fits, own_keys, read)
+        pair = (lt, rt)  # rows a CHECK over two columns takes too
+        made_rows = view_fits.checked(
+            schemas, pair, columns, fits, made_rows, own_keys, read, backends
+        )
         rows.append(view_probes.grouped(made_rows, fits, own_keys, texts))
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),

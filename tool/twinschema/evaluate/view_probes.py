@@ -74,6 +74,14 @@ def probe_rows(
     return crossed(candidates(lt, rt, columns, text, read), keys_of(lt, rt, columns), read)
 
 
+def key_values(lt: Table, rt: Table, name: str) -> tuple[Any, ...]:
+    """Values of key column ``name`` that make each row one of its own, where its kind has
+    them (1, 2, 3...; uuids), else none."""
+    lc, rc = lt.column(name), rt.column(name)
+    assert lc is not None and rc is not None
+    return _KEYS.get(probes.kind_of(lc, rc) or "", ())
+
+
 def keys_of(lt: Table, rt: Table, columns: Sequence[str]) -> list[int]:
     """The indexes of ``columns`` that take a new value on each row: the primary key, an
     identity, and a column of a UNIQUE on either side (else every row but the first repeats
@@ -199,8 +207,8 @@ def grouped(
 
 def alone(table: Table, column: Column) -> list[str]:
     """The CHECKs of ``table`` (a domain's among them) that read ``column`` and no other."""
-    others = [_word(c.own_name) for c in table.columns if c.own_name != column.own_name]
-    mine = _word(column.own_name)
+    others = [word(c.own_name) for c in table.columns if c.own_name != column.own_name]
+    mine = word(column.own_name)
     found = []
     for check in table.checks:
         said = check.raw or check.expression
@@ -236,7 +244,8 @@ def _formatted(moment: str, form: str) -> str:
     return at.strftime(form.replace("%f", fraction.replace("%", "%%")))
 
 
-def _word(name: str) -> re.Pattern[str]:
+def word(name: str) -> re.Pattern[str]:
+    """A pattern finding ``name`` as a word of SQL text (quoted or not)."""
     return re.compile(r'(?<![\w$"])"?' + re.escape(name) + r'"?(?![\w$])', re.I)
 
 
