@@ -125,7 +125,8 @@ def candidates(
             found = [v for v in found if not (isinstance(v, json_lists.JsonList) and v.spaced)]
         elif read[j]:  # the enum's labels first, then the views' literals, the telling values
             found = probes.values_for(kind, numbers, tuple(dict.fromkeys(strings + labels)))
-            documents = probe_json.view_documents(strings, numbers) if _json(kind, strings) else []
+            documented = _json(kind, strings)
+            documents = probe_json.view_documents(strings, numbers, text) if documented else []
             said = _telling(kind, strings, found, _lengths(numbers))
             found = list(dict.fromkeys([None, *labels, *documents, *said]))
             # Cut to the most telling, then the kind's own plain values the cut dropped ('A',
