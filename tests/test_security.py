@@ -469,7 +469,7 @@ def test_hostile_names_work_and_only_catalog_reads_are_sent(
             # Where the key sequences stand (``postgresql_sequence_state``): a relation cannot
             # be a bound parameter, so each is named as the server's own regclass output quotes
             # it (a catalog row of the read's snapshot), and the statement is nothing but
-            # SELECTs of those relations and of the max() of the keys drawing from them.
+            # SELECTs of those relations and of the max() and min() of the keys drawing from them.
             continue
         # Names are bound parameters or catalog rows, never spliced into the SQL text.
         assert "MixedCase" not in statement and "user$data" not in statement, statement
@@ -480,12 +480,13 @@ def test_hostile_names_work_and_only_catalog_reads_are_sent(
 # the search_path does not find it).
 _IDENT = r'(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)'
 _NAME = rf"(?:{_IDENT}\.)?{_IDENT}"
-# Beside each, the largest id of each key drawing from it, table and column as the server quotes
-# them (``postgresql_catalog_sequences.KEY_READ_FOR_MAX``).
+# Beside each, the largest and the smallest id of each key drawing from it, table and column as
+# the server quotes them (``postgresql_catalog_sequences.KEY_READ_FOR_MAX``).
 _MAX = rf"\(SELECT max\({_IDENT}\) FROM {_NAME}\)"
+_MIN = rf"\(SELECT min\({_IDENT}\) FROM {_NAME}\)"
 _STATE_ONE = (
-    rf"SELECT \d+::oid, last_value, is_called, ARRAY\[(?:{_MAX}(?:, {_MAX})*)?\]::bigint\[\] "
-    rf"FROM {_NAME}"
+    rf"SELECT \d+::oid, last_value, is_called, ARRAY\[(?:{_MAX}(?:, {_MAX})*)?\]::bigint\[\], "
+    rf"ARRAY\[(?:{_MIN}(?:, {_MIN})*)?\]::bigint\[\] FROM {_NAME}"
 )
 _SEQUENCE_STATE = re.compile(rf"{_STATE_ONE}(?: UNION ALL {_STATE_ONE})*")
 

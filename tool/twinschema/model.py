@@ -122,8 +122,8 @@ class Column:
     # where a sequence stands is data, as rows are, so it is no part of the column's equality;
     # None where the source does not read it (a metadata module) or may not (no privilege).
     next_id: int | None = field(default=None, compare=False)
-    # The largest id in use where a live database's key draws from a sequence (a unique key's
-    # max(), read beside ``next_id``): a next id at or below it is taken or will be.
+    # The id in use farthest along a live key's sequence (max(); min() for a descending one),
+    # read beside ``next_id``: a next id not past it is taken or will be.
     largest_id: int | None = field(default=None, compare=False)
     # The other tables (names, sorted) whose defaults draw from the sequence this column's does
     # (a key taking ``nextval('stage_id_seq')``): an insert into any of them moves this column's

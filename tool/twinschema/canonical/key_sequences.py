@@ -138,27 +138,47 @@ def short_of_start(generator: str | None, next_id: int | None) -> bool:
 
 
 def behind(generator: str | None, next_id: int | None, largest_id: int | None) -> bool:
-    """Whether a live database's ascending key sequence (options ``generator``) stands at or
-    below the largest id its key holds (``Column.largest_id``): its next insert that omits the
-    key gets an id in use, a duplicate key where that id is taken, and again until the sequence
-    passes the largest (rows 1..275, ``setval(..., 1)``: the next ``INSERT INTO artist(name)``
-    fails on PostgreSQL 16 and gets 276 on SQLite, stranger76 008). Use never puts it there (a
-    row that omits the key moves the sequence on; one with its id, as a sync writes, leaves it
-    behind). A sequence ahead of the largest (gaps), an empty table, or one just past it after
-    ``setval(s, max)`` is not behind; a descending one is not judged."""
+    """Whether a live database's key sequence (options ``generator``) stands at or below the
+    largest id its key holds (``Column.largest_id``), or, descending (INCREMENT BY -1), at or
+    above the smallest (``largest_id`` holds it then): its next insert that omits the key gets
+    an id in use, a duplicate key where that id is taken, and again until the sequence passes
+    it (rows 1..275, ``setval(..., 1)``: the next ``INSERT INTO artist(name)`` fails on
+    PostgreSQL 16 and gets 276 on SQLite, stranger76 008; ids -1..-3 written by a sync beside
+    a sequence from -1 down: the next insert fails on -1). Use never puts it there (a row that
+    omits the key moves the sequence on; one with its id, as a sync writes, leaves it behind).
+    A sequence ahead of the ids in use (gaps), an empty table, or one just past them after
+    ``setval(s, max)`` (``min`` descending) is not behind."""
     options = None if generator is None else parsed(generator)
-    if options is None or next_id is None or largest_id is None or options.increment < 0:
+    if options is None or next_id is None or largest_id is None:
         return False
-    return next_id <= largest_id
+    return next_id >= largest_id if options.increment < 0 else next_id <= largest_id
+
+
+def behind_up(generator: str | None, next_id: int | None, largest_id: int | None) -> bool:
+    """``behind``, for an ascending sequence only (what ``explicit_id_parting`` says)."""
+    return behind(generator, next_id, largest_id) and not descending(generator)
+
+
+def descending(generator: str | None) -> bool:
+    """Whether a key sequence's options (``generator``) step down (INCREMENT BY -1)."""
+    options = None if generator is None else parsed(generator)
+    return options is not None and options.increment < 0
 
 
 def behind_parting(
-    where: str, column: str, largest: int, late: tuple[str, int], other: tuple[str, str]
+    where: str,
+    column: str,
+    largest: int,
+    late: tuple[str, int],
+    other: tuple[str, str],
+    down: bool = False,
 ) -> str:
     """The message of a key whose sequence is ``behind`` on one side: ``late`` that side's name
-    and next id, ``other`` the other side's name and next id as said."""
+    and next id, ``other`` the other side's name and next id as said; ``down``: the sequence
+    is descending (``largest`` the smallest id in use)."""
+    said = "at or above the smallest" if down else "at or below the largest"
     return (
-        f"the sequence of {where} in {late[0]} stands at or below the largest {column} in use "
+        f"the sequence of {where} in {late[0]} stands {said} {column} in use "
         f"there ({largest}): the next insert that omits it gets {late[1]} there, which fails "
         f"(duplicate key) where a row holds that id, until the sequence passes {largest}; it "
         f"gets {other[1]} in {other[0]} (rows written with their ids, as a sync writes them, "
@@ -166,17 +186,21 @@ def behind_parting(
     )
 
 
-def behind_hint(table: str, column: str, sequence: str | None, sharers: tuple[str, ...]) -> str:
+def behind_hint(
+    table: str, column: str, sequence: str | None, sharers: tuple[str, ...], down: bool = False
+) -> str:
     """What to run where a key's sequence is ``behind``: move it to the largest id in use
-    (names quoted as they are). ``sequence``: the one its default draws from where the key does
-    not own it (``Column.sequence``; ``the sequence of t.c`` where another key owns it), which
-    ``pg_get_serial_sequence`` of this key does not find; ``sharers``: the other tables
-    drawing from it, whose largest ids it must pass too."""
+    (names quoted as they are; ``down``, descending: to the smallest). ``sequence``: the one its
+    default draws from where the key does not own it (``Column.sequence``; ``the sequence of
+    t.c`` where another key owns it), which ``pg_get_serial_sequence`` of this key does not
+    find; ``sharers``: the other tables drawing from it, whose ids it must pass too."""
     found = None if sequence is None else setval_target(sequence)
     if found is None:
         found = f"pg_get_serial_sequence({_literal(quoted(table))}, {_literal(column)})"
-    statement = f"SELECT setval({found}, max({quoted(column)})) FROM {quoted(table)}"
-    also = f", and to no less than the largest id of {', '.join(sharers)}" if sharers else ""
+    end = "min" if down else "max"
+    statement = f"SELECT setval({found}, {end}({quoted(column)})) FROM {quoted(table)}"
+    bound = "no more than the smallest" if down else "no less than the largest"
+    also = f", and to {bound} id of {', '.join(sharers)}" if sharers else ""
     return f"set the sequence past the ids in use: {statement}{also}"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from twinschema.canonical.expressions import JSON_KEYS_NOTE, reads_json_text
+from twinschema.canonical.within_key import keeps_equality
 from twinschema.compare.columns import collations_differ
 from twinschema.compare.common import K, coll_meaning, cols
 from twinschema.compare.context import Context
@@ -133,15 +134,47 @@ def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator
                 + f" ({_SAME_ROWS}; an ORDER BY with that NULLS placement is served on one side "
                 "only)",
             )
-    if left.opclasses is not None and right.opclasses is not None:
-        lops, rops = _nth(left.opclasses, n, ""), _nth(right.opclasses, n, "")
-        if lops != rops:
-            yield (
-                False,
-                _each_element(ctx, left, right, n, "has operator class", *_or(lops, rops))
-                + f" ({_SAME_ROWS}; which operators the index serves differs, e.g. LIKE 'abc%' "
-                "needs text_pattern_ops)",
-            )
+    yield from _opclass_changes(ctx, left, right, n)
+
+
+def _opclass_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator[tuple[bool, str]]:
+    """Element ``n``'s operator class where it differs. Between sources that both declare
+    them, a class that tests equality with the type's own ``=`` (``text_pattern_ops``) changes
+    no row; any other on a unique index may take values as equal, or apart, that the other
+    side does not (a btree class of the user's over ``lower()``: 'a' after 'A' refused on one
+    side only). Across dialects (None on the side that has none) only the latter is said:
+    the former refuses what the plain rule of the other side refuses."""
+    lops = _nth(left.opclasses, n, "") if left.opclasses is not None else None
+    rops = _nth(right.opclasses, n, "") if right.opclasses is not None else None
+    if lops == rops or (lops is None and rops is None):
+        return
+    if lops is None or rops is None:
+        held = lops or rops or ""
+        if not (left.unique and right.unique) or keeps_equality(held):
+            return
+        lshown, rshown = (held, "none") if rops is None else ("none", held)
+        text = _each_element(ctx, left, right, n, "has operator class", lshown, rshown)
+        yield True, text + _UNKNOWN_EQUALITY.format(opclass=held)
+        return
+    text = _each_element(ctx, left, right, n, "has operator class", *_or(lops, rops))
+    kept = keeps_equality(lops) and keeps_equality(rops)
+    if kept or not left.unique:
+        yield (
+            False,
+            text + f" ({_SAME_ROWS}; which operators the index serves differs, e.g. LIKE "
+            "'abc%' needs text_pattern_ops)",
+        )
+        return
+    other = rops if keeps_equality(lops) else lops
+    yield True, text + _UNKNOWN_EQUALITY.format(opclass=other)
+
+
+# A unique element whose operator class may not test equality with its type's own ``=``.
+_UNKNOWN_EQUALITY = (
+    " (a unique index takes two values as the same by its operator class's own equality, "
+    "and {opclass} is not known to test it with the type's =: it may refuse a row the other "
+    "side accepts, or the reverse)"
+)
 
 
 def rule_nulls(ctx: Context, table: str, left: UniqueConstraint, right: UniqueConstraint) -> None:

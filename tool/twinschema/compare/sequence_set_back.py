@@ -69,6 +69,7 @@ def sequence_behind(ctx: Context, table: str, lc: Column, rc: Column) -> None:
     late, other, side = (lc, rc, "right") if _behind(lc) else (rc, lc, "left")
     late_side = "left" if side == "right" else "right"
     assert late.largest_id is not None and late.next_id is not None  # _behind
+    down = key_sequences.descending(late.generator)  # largest_id: the smallest id then
     lnext, rnext = (key_sequences.first_id(c.generator, c.next_id) for c in (lc, rc))
     fresh = "" if other.next_id is not None else " (a new database)"
     said = f"{key_sequences.first_id(other.generator, other.next_id)}{fresh}"
@@ -86,9 +87,14 @@ def sequence_behind(ctx: Context, table: str, lc: Column, rc: Column) -> None:
             late.largest_id,
             (ctx.label(late_side), late.next_id),
             (ctx.label(side), said),
+            down,
         ),
         hint=f"in {ctx.label(late_side)}, "
         + key_sequences.behind_hint(
-            ctx.sql_table(table, late_side), late.own_name, late.sequence, late.shares_ids_with
+            ctx.sql_table(table, late_side),
+            late.own_name,
+            late.sequence,
+            late.shares_ids_with,
+            down,
         ),
     )

@@ -206,7 +206,8 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
     object_rows = unqualify_rows(object_rows, (4,), names)
 
     enums: dict[int, tuple[str, ...]] = {oid: tuple(labels) for oid, labels in enum_rows}
-    states = (next_ids(state_rows), largest_ids(column_rows, state_rows))
+    ends = (largest_ids(column_rows, state_rows), largest_ids(column_rows, state_rows, True))
+    states = (next_ids(state_rows), *ends)
     tables = _tables(column_rows, enums, options.exclude, states)
     unreadable = [parts.name for parts, readable in tables.values() if not readable]
     if unreadable:
@@ -263,15 +264,19 @@ def drawn_sequence(default: str) -> str:
     return default if found is None or found.late else found.name
 
 
+Ends = Mapping[tuple[int, str], int]
+
+
 def _tables(
     rows: Sequence[Sequence[Any]],
     enums: Mapping[int, tuple[str, ...]],
     exclude: Sequence[str],
-    states: tuple[Mapping[int, tuple[int, bool]], Mapping[tuple[int, str], int]],
+    states: tuple[Mapping[int, tuple[int, bool]], Ends, Ends],
 ) -> dict[int, tuple[TableParts, bool]]:
     """Tables (in name order) with their columns, keyed by oid, each with its readability, and
-    each key's next id from its sequence's state and its largest id in use (``states``:
-    ``postgresql_sequence_state``)."""
+    each key's next id from its sequence's state and the id in use farthest along its steps
+    (``states``: ``postgresql_sequence_state``; the largest, the smallest for a descending
+    sequence)."""
     tables: dict[int, tuple[TableParts, bool]] = {}
     pool = ColumnPool()  # equal columns shared, as in every source
     current: TableParts | None = None
@@ -330,7 +335,9 @@ def _tables(
             fails,
             _next_id(states[0], seq_oid, generator) if column_identity else None,
         )
-        if column_identity and (largest := states[1].get((oid, name))) is not None:
+        options = None if generator is None else parsed(generator)
+        farthest = states[2] if options is not None and options.increment < 0 else states[1]
+        if column_identity and (largest := farthest.get((oid, name))) is not None:
             column = replace(column, largest_id=largest)
         current.columns.append(
             replace(column, shares_ids_with=tuple(sharers), borrows_ids=not owned)

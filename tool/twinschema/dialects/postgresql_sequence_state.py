@@ -30,7 +30,7 @@ from typing import Any
 _TABLE, _COLUMN, _OID, _NAME, _KEY = 0, 4, -3, -2, -1
 # A statement of the same shape that reads nothing, for a schema without such sequences (a
 # read runs the same statements whatever the schema holds).
-_NONE = "SELECT NULL::oid, NULL::bigint, NULL::boolean, NULL::bigint[] WHERE false"
+_NONE = "SELECT NULL::oid, NULL::bigint, NULL::boolean, NULL::bigint[], NULL::bigint[] WHERE false"
 
 
 def _keys(column_rows: Sequence[Sequence[Any]]) -> dict[int, list[Sequence[Any]]]:
@@ -46,17 +46,23 @@ def _keys(column_rows: Sequence[Sequence[Any]]) -> dict[int, list[Sequence[Any]]
 
 
 def state_sql(column_rows: Sequence[Sequence[Any]]) -> str:
-    """The statement that reads ``(oid, last_value, is_called, largest ids)`` of each readable
-    sequence the columns query found (its rows): one SELECT of each sequence relation, with the
-    ``max()`` of each key drawing from it that ``KEY_READ_FOR_MAX`` names, UNION ALL."""
+    """The statement that reads ``(oid, last_value, is_called, largest ids, smallest ids)`` of
+    each readable sequence the columns query found (its rows): one SELECT of each sequence
+    relation, with the ``max()`` and the ``min()`` (a descending sequence's end: INCREMENT BY
+    -1) of each key drawing from it that ``KEY_READ_FOR_MAX`` names, UNION ALL."""
     named = {row[_OID]: row[_NAME] for row in column_rows if row[_OID] is not None}
     if not named:
         return _NONE
     keys = _keys(column_rows)
     return " UNION ALL ".join(
-        f"SELECT {int(oid)}::oid, last_value, is_called, ARRAY["
-        + ", ".join(f"(SELECT max({r[_KEY][1]}) FROM {r[_KEY][0]})" for r in keys[int(oid)])
-        + f"]::bigint[] FROM {name}"
+        f"SELECT {int(oid)}::oid, last_value, is_called, "
+        + ", ".join(
+            "ARRAY["
+            + ", ".join(f"(SELECT {f}({r[_KEY][1]}) FROM {r[_KEY][0]})" for r in keys[int(oid)])
+            + "]::bigint[]"
+            for f in ("max", "min")
+        )
+        + f" FROM {name}"
         for oid, name in sorted(named.items())
     )
 
@@ -67,14 +73,16 @@ def next_ids(state_rows: Sequence[Sequence[Any]]) -> Mapping[int, tuple[int, boo
 
 
 def largest_ids(
-    column_rows: Sequence[Sequence[Any]], state_rows: Sequence[Sequence[Any]]
+    column_rows: Sequence[Sequence[Any]],
+    state_rows: Sequence[Sequence[Any]],
+    smallest: bool = False,
 ) -> Mapping[tuple[int, str], int]:
-    """The largest id in use of each key read beside its sequence, by (table oid, column name):
-    none for an empty table."""
+    """The largest id in use (with ``smallest``, the smallest) of each key read beside its
+    sequence, by (table oid, column name): none for an empty table."""
     keys = _keys(column_rows)
     found: dict[tuple[int, str], int] = {}
     for row in state_rows:
-        for key, largest in zip(keys.get(int(row[0]), ()), row[3], strict=True):
+        for key, largest in zip(keys.get(int(row[0]), ()), row[4 if smallest else 3], strict=True):
             if largest is not None:
                 found[(int(key[_TABLE]), str(key[_COLUMN]))] = int(largest)
     return found

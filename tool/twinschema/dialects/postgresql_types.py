@@ -206,8 +206,11 @@ DEFAULT_OPCLASSES = frozenset(
 # ``unique-index-within-key-pattern-ops*``): ``text_pattern_ops`` and ``varchar_pattern_ops``
 # refuse 'a' after 'a', not 'A'; ``bpchar_pattern_ops`` refuses 'a ' after 'a' as bpchar's own
 # ``=`` does (trailing spaces ignored); none is allowed on a nondeterministic collation.
+# ``varchar_ops`` and ``cidr_ops`` are in their type's default family (text_ops, network_ops:
+# the same ``=``; ``pg-pg.unique-index-same-family-opclasses``). Any other class, built in
+# (``record_image_ops`` compares bytes: 1.0 and 1.00 apart) or the user's, may not.
 EQUALITY_KEEPING_OPCLASSES = frozenset(
-    {"text_pattern_ops", "varchar_pattern_ops", "bpchar_pattern_ops"}
+    {"text_pattern_ops", "varchar_pattern_ops", "bpchar_pattern_ops", "varchar_ops", "cidr_ops"}
 )
 
 

@@ -382,7 +382,7 @@ def _key_findings(
     # SQLite's next id goes past the explicit one, and past the largest it had (where read).
     after = max(first + 1, sqlite.next_id or 0)
     largest = (
-        pg.largest_id if key_sequences.behind(pg.generator, pg.next_id, pg.largest_id) else None
+        pg.largest_id if key_sequences.behind_up(pg.generator, pg.next_id, pg.largest_id) else None
     )
     message = key_sequences.explicit_id_parting(where, own, (first, after), largest) + reuse
     ptable, read = (rt.physical or rt.name, right) if pg is rc else (lt.physical or lt.name, left)

@@ -65,16 +65,22 @@ def member_documents(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list
     return list(dict.fromkeys(found + _scalar_documents(strings)))
 
 
-def view_documents(strings: tuple[str, ...], numbers: tuple[Decimal, ...]) -> list[str]:
-    """Documents holding, at each key path a view names (a SQLite path's keys, or a literal as
-    one key: PostgreSQL's ``->> 'lvl'``), each of the view's number literals and the numbers
-    beside it, each as a JSON number and as a JSON string: SQLite's json_extract gives a string
-    member as text, which sorts after every number (``json_extract(prefs, '$.lvl') > 3`` is true
-    on ``{"lvl": "2"}``), where PostgreSQL's ``(prefs ->> 'lvl')::numeric > 3`` reads 2
-    (stranger76 010); and each other string literal as a string member."""
+def view_documents(
+    strings: tuple[str, ...], numbers: tuple[Decimal, ...], text: str = ""
+) -> list[str]:
+    """Documents holding, at each key path a view names (a SQLite path's keys, a chain of
+    ``->`` and ``->>`` keys in the views' ``text``, nested objects where it has several keys;
+    else a literal as one key: PostgreSQL's ``->> 'lvl'``),
+    each of the view's number literals and the numbers beside it, each as a JSON number and as
+    a JSON string: SQLite's json_extract gives a string member as text, which sorts after
+    every number (``json_extract(prefs, '$.lvl') > 3`` is true on ``{"lvl": "2"}``), where
+    PostgreSQL's ``(prefs ->> 'lvl')::numeric > 3`` reads 2 (stranger76 010); and each other
+    string literal as a string member. ``doc -> 'a' ->> 'b' = 1`` took ``{"a": 1}`` and
+    ``{"b": 1}`` only, on which no view returned a row: not compared."""
     plain = [s for s in strings if not s.startswith(("$", "{")) and not _NUMBERED.fullmatch(s)]
     keys = [p for s in strings if s.startswith("$") and (p := path_keys(s))]
-    keys = keys or [p for s in plain if (p := path_keys(s))]  # no SQLite path: keys alone
+    keys += arrow_paths(text)
+    keys = keys or [p for s in plain if (p := path_keys(s))]  # no path: keys alone
     paths = list(dict.fromkeys(keys))[:_PATHS]
     named = {k for path in keys for k in path}
     said = [Decimal(s) for s in strings if _NUMBERED.fullmatch(s)]
@@ -170,3 +176,26 @@ def _document(path: tuple[str, ...], member: str) -> str:
     for key in reversed(path):
         text = "{" + f"{json.dumps(key)}: {text}" + "}"
     return text
+
+
+# One ``-> 'key'`` or ``->> 'key'`` of a chain, as written or as PostgreSQL prints it again
+# (``((doc -> 'a'::text) ->> 'b'::text)``): the next one of the chain starts where it ends.
+_ARROW = re.compile(r"->>?\s*'((?:[^']|'')*)'(?:::text)?\)*\s*")
+
+
+def arrow_paths(text: str) -> list[tuple[str, ...]]:
+    """The key paths of two keys or more that chains of ``->``/``->>`` in ``text`` read, keys
+    outermost first (``doc -> 'a' ->> 'b'``: ('a', 'b')); a chain of one key is a literal's."""
+    found: list[tuple[str, ...]] = []
+    chain: list[str] = []
+    end = -1
+    for match in _ARROW.finditer(text):
+        if match.start() != end and len(chain) > 1:
+            found.append(tuple(chain))
+        if match.start() != end:
+            chain = []
+        chain.append(match.group(1).replace("''", "'"))
+        end = match.end()
+    if len(chain) > 1:
+        found.append(tuple(chain))
+    return list(dict.fromkeys(found))

@@ -22,12 +22,14 @@ from typing import Any
 
 from twinschema.evaluate import view_fits, view_keys, view_probes, view_runs, view_values
 from twinschema.evaluate.backends import Backend
-from twinschema.evaluate.json_lists import JsonList
 from twinschema.evaluate.view_runs import Answer, Base, Plan
 from twinschema.model import OBJECT_VIEW, Schema, SchemaObject, Table
 from twinschema.records import Witness
-from twinschema.records.dialects import DIALECT_NAMES, SQLITE
+from twinschema.records.dialects import DIALECT_NAMES
 
+Rows = Sequence[Sequence[Any]]
+Backends = tuple[Backend | None, Backend | None]
+Tried = tuple[list[list[Any]], tuple[Answer, Answer]]
 # How many two-row sets (one row of each of two tables) are tried for a witness.
 _PAIRS = 200
 # How many runs leaving rows out may spend shrinking a witness of more rows (``_reduced``).
@@ -101,20 +103,22 @@ def compare_view(
         [r for r, a, b in zip(given, sa, sb, strict=True) if view_values.alike(a, b, read)]
         for given, sa, sb, read in stored
     ]
-    kept = view_keys.fitting(pair.keys, kept)  # rows a real database holds together
+    # Rows a real database holds together, and those kept apart only by a key's collation.
+    apart, kept = view_keys.apart(pair.keys, kept), view_keys.fitting(pair.keys, kept)
     probed = sum(len(k) for k in kept)
     if probed == 0:
         return ViewVerdict(name, None, reason="no probe row is taken by both sides' tables")
     whole = _answers(pair, kept, backends)
     if whole is None:
         return ViewVerdict(name, None, reason="the scratch databases failed on the probe rows")
-    if not _parted(*whole):
+    alone = None if _parted(*whole) else _alone(pair, kept, apart, backends)
+    if not _parted(*whole) and alone is None:
         if not whole[0].rows and whole[0].failed is None:  # nothing told: no row either side
             why = "a join they do not meet" if len(pair.tables) > 1 else "none passes its filter"
             said = f"neither returned a row on the {probed} probe rows ({why})"
             return ViewVerdict(name, None, probed, reason=said)
         return ViewVerdict(name, True, probed)
-    found = _witness(pair, kept, backends) or _reduced(pair, kept, whole, backends)
+    found = alone or _witness(pair, kept, backends) or _reduced(pair, kept, whole, backends)
     chosen, answers = found
     witness = tuple(
         BaseRow(table, columns, row)
@@ -140,7 +144,7 @@ def witness_text(verdict: ViewVerdict) -> str:
     """A parted verdict's base rows as a message says them: ``with the base rows users (id,
     active) = (1, false)`` (values as a logical row: a boolean as false or true)."""
     rows = "; ".join(
-        f"{r.table} ({', '.join(r.columns)}) = ({', '.join(_logical(v) for v in r.values)})"
+        f"{r.table} ({', '.join(r.columns)}) = ({', '.join(view_values.logical(v) for v in r.values)})"
         for r in verdict.witness
     )
     return f"with the base rows {rows}" if rows else "with no base row"
@@ -158,10 +162,6 @@ def view_witness(verdict: ViewVerdict, said: str) -> Witness | None:
         return None
     first = verdict.witness[0]
     return Witness(first.table, first.columns, first.values, None, said)
-
-
-def _logical(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else _value(value)
 
 
 def views_to_run(left: Schema, right: Schema) -> list[str]:
@@ -233,6 +233,10 @@ def _pair(
             )
         own_keys = view_probes.keys_of(lt, rt, columns)
         made_rows = view_probes.crossed(fits, own_keys, read)
+        pair = (lt, rt)  # rows a CHECK over two columns takes too
+        made_rows = view_fits.checked(
+            schemas, pair, columns, fits, made_rows, own_keys, read, backends
+        )
         rows.append(view_probes.grouped(made_rows, fits, own_keys, texts))
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),
@@ -321,6 +325,12 @@ def _witness(
     return None
 
 
+def _alone(pair: _Pair, kept: Rows, apart: Rows, backends: Backends) -> Tried | None:
+    """The first row ``view_keys.apart`` left out that parts the views alone, where one does."""
+    rows = ((t, r) for t, given in enumerate(apart) for r in given)
+    return next((f for t, r in rows if (f := _tried(pair, kept, {t: [r]}, backends))), None)
+
+
 def _reduced(
     pair: _Pair,
     kept: Sequence[Sequence[Any]],
@@ -370,14 +380,4 @@ def _shown(answer: Answer) -> str:
     if not answer.rows:
         return "no row"
     rows = sorted(answer.rows, key=view_values.plain_row)
-    return ", ".join("(" + ", ".join(_value(v) for v in r) + ")" for r in rows)
-
-
-def _value(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, JsonList):  # a list as SQLite's JSON text holds it ('["a"]')
-        value = value.text(SQLITE)
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    return str(value)
+    return ", ".join("(" + ", ".join(view_values.shown(v) for v in r) + ")" for r in rows)

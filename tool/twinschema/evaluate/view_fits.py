@@ -8,8 +8,9 @@ JSON text against ``text[]`` took text no array is. Every row was refused and th
 compared" with a reason that was false. Here each column's candidate values are tried alone on
 each side's scratch database, in a one-column table with the column's type, NOT NULL and the
 CHECKs (a domain's among them) that read it alone; a value is kept where both sides store it
-(alike, where a view reads the column). CHECKs over several columns still refuse rows; a column
-no value of which fits both sides is the reason given for not running the view.
+(alike, where a view reads the column); a column no value of which fits both sides is the
+reason given for not running the view. Where a CHECK reads two columns, rows crossing their
+values are tried on both sides' whole tables too (``checked``).
 """
 
 from __future__ import annotations
@@ -62,3 +63,105 @@ def fitted(
         ]
         for j, given in enumerate(values)
     ]
+
+
+# The values of each column crossed with those of another a CHECK reads with it, and the rows
+# so made at most (each is inserted alone on both sides once, to keep those both take).
+_CROSSED = 12
+_PAIRED = 400
+
+
+def checked(
+    schemas: tuple[Schema, Schema],
+    tables: tuple[Table, Table],
+    columns: Sequence[str],
+    values: Sequence[Sequence[Any]],
+    rows: Sequence[tuple[Any, ...]],
+    keys: Sequence[int],
+    read: Sequence[bool],
+    backends: tuple[Backend | None, Backend | None],
+) -> list[tuple[Any, ...]]:
+    """``rows`` (``view_probes.crossed``), where a CHECK of either side reads two or more of
+    ``columns`` (``ends_at > starts_at``, ``a IS NULL OR b IS NOT NULL``), with rows that
+    meet it added: each two columns such a CHECK reads take every pair of their first values
+    (the most telling first), the other columns a row's of ``rows``, the keys new ones. Only
+    the rows both sides' tables take, and store alike, are kept, up to ``view_probes.ROWS``
+    (the diagonals' own first): the diagonals cross a column's values with one value each of
+    the other, which such a CHECK refuses on every row or nearly (a view was judged on no row,
+    or on too few to part it)."""
+    pairs = _checked_pairs(tables, columns)
+    if not pairs or not rows:
+        return list(rows)
+    spare = [
+        [*values[k], *view_probes.key_values(*tables, columns[k])] if k in keys else values[k]
+        for k in range(len(columns))
+    ]
+    extra = _crossed_rows(pairs, spare, rows, keys)
+    if not extra:
+        return list(rows)
+    tried = [*rows, *extra]
+    bases = [view_runs.base_of(t, columns) for t in tables]
+    answers = []
+    for side, schema in enumerate(schemas):
+        plan = replace(view_runs.plan_of(schema, [bases[side]], [], ""), select="SELECT 1")
+        answers.append(view_runs.run(plan, [tried], backends[side], tried=True))
+    if any(a.setup is not None or len(a.stored) != 1 for a in answers):
+        return list(rows)
+    taken = [
+        n
+        for n, (a, b) in enumerate(zip(answers[0].stored[0], answers[1].stored[0], strict=True))
+        if a is not None and b is not None and view_values.alike(a, b, tuple(read))
+    ]
+    own = [tried[n] for n in taken if n < len(rows)]
+    added = [tried[n] for n in taken if n >= len(rows)]
+    return own + added[: max(0, view_probes.ROWS - len(own))]
+
+
+def _checked_pairs(tables: tuple[Table, Table], columns: Sequence[str]) -> list[tuple[int, int]]:
+    """The indexes (j, k) of each two of ``columns`` some CHECK of either table reads together."""
+    found: dict[tuple[int, int], None] = {}
+    for table in tables:
+        words = [
+            (j, view_probes.word(c.own_name))
+            for j, name in enumerate(columns)
+            if (c := table.column(name)) is not None
+        ]
+        for check in table.checks:
+            said = check.raw or check.expression
+            reading = [j for j, word in words if word.search(said)]
+            for n, j in enumerate(reading):
+                for k in reading[n + 1 :]:
+                    found.setdefault((j, k), None)
+    return list(found)
+
+
+def _crossed_rows(
+    pairs: Sequence[tuple[int, int]],
+    values: Sequence[Sequence[Any]],
+    rows: Sequence[tuple[Any, ...]],
+    keys: Sequence[int],
+) -> list[tuple[Any, ...]]:
+    """Rows taking every pair of the first ``_CROSSED`` values of each two columns of
+    ``pairs``, in shells (the first two values of each, then the third with those, ...), the
+    other columns from ``rows`` in turn and each key a value ``rows`` do not use."""
+    free = {
+        k: list(dict.fromkeys(v for v in values[k] if v not in {r[k] for r in rows})) for k in keys
+    }
+    made: list[tuple[Any, ...]] = []
+    for j, k in pairs:
+        if j in keys or k in keys:
+            continue
+        first, second = list(values[j])[:_CROSSED], list(values[k])[:_CROSSED]
+        order = sorted(
+            ((a, b) for a in range(len(first)) for b in range(len(second))),
+            key=lambda p: (max(p), p),
+        )
+        for a, b in order:
+            if len(made) >= _PAIRED or any(not free[key] for key in keys):
+                return made
+            row = list(rows[len(made) % len(rows)])
+            row[j], row[k] = first[a], second[b]
+            for key in keys:
+                row[key] = free[key].pop(0)
+            made.append(tuple(row))
+    return made

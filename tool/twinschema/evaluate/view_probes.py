@@ -52,8 +52,12 @@ _TELLING_TEXT = ("é", "É", "Jazz Night", "x" * 40)
 # is the next day to PostgreSQL, the same day to SQLite's date(); second 60 the next minute to
 # PostgreSQL, NULL to SQLite's (as the CHECK comparison's ``offset_rows.WALL`` spellings).
 _WALL = ("2024-01-01 24:00:00", "2024-01-01 23:59:60")
-# Groups are sized up to the count literals below this one (1 .. n+1 rows each).
-_GROUPS = 8
+# Groups are sized around the count literals up to this one (n - 1 .. n + 2 rows each).
+_GROUPS = 32
+# A group's number where its column's probe values are spent (``_fresh``).
+_FRESH = 7000
+# Text lengths are tried around whole literals up to this one.
+_LENGTHS = 64
 _COUNTED = re.compile(r"\bcount\s*\(", re.I)
 _GROUP_BY = re.compile(r"\bgroup\s+by\b", re.I)
 # What a LIKE pattern's % and _ are filled with (its _ by the first letter) in a column's values.
@@ -72,6 +76,14 @@ def probe_rows(
 ) -> list[Any]:
     """Probe rows of one base table (``candidates`` crossed by ``crossed``), unfitted."""
     return crossed(candidates(lt, rt, columns, text, read), keys_of(lt, rt, columns), read)
+
+
+def key_values(lt: Table, rt: Table, name: str) -> tuple[Any, ...]:
+    """Values of key column ``name`` that make each row one of its own, where its kind has
+    them (1, 2, 3...; uuids), else none."""
+    lc, rc = lt.column(name), rt.column(name)
+    assert lc is not None and rc is not None
+    return _KEYS.get(probes.kind_of(lc, rc) or "", ())
 
 
 def keys_of(lt: Table, rt: Table, columns: Sequence[str]) -> list[int]:
@@ -113,7 +125,8 @@ def candidates(
             found = [v for v in found if not (isinstance(v, json_lists.JsonList) and v.spaced)]
         elif read[j]:  # the enum's labels first, then the views' literals, the telling values
             found = probes.values_for(kind, numbers, tuple(dict.fromkeys(strings + labels)))
-            documents = probe_json.view_documents(strings, numbers) if _json(kind, strings) else []
+            documented = _json(kind, strings)
+            documents = probe_json.view_documents(strings, numbers, text) if documented else []
             said = _telling(kind, strings, found, _lengths(numbers))
             found = list(dict.fromkeys([None, *labels, *documents, *said]))
             # Cut to the most telling, then the kind's own plain values the cut dropped ('A',
@@ -163,7 +176,7 @@ def crossed(
 def _lengths(numbers: tuple[Decimal, ...]) -> tuple[str, ...]:
     """Text at, one short of and one past each small whole literal's length (stranger77 014:
     ``length(name) > 5`` against ``> 6`` part on a name of 6 characters only)."""
-    whole = [int(n) for n in numbers if n == int(n) and 0 < n <= _GROUPS * 8]
+    whole = [int(n) for n in numbers if n == int(n) and 0 < n <= _LENGTHS]
     return tuple(dict.fromkeys("x" * k for n in whole for k in (n - 1, n, n + 1) if k > 0))
 
 
@@ -171,36 +184,47 @@ def grouped(
     rows: list[Any], values: Sequence[Sequence[Any]], keys: Sequence[int], text: str
 ) -> list[Any]:
     """``rows`` and, where the views count a group (``count(`` with GROUP BY), groups of
-    1 .. n+1 rows for each small whole literal n (stranger77 014: ``HAVING count(*) > 1``
-    against ``> 2`` part on a group of exactly 2, which the diagonals never made): each group
-    a row's values with unused values where its columns have them, and keys of its own."""
-    if len(keys) != 1 or not (_COUNTED.search(text) and _GROUP_BY.search(text)):
+    n - 1 .. n + 2 rows for each whole literal n up to ``_GROUPS`` (stranger77 014: ``HAVING
+    count(*) > 1`` against ``> 2`` part on a group of exactly 2, which the diagonals never
+    made; ``> 9`` against ``> 10`` on a group of 10): each group a row's values with unused
+    values where its columns have them, each key column (none, one or several) new on every
+    row."""
+    if not rows or not (_COUNTED.search(text) and _GROUP_BY.search(text)):
         return rows
     numbers, _ = literals(text)
-    largest = max((int(n) for n in numbers if n == int(n) and 0 <= n < _GROUPS), default=-1)
-    if largest < 0 or not rows:
-        return rows
-    key = keys[0]
-    free = [k for k in values[key] if k not in {r[key] for r in rows}]
+    whole = {int(n) for n in numbers if n == int(n) and 0 <= n <= _GROUPS}
+    sizes = sorted({k for n in whole for k in range(max(1, n - 1), n + 3)})
+    free = {k: [v for v in dict.fromkeys(values[k]) if v not in {r[k] for r in rows}] for k in keys}
     used = [{r[j] for r in rows} for j in range(len(values))]
     spare = [[v for v in given if v not in used[j]] for j, given in enumerate(values)]
     found = list(rows)
-    for size in range(1, largest + 2):
+    for size in sizes:
         template = list(rows[size % len(rows)])
         for j, left in enumerate(spare):
-            if j != key and left:
-                template[j] = left.pop(0)
+            if j not in keys:  # a value no other row has: the group is one of its own
+                template[j] = left.pop(0) if left else _fresh(template[j], size)
         for _ in range(size):
-            if not free:
+            if any(not free[k] for k in keys):
                 return found
-            found.append(tuple(free.pop(0) if j == key else v for j, v in enumerate(template)))
+            found.append(tuple(free[j].pop(0) if j in keys else v for j, v in enumerate(template)))
     return found
+
+
+def _fresh(value: Any, n: int) -> Any:
+    """A value of ``value``'s kind no probe row holds, for the group of ``n`` rows, where the
+    column's own values are spent (a group sharing a row's values counted that row too: 11
+    rows in a group of 10, and ``> 9`` against ``> 10`` was said the same); else ``value``."""
+    if isinstance(value, str):
+        return f"g{n}"
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return type(value)(_FRESH + n)
+    return value
 
 
 def alone(table: Table, column: Column) -> list[str]:
     """The CHECKs of ``table`` (a domain's among them) that read ``column`` and no other."""
-    others = [_word(c.own_name) for c in table.columns if c.own_name != column.own_name]
-    mine = _word(column.own_name)
+    others = [word(c.own_name) for c in table.columns if c.own_name != column.own_name]
+    mine = word(column.own_name)
     found = []
     for check in table.checks:
         said = check.raw or check.expression
@@ -236,7 +260,8 @@ def _formatted(moment: str, form: str) -> str:
     return at.strftime(form.replace("%f", fraction.replace("%", "%%")))
 
 
-def _word(name: str) -> re.Pattern[str]:
+def word(name: str) -> re.Pattern[str]:
+    """A pattern finding ``name`` as a word of SQL text (quoted or not)."""
     return re.compile(r'(?<![\w$"])"?' + re.escape(name) + r'"?(?![\w$])', re.I)
 
 

@@ -12,6 +12,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from twinschema.evaluate.json_lists import JsonList
+from twinschema.records.dialects import SQLITE
+
 # A time of day spelled with hour 24 (midnight only) or second 60, after a day and a separator.
 _WALL = re.compile(r"(?<=^\d{4}-\d{2}-\d{2}[ T])(?:(?P<hour>24):00:00|(?P<hm>\d\d:\d\d):60)")
 
@@ -94,3 +97,20 @@ def plain(value: Any) -> tuple[int, str]:
     if isinstance(value, bytes | memoryview | bytearray):
         return (3, bytes(value).hex())
     return (2, str(value))
+
+
+def shown(value: Any) -> str:
+    """A value as a message says it: NULL, a quoted text, a list as SQLite's JSON text holds
+    it ('["a"]'), else as Python writes it."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, JsonList):
+        value = value.text(SQLITE)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return str(value)
+
+
+def logical(value: Any) -> str:
+    """A base row's value as a witness says it: a boolean as false or true."""
+    return str(value).lower() if isinstance(value, bool) else shown(value)
