@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from pg_helpers import TWINSCHEMA, clean_env, run_cli
+from pg_helpers import TWINSCHEMA, clean_env, invoke_cli
 
 from twinschema.servers import embedded
 
@@ -53,7 +53,8 @@ def test_the_embedded_scratch_server_s_folder_is_announced_when_created(
     assert sorted(p.name for p in work.iterdir()) == ["a.sql", "b.sql"]  # no var/ made here
     assert not embedded.is_running(datadir)  # stopped by the command
 
-    again = run_cli(["diff", "a.sql", "b.sql"], work, env, timeout=600)
+    # In-process: what the second command says is the subject, not the process.
+    again = invoke_cli(["diff", "a.sql", "b.sql"], work, env)
     assert again.returncode == 1, again.stdout + again.stderr
     assert again.stdout == "\n".join(lines[1:]) + "\n"
     assert "embedded PostgreSQL" not in again.stderr, again.stderr

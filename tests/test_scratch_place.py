@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from pg_helpers import clean_env, run_cli
+from pg_helpers import clean_env, invoke_afresh
 from support.testing import execute
 
 from twinschema.servers import embedded
@@ -33,14 +33,17 @@ def test_init_diff_and_check_keep_one_scratch_server_in_the_project_s_var(
     env = clean_env(XDG_CACHE_HOME=str(cache), LOCAL_DATABASE_URL=sqlite_url, DATABASE_URL=pg_url)
     env.pop("TWINSCHEMA_SCRATCH_URL", None)
 
-    init = run_cli(
+    # In-process (``invoke_afresh``: each command reads the project as a new process would):
+    # what is tested is what each command says and where its server lives, not the process;
+    # test_embedded starts the script where the server's lifetime with the process is the subject.
+    init = invoke_afresh(
         ["init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--stamp"], project, env
     )
     assert init.returncode == 0, init.stdout + init.stderr
     assert STARTING not in init.stderr + init.stdout
     assert not (project / "var" / "pg").exists()
 
-    diff = run_cli(["diff", sqlite_url, pg_url, "--domain", "domain.yaml"], project, env, 600)
+    diff = invoke_afresh(["diff", sqlite_url, pg_url, "--domain", "domain.yaml"], project, env)
     assert diff.returncode in (0, 1), diff.stdout + diff.stderr
     said = [line for line in diff.stderr.splitlines() if line.startswith(STARTING)]
     assert said == [
@@ -51,7 +54,7 @@ def test_init_diff_and_check_keep_one_scratch_server_in_the_project_s_var(
     assert datadir.is_dir() and not embedded.is_running(datadir)
     assert (project / "var" / ".gitignore").read_text() == "*\n"
 
-    check = run_cli(["check"], project, env, 600)
+    check = invoke_afresh(["check"], project, env)
     assert check.returncode in (0, 1), check.stdout + check.stderr
     assert STARTING not in check.stderr + check.stdout
     assert not embedded.is_running(datadir)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pg_helpers import clean_env, invoke_afresh, run_cli
+from pg_helpers import clean_env, invoke_afresh
 from test_migrate_faults import set_config
 from test_migrate_safety import HEADS, upgrade_to
 
@@ -68,7 +68,9 @@ def test_a_check_that_starts_the_embedded_server_probes_values_there(
     """Every layer: the migrations layer starts the project's embedded server for its scratch
     databases, so the live pair's values are probed there too, not on the live server."""
     env = _env(sqlite_url, pg_url)
-    result = run_cli(["check", "--format", "json"], project, env, timeout=600)
+    # In-process: where values are probed is the subject; test_embedded starts the script
+    # where the server's lifetime with the process is.
+    result = invoke_afresh(["check", "--format", "json"], project, env)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     pair = _live_pair(report)
@@ -146,13 +148,13 @@ def test_a_diff_of_two_databases_probes_values_in_a_project_and_outside(
         away = {**env, "XDG_CACHE_HOME": str(outside / "cache")}
         server = outside / "cache" / "twinschema" / "pg"
         domain = str(project / "domain.yaml")  # the project's allowances, as inside
-        sqlite_only = run_cli(["diff", sqlite_url, sqlite_url], outside, away, timeout=600)
+        sqlite_only = invoke_afresh(["diff", sqlite_url, sqlite_url], outside, away)
         assert sqlite_only.returncode == 0, sqlite_only.stdout + sqlite_only.stderr
         assert "not probed" not in sqlite_only.stdout, sqlite_only.stdout
         assert not (outside / "cache").exists()  # no PostgreSQL side: no server started
 
         args = ["diff", sqlite_url, pg_url, "--domain", domain, "--format", "json"]
-        result = run_cli(args, outside, away, timeout=600)
+        result = invoke_afresh(args, outside, away)
         assert result.returncode == 0, result.stdout + result.stderr
         assert "twinschema: starting the embedded PostgreSQL in " in result.stderr, result.stderr
         away_report = json.loads(result.stdout)
