@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from click.testing import CliRunner
 from pg_helpers import build, make_project, module_source
+from support.testing import execute
 
 from twinschema.cli import cli
 
@@ -34,16 +34,6 @@ EDITS = {
 
 def _indexed(name: str) -> str:
     return module_source() + f'sa.Index("{name}", metadata.tables["items"].c.name)\n'
-
-
-def _edit(url: str, *statements: str) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.begin() as conn:
-            for statement in statements:
-                conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
 
 
 def _pair_indexes(args: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -81,7 +71,7 @@ def test_a_live_pair_index_hint_names_each_database_edited_by_hand(
     modules = {"sqlite": project.sqlite_module, "postgresql": project.postgres_module}
     for dialect in edited:
         made = EDITS[dialect].format(name=names[dialect])
-        _edit(urls[dialect], f"DROP INDEX {names[dialect]}", made)
+        execute(urls[dialect], f"DROP INDEX {names[dialect]}", made)
     monkeypatch.chdir(tmp_path)
     args = ("--layer", "live", "--sqlite-url", project.sqlite, "--postgres-url", pg_url)
     named: set[str] = set()
@@ -103,6 +93,6 @@ def test_a_live_pair_index_hint_names_each_database_edited_by_hand(
     # and the two databases agree again.
     for dialect in edited:
         again = f"CREATE INDEX {names[dialect]} ON items (name)"
-        _edit(urls[dialect], f"DROP INDEX {names[dialect]}", again)
+        execute(urls[dialect], f"DROP INDEX {names[dialect]}", again)
     result = CliRunner().invoke(cli, ["check", *args, "--format", "json"])
     assert result.exit_code == 0, result.output
