@@ -279,12 +279,12 @@ def _answers(
 
 def _parted(left: Answer, right: Answer) -> bool:
     """True when the two answers differ: one side fails reading the view, or their rows,
-    as an application receives them, differ as multisets."""
+    as an application receives them, differ as multisets (a moment against the text that
+    names it is one value: ``view_values.answered``)."""
     if (left.failed is None) != (right.failed is None):
         return True
-    return sorted(map(view_values.plain_row, left.rows)) != sorted(
-        map(view_values.plain_row, right.rows)
-    )
+    read = view_values.answered(left.rows, right.rows)  # column by column (stranger79 002)
+    return read[0] != read[1]
 
 
 def _witness(
