@@ -20,7 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from twinschema.evaluate import view_fits, view_keys, view_probes, view_runs, view_values
+from twinschema.evaluate import (
+    view_fits,
+    view_keys,
+    view_now,
+    view_probes,
+    view_runs,
+    view_values,
+)
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.json_lists import JsonList
 from twinschema.evaluate.view_runs import Answer, Base, Plan
@@ -116,12 +123,14 @@ def compare_view(
         return ViewVerdict(name, True, probed)
     found = _witness(pair, kept, backends) or _reduced(pair, kept, whole, backends)
     chosen, answers = found
+    # A moment near now is shown by what it is, not by this run's instant (``view_now``).
+    nows = view_now.instants([v for given in kept for row in given for v in row])
     witness = tuple(
-        BaseRow(table, columns, row)
+        BaseRow(table, columns, tuple(view_now.shown(v, nows) for v in row))
         for (table, columns), given in zip(pair.tables, chosen, strict=True)
         for row in given
     )
-    shown = (_shown(answers[0]), _shown(answers[1]))
+    shown = (_shown(answers[0], nows), _shown(answers[1], nows))
     return ViewVerdict(name, False, probed, witness, shown)
 
 
@@ -363,17 +372,22 @@ def _tried(
     return (rows, found) if found is not None and _parted(*found) else None
 
 
-def _shown(answer: Answer) -> str:
-    """An answer as a message says it: its rows, sorted, or the error."""
+def _shown(answer: Answer, nows: dict[Any, str]) -> str:
+    """An answer as a message says it: its rows, sorted, or the error (a moment near now by
+    what it is: ``nows``)."""
     if answer.failed is not None:
         return f"fails: {answer.failed}"
     if not answer.rows:
         return "no row"
     rows = sorted(answer.rows, key=view_values.plain_row)
-    return ", ".join("(" + ", ".join(_value(v) for v in r) + ")" for r in rows)
+    return ", ".join(
+        "(" + ", ".join(_value(view_now.shown(v, nows)) for v in r) + ")" for r in rows
+    )
 
 
 def _value(value: Any) -> str:
+    if view_now.is_label(value):
+        return str(value)
     if value is None:
         return "NULL"
     if isinstance(value, JsonList):  # a list as SQLite's JSON text holds it ('["a"]')

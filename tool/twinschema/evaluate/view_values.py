@@ -78,8 +78,7 @@ def answered(
     '01.01.2024'), stay as they are."""
     width = max((len(r) for r in (*left, *right)), default=0)
     found = [
-        next((r[i] for r in (*left, *right) if isinstance(r[i], date)), None)
-        for i in range(width)
+        next((r[i] for r in (*left, *right) if isinstance(r[i], date)), None) for i in range(width)
     ]
 
     def read(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
