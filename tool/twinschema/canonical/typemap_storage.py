@@ -137,6 +137,15 @@ _JSON_CARRIERS = frozenset({"text", "json"})
 JSON_DOCUMENT_TYPES = {SQLITE: frozenset({"json", "jsonb"})}
 
 
+def documents_pair(left: ColumnType, right: ColumnType) -> bool:
+    """True when one type holds JSON documents as text (``JSON_DOCUMENT_TYPES``) and the other
+    is of the json kind: the pair is probed with JSON documents."""
+    return any(
+        a.name in JSON_DOCUMENT_TYPES.get(a.dialect, frozenset()) and "json" in kinds_of(b)
+        for a, b in ((left, right), (right, left))
+    )
+
+
 def _json_valid_of(check: CheckConstraint, column: Column) -> bool:
     """True for a CHECK that keeps ``column`` to valid JSON and lets every NULL a nullable
     column holds through, as a json/jsonb column does: ``json_valid(c) OR c IS NULL`` (canonical

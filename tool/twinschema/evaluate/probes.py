@@ -70,22 +70,15 @@ def kind_of(left: Column, right: Column | None = None) -> str | None:
                     return shared
         if rounded_to_scale(left, right) or rounded_to_scale(right, left):
             return "numeric"
-        if _documents(left, right) or _documents(right, left):
+        from twinschema.canonical import typemap_storage as storage
+
+        if storage.documents_pair(left.type, right.type):  # SQLite's JSON against jsonb
             return "json"
     kinds = typemap.kinds_of(left.type)
     for holds_any in ("text", "bytes"):  # SQLite's TEXT may stand for a uuid or a timestamp,
         if holds_any in kinds:  # its BLOB for a uuid: each holds any text, any bytes
             return holds_any
     return next((k for k in typemap.SPECIFICITY if k in kinds), None)
-
-
-def _documents(own: Column, other: Column) -> bool:
-    """True when ``own`` is declared a type that holds JSON documents as text (SQLite's JSON:
-    ``typemap_storage.JSON_DOCUMENT_TYPES``) and ``other`` is of the json kind."""
-    from twinschema.canonical import typemap_storage as storage
-
-    held = storage.JSON_DOCUMENT_TYPES.get(own.type.dialect, frozenset())
-    return own.type.name in held and "json" in typemap.kinds_of(other.type)
 
 
 def rounded_to_scale(scaled: Column, other: Column) -> bool:
