@@ -47,7 +47,8 @@ def test_a_json_declared_sqlite_column_is_told_as_its_affinity(tmp_path: Path) -
     for column in ("attrs", "doc"):
         message = said[column].message
         assert "SQLite gives JSON NUMERIC affinity" in message, message
-        assert "('007' as 7" in message, message
+        # A JSON document as the example: jsonb refuses '007' anyway (stranger79 004).
+        assert "('1.0' as 1, '1e2' as 100)" in message, message
     assert said["attrs"].hint.startswith(
         "declare it TEXT in schemas/sqlite.py (sa.Text), with CHECK (attrs IS NULL OR "
         "json_valid(attrs)) if it is to refuse text that is not JSON, or its kind in "
@@ -58,15 +59,18 @@ def test_a_json_declared_sqlite_column_is_told_as_its_affinity(tmp_path: Path) -
 
 
 def test_what_the_message_says_holds_on_sqlite(tmp_path: Path) -> None:
-    """The facts the message and hint state, on this SQLite: JSON turns '007' into 7, TEXT
+    """The facts the message and hint state, on this SQLite: JSON turns '007' into 7 (and the
+    JSON documents '1.0' and '1e2' into 1 and 100), TEXT
     keeps it, and the suggested CHECK refuses it (not JSON) but keeps '7' and NULL."""
     with sqlite3.connect(tmp_path / "facts.db") as db:
         db.execute("CREATE TABLE a (attrs JSON)")
         db.execute("CREATE TABLE b (attrs TEXT CHECK (attrs IS NULL OR json_valid(attrs)))")
-        db.execute("INSERT INTO a VALUES ('007'), ('1.50')")
+        db.execute("INSERT INTO a VALUES ('007'), ('1.50'), ('1.0'), ('1e2')")
         assert db.execute("SELECT attrs, typeof(attrs) FROM a").fetchall() == [
             (7, "integer"),
             (1.5, "real"),
+            (1, "integer"),
+            (100, "integer"),
         ]
         db.execute("INSERT INTO b VALUES ('7'), (NULL), ('1.50')")
         assert db.execute("SELECT attrs, typeof(attrs) FROM b").fetchall() == [

@@ -129,6 +129,21 @@ _SQLITE_BOOLEAN_CARRIERS = frozenset({"integer", "boolean", "numeric"})
 _ENUM_CARRIERS = frozenset({"text", "enum"})
 # SQLite spells a JSON column as text kept to valid JSON by ``CHECK (json_valid(c))``.
 _JSON_CARRIERS = frozenset({"text", "json"})
+# Declared types that hold JSON documents as their text without being the json kind: SQLite's
+# JSON (SQLAlchemy's sa.JSON) has NUMERIC affinity, so number-looking text becomes a number and
+# the pair with json/jsonb stays a column_type difference, but the documents both take ('{}',
+# '{"a":1}', '[1]') are the values it is probed with (stranger79 003, 004: as a NUMERIC column
+# it was probed with numbers and NULL only, and no value but NULL was "held by both").
+JSON_DOCUMENT_TYPES = {SQLITE: frozenset({"json", "jsonb"})}
+
+
+def documents_pair(left: ColumnType, right: ColumnType) -> bool:
+    """True when one type holds JSON documents as text (``JSON_DOCUMENT_TYPES``) and the other
+    is of the json kind: the pair is probed with JSON documents."""
+    return any(
+        a.name in JSON_DOCUMENT_TYPES.get(a.dialect, frozenset()) and "json" in kinds_of(b)
+        for a, b in ((left, right), (right, left))
+    )
 
 
 def _json_valid_of(check: CheckConstraint, column: Column) -> bool:

@@ -109,7 +109,9 @@ def _numeric_affinity(ctype: ColumnType) -> bool:
 def _numeric_affinity_effect(ctype: ColumnType) -> str:
     """What SQLite's NUMERIC affinity does to text, in words, for a column declared ``ctype``."""
     name = ctype.name.split("(", 1)[0].upper()
+    # A JSON column's example is a JSON document: jsonb refuses '007' anyway (stranger79 004).
+    shown = "'1.0' as 1, '1e2' as 100" if name in ("JSON", "JSONB") else "'007' as 7, '1e2' as 100"
     return (
         f"SQLite gives {name} NUMERIC affinity: it stores text that reads as a number as that "
-        "number ('007' as 7, '1e2' as 100), where a text column keeps the text"
+        f"number ({shown}), where a text column keeps the text"
     )

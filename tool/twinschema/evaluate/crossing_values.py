@@ -95,6 +95,10 @@ def probed_kind(left: ColumnType, right: ColumnType) -> str | None:
     kind = typemap.shared_kind(left, right)
     if kind is not None:
         return kind
+    from twinschema.canonical import typemap_storage
+
+    if typemap_storage.documents_pair(left, right):  # stranger79 004: SQLite's JSON, jsonb
+        return "json"
     for a, b in ((left, right), (right, left)):
         sized = a.scale is not None or a.precision is not None
         if sized and "numeric" in typemap.kinds_of(a) and "float" in typemap.kinds_of(b):

@@ -70,6 +70,10 @@ def kind_of(left: Column, right: Column | None = None) -> str | None:
                     return shared
         if rounded_to_scale(left, right) or rounded_to_scale(right, left):
             return "numeric"
+        from twinschema.canonical import typemap_storage as storage
+
+        if storage.documents_pair(left.type, right.type):  # SQLite's JSON against jsonb
+            return "json"
     kinds = typemap.kinds_of(left.type)
     for holds_any in ("text", "bytes"):  # SQLite's TEXT may stand for a uuid or a timestamp,
         if holds_any in kinds:  # its BLOB for a uuid: each holds any text, any bytes

@@ -20,7 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from twinschema.evaluate import view_fits, view_keys, view_probes, view_runs, view_values
+from twinschema.evaluate import (
+    view_fits,
+    view_keys,
+    view_now,
+    view_probes,
+    view_runs,
+    view_values,
+)
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_runs import Answer, Base, Plan
 from twinschema.model import OBJECT_VIEW, Schema, SchemaObject, Table
@@ -120,12 +127,14 @@ def compare_view(
         return ViewVerdict(name, True, probed)
     found = alone or _witness(pair, kept, backends) or _reduced(pair, kept, whole, backends)
     chosen, answers = found
+    # A moment near now is shown by what it is, not by this run's instant (``view_now``).
+    nows = view_now.instants([v for given in kept for row in given for v in row])
     witness = tuple(
-        BaseRow(table, columns, row)
+        BaseRow(table, columns, tuple(view_now.shown(v, nows) for v in row))
         for (table, columns), given in zip(pair.tables, chosen, strict=True)
         for row in given
     )
-    shown = (_shown(answers[0]), _shown(answers[1]))
+    shown = (_shown(answers[0], nows), _shown(answers[1], nows))
     return ViewVerdict(name, False, probed, witness, shown)
 
 
@@ -283,12 +292,12 @@ def _answers(
 
 def _parted(left: Answer, right: Answer) -> bool:
     """True when the two answers differ: one side fails reading the view, or their rows,
-    as an application receives them, differ as multisets."""
+    as an application receives them, differ as multisets (a moment against the text that
+    names it is one value: ``view_values.answered``)."""
     if (left.failed is None) != (right.failed is None):
         return True
-    return sorted(map(view_values.plain_row, left.rows)) != sorted(
-        map(view_values.plain_row, right.rows)
-    )
+    read = view_values.answered(left.rows, right.rows)  # column by column (stranger79 002)
+    return read[0] != read[1]
 
 
 def _witness(
@@ -373,11 +382,19 @@ def _tried(
     return (rows, found) if found is not None and _parted(*found) else None
 
 
-def _shown(answer: Answer) -> str:
-    """An answer as a message says it: its rows, sorted, or the error."""
+def _shown(answer: Answer, nows: dict[Any, str]) -> str:
+    """An answer as a message says it: its rows, sorted, or the error (a moment near now by
+    what it is: ``nows``)."""
     if answer.failed is not None:
         return f"fails: {answer.failed}"
     if not answer.rows:
         return "no row"
     rows = sorted(answer.rows, key=view_values.plain_row)
-    return ", ".join("(" + ", ".join(view_values.shown(v) for v in r) + ")" for r in rows)
+    return ", ".join(
+        "(" + ", ".join(_value(view_now.shown(v, nows)) for v in r) + ")" for r in rows
+    )
+
+
+def _value(value: Any) -> str:
+    """A value as a message says it, a moment near now by its label (``view_now.shown``)."""
+    return str(value) if view_now.is_label(value) else view_values.shown(value)

@@ -25,6 +25,21 @@ from twinschema.evaluate.statements import probe_column, type_sql
 from twinschema.evaluate.view_runs import Base, quoted
 from twinschema.model import Schema, Table
 
+# Values of many types, tried in a column no view reads where none of its own probe values fits.
+_ANY = (
+    0,
+    1,
+    "",
+    "a",
+    "{}",
+    "[]",
+    "0",
+    "2024-01-01",
+    "2024-01-01 00:00:00+00:00",
+    "12:00:00",
+    "127.0.0.1",
+)
+
 
 def fitted(
     schemas: tuple[Schema, Schema],
@@ -33,10 +48,12 @@ def fitted(
     values: Sequence[Sequence[Any]],
     read: Sequence[bool],
     backends: tuple[Backend | None, Backend | None],
+    fallback: bool = True,
 ) -> list[list[Any]] | None:
     """``values`` (per column of ``columns``, logical names) with only those both sides'
     columns take alone, in order; None where a scratch database cannot make the columns (the
-    view's own run then says why)."""
+    view's own run then says why). With ``fallback``, a column no view reads that keeps no
+    value gets the first of ``_ANY`` both take."""
     bases: tuple[list[Base], list[Base]] = ([], [])
     for j, name in enumerate(columns):
         for side, table in enumerate(tables):
@@ -55,7 +72,7 @@ def fitted(
         answers.append(view_runs.run(plan, rows, backends[side], tried=True))
     if any(a.setup is not None or len(a.stored) != len(values) for a in answers):
         return None
-    return [
+    found = [
         [
             v
             for v, a, b in zip(given, answers[0].stored[j], answers[1].stored[j], strict=True)
@@ -63,6 +80,15 @@ def fitted(
         ]
         for j, given in enumerate(values)
     ]
+    # A column no view reads and none of whose values both take: any value both hold will do,
+    # it never blocks the view (stranger79 003: an unread JSON NOT NULL column, '{}' held by both).
+    bare = [j for j, f in enumerate(found) if not f and not read[j]]
+    if bare and fallback:
+        anything = [list(_ANY) if j in bare else [] for j in range(len(columns))]
+        tried = fitted(schemas, tables, columns, anything, read, backends, fallback=False)
+        for j in bare:
+            found[j] = tried[j][:1] if tried is not None else []
+    return found
 
 
 # The values of each column crossed with those of another a CHECK reads with it, and the rows

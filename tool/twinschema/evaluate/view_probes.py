@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from twinschema.evaluate import json_lists, probe_json, probes
+from twinschema.evaluate import json_lists, probe_json, probes, view_now
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
 
@@ -131,7 +131,12 @@ def candidates(
             found = list(dict.fromkeys([None, *labels, *documents, *said]))
             # Cut to the most telling, then the kind's own plain values the cut dropped ('A',
             # 'abc', '12': a view without literals still meets them).
-            found = list(dict.fromkeys([*found[:VALUES], *probes.values_for(kind, (), ())[:PLAIN]]))
+            # Moments near now where the views read the clock (stranger79 001: ``view_now``).
+            near = view_now.near_now(kind, text)
+            plain = probes.values_for(kind, (), ())[:PLAIN]
+            found = list(dict.fromkeys([*found[:VALUES], *near, *plain]))
+            if j in keys and kind in _KEYS:  # a key read: one of its own for each row too
+                found += [k for k in _KEYS[kind or ""] if k not in found]
         elif j in keys and kind in _KEYS:  # one key per row
             found = list(_KEYS[kind or ""])
         else:  # a value of its kind (a label)
@@ -170,7 +175,32 @@ def crossed(
                 continue
             seen.add(key)
             rows.setdefault(row, None)
-    return list(rows)[:ROWS]
+    near = _near_rows(values, keys, seen)
+    return [r for r in rows if r not in near][: ROWS - len(near)] + near
+
+
+def _near_rows(
+    values: Sequence[Sequence[Any]], keys: Sequence[int], seen: set[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """A row for each moment near now (``view_now``), the other columns at their first value
+    (NULL where a column takes it) and keys of its own: on the diagonals a moment an hour ago
+    met a returned_at that was set, and the overdue view it parts never saw it (stranger79 001)."""
+    found: list[tuple[Any, ...]] = []
+    for j, given in enumerate(values):
+        for value in given if j not in keys else ():
+            if not isinstance(value, view_now.NowMoment):
+                continue
+            row = [v[0] if v else None for v in values]
+            row[j] = value
+            for at, k in enumerate(keys):  # a key value no row has at that place
+                used = {key[at] for key in seen}
+                free = next((v for v in values[k] if v not in used), None)
+                if free is None:
+                    return found
+                row[k] = free
+            seen.add(tuple(row[k] for k in keys))
+            found.append(tuple(row))
+    return found
 
 
 def _lengths(numbers: tuple[Decimal, ...]) -> tuple[str, ...]:

@@ -69,6 +69,44 @@ def _moment_of(text: str) -> datetime | None:
         return None
 
 
+def answered(
+    left: Sequence[tuple[Any, ...]], right: Sequence[tuple[Any, ...]]
+) -> tuple[list[tuple[tuple[int, str], ...]], list[tuple[tuple[int, str], ...]]]:
+    """Two views' rows, sorted, as ``plain_row`` gives them, each column compared by what the
+    pair returns there: where one side returns moments (a timestamptz, a timestamp, a date) and
+    the other text, the text that names such a moment is that moment (stranger79 002: SQLite's
+    TEXT column returns '2024-01-01T00:00:00Z' or '2024-01-01 24:00:00' as stored, PostgreSQL the
+    instant; that the column keeps the spelling is the column pair's matter, not the view's).
+    Text no moment is, and text against text ('2024-01-01' from date() against to_char()'s
+    '01.01.2024'), stay as they are."""
+    width = max((len(r) for r in (*left, *right)), default=0)
+    found = [
+        next((r[i] for r in (*left, *right) if isinstance(r[i], date)), None) for i in range(width)
+    ]
+
+    def read(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
+        return tuple(plain(_as_moment(v, found[i])) for i, v in enumerate(row))
+
+    return sorted(map(read, left)), sorted(map(read, right))
+
+
+def _as_moment(value: Any, like: date | None) -> Any:
+    """``value`` as the moment it names where the column returns moments such as ``like``
+    on the other side (``answered``): a day, a moment with a zone (in UTC) or without one (its
+    wall clock, as PostgreSQL's timestamp keeps it); else ``value`` as it is."""
+    if like is None or not isinstance(value, str):
+        return value
+    text = value.strip()
+    read = _moment_of(text)
+    if read is None:
+        return value
+    if not isinstance(like, datetime):  # a day: its text alone ('2024-01-01'), no time on it
+        return read.date() if len(text) == 10 else value
+    if like.tzinfo is None:
+        return read.replace(tzinfo=None)
+    return (read if read.tzinfo else read.replace(tzinfo=UTC)).astimezone(UTC)
+
+
 def plain_row(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
     """A row's values as ``plain`` gives them."""
     return tuple(plain(v) for v in row)

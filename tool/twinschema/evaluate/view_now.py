@@ -1,0 +1,110 @@
+"""Moments near the evaluation's own now, for views that read the clock (stranger79 001).
+
+``due_at < CURRENT_TIMESTAMP`` on SQLite's TEXT compares text with 'YYYY-MM-DD HH:MM:SS', and
+``due_at < now()`` on PostgreSQL instants: a loan due an hour ago written 'YYYY-MM-DDTHH:MM:SSZ'
+(README's UTC pin, Python's isoformat, JavaScript's toISOString) is overdue on PostgreSQL only,
+since 'T' sorts after the space. The views' probe rows held moments of 2024 and such, far from
+now, on which the two agree. A moment column of a view that reads the clock is therefore
+probed, beside its other values, with moments an hour before now, at the start of today (UTC)
+and an hour after now, each in the 'T…Z' form and the space form (a column pinned to one form keeps that one).
+
+"Now" is the evaluation's: the moments are made from Python's clock when the probe rows are
+made, and each scratch database reads its own clock a moment later (the offsets are minutes
+and hours, far wider than a run). So that output stays the same run after run, each such
+value is a ``NowMoment``: text to the databases, shown in messages and witnesses by what it is
+(``<an hour before now, as YYYY-MM-DDTHH:MM:SSZ>``), never by the instant it was on one run.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+# The views read the clock: SQL's and PostgreSQL's functions, SQLite's 'now' modifier.
+_CLOCK = re.compile(
+    r"\b(?:current_timestamp|current_date|current_time|localtimestamp|localtime|now|"
+    r"statement_timestamp|transaction_timestamp|clock_timestamp)\b|'now'",
+    re.I,
+)
+# (seconds from now, as said): an hour before and after now, and (None) the start of today
+# in UTC: before now and on its day (where text and time order part when the forms differ)
+# at any time of day, where an hour ago was yesterday from midnight to one o'clock.
+_OFFSETS = (
+    (-3600, "an hour before now"),
+    (None, "the start of today (UTC)"),
+    (3600, "an hour after now"),
+)
+# (strftime form, as said): the UTC form README's pin writes, and CURRENT_TIMESTAMP's.
+_FORMS = (
+    ("%Y-%m-%dT%H:%M:%SZ", "YYYY-MM-DDTHH:MM:SSZ"),
+    ("%Y-%m-%d %H:%M:%S", "YYYY-MM-DD HH:MM:SS"),
+)
+_KINDS = frozenset({"timestamp", "timestamptz"})
+
+
+class NowMoment(str):
+    """A moment near now as text (what the databases are given), with ``label``: what it is,
+    as messages show it."""
+
+    label: str
+
+    def __new__(cls, text: str, label: str) -> NowMoment:
+        made = super().__new__(cls, text)
+        made.label = label
+        return made
+
+
+def reads_clock(text: str) -> bool:
+    """True when the views' SQL ``text`` reads the clock (now(), CURRENT_TIMESTAMP, 'now')."""
+    return _CLOCK.search(text) is not None
+
+
+def near_now(kind: str | None, text: str) -> list[NowMoment]:
+    """The moments near now a column of ``kind`` is probed with where the views' SQL ``text``
+    reads the clock; none otherwise (a view that does not read it answers the same any day)."""
+    if kind not in _KINDS or not reads_clock(text):
+        return []
+    now = datetime.now(UTC).replace(microsecond=0)
+    today = now.replace(hour=0, minute=0, second=0)
+    return [
+        NowMoment(
+            (today if s is None else now + timedelta(seconds=s)).strftime(form),
+            f"<{said}, as {shape}>",
+        )
+        for s, said in _OFFSETS
+        for form, shape in _FORMS
+    ]
+
+
+def shown(value: Any, nows: dict[Any, str]) -> Any:
+    """``value`` as a message shows it: a moment near now (given as a ``NowMoment``, or as the
+    instant a database returned for one, a key of ``nows``) by its label; else ``value``."""
+    if isinstance(value, NowMoment):
+        return _Label(value.label)
+    if isinstance(value, datetime):
+        key = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        return _Label(nows[key]) if key in nows else value
+    if isinstance(value, str) and value in nows:
+        return _Label(nows[value])
+    return value
+
+
+def instants(values: list[Any]) -> dict[Any, str]:
+    """The labels of the ``NowMoment`` among ``values``, by their text and their instant."""
+    found: dict[Any, str] = {}
+    for value in values:
+        if isinstance(value, NowMoment):
+            at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+            found[str(value)] = value.label
+            found[(at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)] = value.label
+    return found
+
+
+class _Label(str):
+    """A label shown as it is (not quoted as text)."""
+
+
+def is_label(value: Any) -> bool:
+    """True for a value ``shown`` made a label of."""
+    return isinstance(value, _Label)
