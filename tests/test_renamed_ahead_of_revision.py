@@ -76,7 +76,7 @@ def test_a_pending_rename_made_by_hand_is_said_and_never_hinted_as_a_drop(
     failed = shell("migrate", SIDE[dialect])
     assert failed.exit_code != 0 and "rolled back" in failed.output, failed.output
     # ...saying why: renamed by hand ahead of the revision (as a failing index drop does).
-    assert f"renamed by hand on this database ahead of this revision?" in failed.output, (
+    assert "renamed by hand on this database ahead of this revision?" in failed.output, (
         failed.output
     )
     assert rows_of(url[dialect], rows) == [(1, "ada")]
