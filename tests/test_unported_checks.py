@@ -19,11 +19,15 @@ from probes import Loader, compare_expected
     ("name", "hint"),
     [
         ("sl-pg.check-one-sided-typeof-not-null",
-         "b.sql has no function typeof() to run it: write the same rule in PostgreSQL's own "
+         "b.sql has no function typeof(integer) to run it: write the same rule in PostgreSQL's own "
          "terms there, or remove it from a.sql"),
         ("sl-pg.check-one-sided-typeof",
-         "b.sql has no function typeof() to run it: write the same rule in PostgreSQL's own "
+         "b.sql has no function typeof(integer) to run it: write the same rule in PostgreSQL's own "
          "terms there, or remove it from a.sql"),
+        # PostgreSQL has length(text), not length(integer): the signature is named.
+        ("sl-pg.check-one-sided-length-of-integer",
+         "b.sql has no function length(integer) to run it: write the same rule in PostgreSQL's "
+         "own terms there, or remove it from a.sql"),
         # ...the other way round: SQLite has no char_length().
         ("sl-pg.check-one-sided-pg-function",
          "a.sql has no function char_length() to run it: write the same rule in SQLite's own "

@@ -19,11 +19,12 @@ from twinschema.evaluate.statements import probe_column
 from twinschema.records import Difference
 from twinschema.records.dialects import DIALECT_NAMES
 
-# The error each dialect gives for a CHECK calling a function it has not, the function's name
-# in group 1 (PostgreSQL 16: ``function typeof(integer) does not exist``; SQLite 3.40: ``no such
-# function: gen_random_uuid``).
+# The error each dialect gives for a CHECK calling a function it has not, the function as the
+# hint names it in group 1: PostgreSQL 16's with its argument types, as it has none of that
+# signature (``function typeof(integer) does not exist``; ``length(integer)``, where it has
+# ``length(text)``); SQLite 3.40's by name (``no such function: char_length``).
 MISSING_FUNCTION: dict[str, re.Pattern[str]] = {
-    "postgresql": re.compile(r"function ([\w.]+)\(.*\) does not exist"),
+    "postgresql": re.compile(r"function ([\w.]+\(.*\)) does not exist"),
     "sqlite": re.compile(r"no such function: ([\w.]+)", re.IGNORECASE),
 }
 
@@ -64,7 +65,9 @@ def lacked_function(
         typed.append((name, probe_column(column)[1]))
     backend.try_rows(typed, text, [])
     found = pattern.search(backend.refused or "")
-    return found.group(1) if found else None
+    if found is None:
+        return None
+    return found.group(1) if found.group(1).endswith(")") else f"{found.group(1)}()"
 
 
 def retell(st: StageContext, d: Difference, side: str, function: str) -> Difference:
@@ -76,7 +79,7 @@ def retell(st: StageContext, d: Difference, side: str, function: str) -> Differe
         return d
     where = head[len(_ADD) :]
     hint = (
-        f"{where} has no function {function}() to run it: write the same rule in "
+        f"{where} has no function {function} to run it: write the same rule in "
         f"{DIALECT_NAMES[other.schema.dialect]}'s own terms there{sep}{rest}"
     )
     changed = replace(d, hint=hint)
