@@ -33,7 +33,9 @@ def test_the_hint_of_an_unnamed_check_gives_the_allowance_by_its_text(tmp_path: 
     report = _diff(folder, "--no-domain")
     hints = {d["left"]: d["hint"] for d in report["differences"] if d["kind"] == "check"}
     assert hints == {
-        "CHECK (json_valid(attributes))": "add it to b.sql, or remove it from a.sql; if it "
+        # PostgreSQL has no json_valid(jsonb) (``unported_checks``): "add it to b.sql" cannot be done.
+        "CHECK (json_valid(attributes))": "b.sql has no function json_valid(jsonb) to run it: write "
+        "the same rule in PostgreSQL's own terms there, or remove it from a.sql; if it "
         "differs on purpose, allow it in domain.yaml with a reason: this CHECK, named on neither "
         'side, alone by {kind: check, dialect: sqlite, check: "json_valid(attributes)", '
         "reason: ...}",

@@ -132,6 +132,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.lint_narrowing": 5,
     "twinschema.migrations.lint_findings": 5,
     "twinschema.migrations.lint_fts": 5,
+    "twinschema.migrations.lint_fts_made": 5,
     "twinschema.migrations.lint_generated": 5,
     "twinschema.migrations.lint_replay": 5,
     "twinschema.migrations.lint_rows": 5,

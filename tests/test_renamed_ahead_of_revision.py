@@ -75,6 +75,10 @@ def test_a_pending_rename_made_by_hand_is_said_and_never_hinted_as_a_drop(
     # The witness: migrating that database fails (rolled back), the rows still under nick.
     failed = shell("migrate", SIDE[dialect])
     assert failed.exit_code != 0 and "rolled back" in failed.output, failed.output
+    # ...saying why: renamed by hand ahead of the revision (as a failing index drop does).
+    assert "renamed by hand on this database ahead of this revision?" in failed.output, (
+        failed.output
+    )
     assert rows_of(url[dialect], rows) == [(1, "ada")]
 
     # Each way the hint gives: in sync, the rows kept.
@@ -84,3 +88,32 @@ def test_a_pending_rename_made_by_hand_is_said_and_never_hinted_as_a_drop(
         assert shell("stamp", SIDE[dialect], head).exit_code == 0
     migrated_in_sync(shell)
     assert rows_of(url[dialect], rows) == [(1, "ada")]
+
+
+@pytest.mark.parametrize(
+    ("statement", "hinted"),
+    [
+        ("ALTER TABLE members RENAME COLUMN nickname TO nick", True),
+        ("ALTER TABLE ghosts RENAME TO people", True),
+        # Near misses: a statement reading or dropping the missing column renames nothing.
+        ("SELECT nickname FROM members", False),
+        ("ALTER TABLE members DROP COLUMN nickname", False),
+        ("SELECT * FROM ghosts", False),
+    ],
+)
+def test_only_a_rename_of_a_missing_name_is_hinted_as_renamed_ahead(
+    db_url: str, statement: str, hinted: bool
+) -> None:
+    """A revision's rename failing because the database lacks the old name (``column
+    "nickname" does not exist``, ``no such column: "nickname"``) says it may have been renamed
+    by hand ahead of it, as a failing index drop does; any other statement failing on a
+    missing name keeps the database's message alone."""
+    import sqlalchemy as sa
+
+    from twinschema.migrations.migrate_lint import cause_of
+
+    execute(db_url, "CREATE TABLE members (id integer PRIMARY KEY, nick text)")
+    with pytest.raises(sa.exc.DBAPIError) as failed:
+        execute(db_url, statement)
+    said = cause_of(failed.value)
+    assert ("renamed by hand on this database ahead of this revision?" in said) is hinted, said

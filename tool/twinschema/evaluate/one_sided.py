@@ -21,7 +21,13 @@ from dataclasses import replace
 
 from twinschema.canonical import typemap, typemap_storage
 from twinschema.canonical.identifiers import catalog_key
-from twinschema.evaluate import expression_reads, json_list_rules, strict_kept, type_kept
+from twinschema.evaluate import (
+    expression_reads,
+    json_list_rules,
+    strict_kept,
+    type_kept,
+    unported_checks,
+)
 from twinschema.evaluate.checks import check_text, telling, witness_written
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.generated_inline import computed_from, inline_generated
@@ -44,7 +50,8 @@ def witnesses(st: StageContext) -> None:
     implied: set[tuple[str, str, str]] = set()
     for d in [d for d in st.comparison.differences if d.kind == "check"]:
         if d.table is not None and (d.left is None) != (d.right is None):
-            _witness(st, d, "left" if d.left is not None else "right", implied)
+            side = "left" if d.left is not None else "right"
+            _witness(st, unported_checks.retold(st, d, side), side, implied)
 
 
 def _witness(

@@ -79,6 +79,7 @@ from twinschema.migrations.lint_findings import (
     renamed_to,
 )
 from twinschema.migrations.lint_fts import ChainTables
+from twinschema.migrations.lint_fts_made import made_unrebuilt
 from twinschema.migrations.lint_generated import GeneratedColumns, LiveProbe
 from twinschema.migrations.lint_record import Recording, record
 from twinschema.migrations.lint_rows import drops_nothing, moves_rows
@@ -215,6 +216,7 @@ class _Run:
         dialect, upgrade, tables = self.result.dialect, self.direction == UPGRADE, self.tables
         lost = tables.conflicts_copied(recording) if tables and upgrade else []
         triggers = tables.triggers_copied(recording) if tables and upgrade else []
+        before = tables.present() if tables is not None else set()  # before its own tables
         if tables is not None:
             renumbered = tables.renumbered(revision, path, recording)
             if self.renumbering:
@@ -238,6 +240,9 @@ class _Run:
         )
         if upgrade and not self.written:  # rows seen now are all the table will hold
             changes = [(c, line) for c, line in changes if not drops_nothing(c, self.rows)]
+        if tables is not None:  # an FTS table made over an earlier revision's table, unrebuilt
+            seen = self.rows if upgrade and not self.written else None
+            changes.extend(made_unrebuilt(recording.operations, before, seen))
         stopped = _stopped(recording.error, self.direction)
         if stopped is not None:
             changes.append((stopped, recording.error_line))

@@ -129,7 +129,7 @@ def remade_unrebuilt(fts: str, operations: Sequence[tuple[Any, int]], after: int
         text = sql if isinstance(sql, str) else getattr(sql, "text", None)
         if not isinstance(text, str):
             continue
-        created = _CREATE_VIRTUAL.match(text)
+        created = CREATE_VIRTUAL.match(text)
         if created is not None and created.group("name").lower() == fts.lower():
             made = line
         elif made is not None and rebuilds(text) == fts.lower():
@@ -138,7 +138,7 @@ def remade_unrebuilt(fts: str, operations: Sequence[tuple[Any, int]], after: int
 
 
 # ``CREATE VIRTUAL TABLE [IF NOT EXISTS] [main.]name``, the name bare or quoted.
-_CREATE_VIRTUAL = re.compile(
+CREATE_VIRTUAL = re.compile(
     r"\s*CREATE\s+VIRTUAL\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:[\"`\[]?main[\"`\]]?\s*\.\s*)?"
     r"[\"`\[]?(?P<name>[\w$]+)",
     re.IGNORECASE,

@@ -69,6 +69,15 @@ class ChainTables:
         with contextlib.suppress(sa.exc.SQLAlchemyError):
             self._connection.exec_driver_sql(sql)
 
+    def present(self) -> set[str]:
+        """The names (lower-case) of the tables, views and virtual tables made so far."""
+        return {
+            str(name).lower()
+            for (name,) in self._connection.exec_driver_sql(
+                "SELECT name FROM main.sqlite_master WHERE type IN ('table', 'view')"
+            )
+        }
+
     def index_only(self) -> dict[str, str]:
         """The external content FTS4/FTS5 tables made so far (name lower-case) whose content
         table (or view) is there too, each with that content table: such a table stores no
@@ -78,12 +87,7 @@ class ChainTables:
         rows = self._connection.exec_driver_sql(
             "SELECT name, sql FROM main.sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"
         ).all()
-        present = {
-            str(name).lower()
-            for (name,) in self._connection.exec_driver_sql(
-                "SELECT name FROM main.sqlite_master WHERE type IN ('table', 'view')"
-            )
-        }
+        present = self.present()
         found: dict[str, str] = {}
         for name, sql in rows:
             content = external_content(str(sql))

@@ -34,6 +34,8 @@ def cause_of(exc: Exception, stamp: str | None = None, statements: Sequence[str]
     if isinstance(exc, sa.exc.DBAPIError | TwinschemaError):
         if _names_a_missing_object(exc):
             return first_line(exc) + _RENAMED
+        if _renames_a_missing_name(exc):
+            return first_line(exc) + _RENAMED_AHEAD
         if _names_an_existing_object(exc):
             ran = statements[:-1] if isinstance(exc, sa.exc.DBAPIError) else statements
             earlier = made_earlier(first_line(exc), ran)
@@ -78,6 +80,37 @@ _RENAMED = (
     " (renamed by hand on this database? `twinschema check` names such an object in a "
     "`renamed` warning, with the statement that renames it back)"
 )
+
+
+# A revision renaming a column or a table that the database lacks: renamed already, by hand
+# (stranger78 006; ``layers/renamed_ahead`` is what ``check`` says of it).
+_RENAMED_AHEAD = (
+    " (renamed by hand on this database ahead of this revision? `twinschema check` says so, "
+    "with the statement that renames it back; the renamed column or table holds the data: do "
+    "not drop it; rename it back, then migrate again)"
+)
+# The name a database says it lacks: PostgreSQL's undefined_column and undefined_table
+# (``column "nickname" does not exist``), SQLite's ``no such column: "nickname"``.
+_LACKED = re.compile(
+    r'(?:column|relation) "([^"]+)" does not exist|no such (?:column|table): "?([^"\s]+)"?'
+)
+
+
+def _renames_a_missing_name(exc: Exception) -> bool:
+    """True when a revision's statement renames (``RENAME [COLUMN] old TO``, ``ALTER TABLE old
+    RENAME TO``) the column or table the database says it lacks; a statement that only reads
+    or drops it (``SELECT nickname``) is not told so."""
+    found = _LACKED.search(first_line(exc))
+    statement = getattr(exc, "statement", None)
+    if found is None or not isinstance(statement, str):
+        return False
+    name = re.escape((found.group(1) or found.group(2)).rsplit(".", 1)[-1])
+    renames = re.compile(
+        rf'\bRENAME\s+(?:COLUMN\s+)?"?{name}"?\s+TO\b'
+        rf'|\bALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:"?\w+"?\.)?"?{name}"?\s+RENAME\s+TO\b',
+        re.IGNORECASE,
+    )
+    return renames.search(statement) is not None
 
 
 def made_by_hand(stamp: str | None) -> str:
