@@ -4,7 +4,10 @@ Each run makes the view's base tables (their columns with each side's own types,
 CHECKs) and the view with its side's own definition in a place of its own: a fresh in-memory
 SQLite database, or a schema of the PostgreSQL scratch database made in a transaction that is
 rolled back. It inserts the rows given (each alone, so that a row the table refuses is known),
-reads the view, and forgets everything: the database being checked is never touched.
+reads the view, and forgets everything: the database being checked is never touched. On
+PostgreSQL the rows tried alone go many to a round trip (``pg_pipeline``), each after a savepoint
+of its own: a refused row costs one round trip more, a stored one none (one at a time, three
+statements a row, they were 4,553 of a Sakila diff's 6,128 round trips).
 """
 
 from __future__ import annotations
@@ -16,12 +19,17 @@ from typing import Any
 
 from twinschema.evaluate.backends import Backend, first_line, for_sqlite
 from twinschema.evaluate.pg_backend import PostgreSQLBackend, as_literals
-from twinschema.evaluate.pg_pipeline import Statement, pipelined
+from twinschema.evaluate.pg_pipeline import Pipe, Statement, pipelined
 from twinschema.evaluate.statements import probe_column, type_sql
 from twinschema.model import ColumnType, Schema, SchemaObject, Table
 
 # The schema each PostgreSQL run makes its tables and views in (gone with its rollback).
 _SCHEMA = "twinschema_views"
+# Each row tried alone is inserted after a savepoint of its own, released once it is stored
+# and rolled back to where it is refused (the rows stored before it stay), as one at a time.
+_SAVE_ROW = b"SAVEPOINT twinschema_view_row"
+_RELEASE_ROW = b"RELEASE SAVEPOINT twinschema_view_row"
+_UNDO_ROW = (b"ROLLBACK TO SAVEPOINT twinschema_view_row", _RELEASE_ROW)
 
 
 @dataclass(frozen=True)
@@ -227,28 +235,25 @@ def _postgresql(
         return Answer(setup=f"the scratch connection was lost: {backend.lost}")
     conn = backend.conn
     try:
-        conn.execute(b"BEGIN")
         try:
-            for statement in _made(plan):
-                conn.execute(statement)
+            pipelined(conn, [b"BEGIN", *_made(plan)])
         except psycopg.Error as exc:
             return Answer(setup=first_line(exc))
+        pipe = Pipe(conn, _UNDO_ROW)
         stored = []
         for base, given in zip(plan.bases, rows, strict=True):
             command = _insert(base, "%s").encode()
+            units = [
+                [(_SAVE_ROW, None), (command, row), (_RELEASE_ROW, None)]
+                for row in as_literals(base.columns, list(given))
+            ]
             kept: list[tuple[Any, ...] | None] = []
-            for row in as_literals(base.columns, list(given)):
-                conn.execute(b"SAVEPOINT twinschema_view_row")
-                try:
-                    back = conn.execute(command, row).fetchone()
-                    conn.execute(b"RELEASE SAVEPOINT twinschema_view_row")
-                    kept.append(None if back is None else tuple(back))
-                except (psycopg.Error, OverflowError):
-                    conn.execute(b"ROLLBACK TO SAVEPOINT twinschema_view_row")
-                    kept.append(None)
+            for got in pipe.attempts(units):
+                back = got.rows[1] if got.failed is None else None
+                kept.append(tuple(back[0]) if back else None)
             stored.append(tuple(kept))
-        try:
-            found = tuple(tuple(r) for r in conn.execute(plan.select.encode()).fetchall())
+        try:  # after the undo of the last row where it was refused
+            found = tuple(tuple(r) for r in pipe.pipelined([plan.select.encode()]) or ())
         except psycopg.Error as exc:
             return Answer(tuple(stored), failed=first_line(exc))
         return Answer(tuple(stored), found)
