@@ -134,7 +134,7 @@ def compare_view(
         for (table, columns), given in zip(pair.tables, chosen, strict=True)
         for row in given
     )
-    shown = (_shown(answers[0], nows), _shown(answers[1], nows))
+    shown = (view_now.answer_text(answers[0], nows), view_now.answer_text(answers[1], nows))
     return ViewVerdict(name, False, probed, witness, shown)
 
 
@@ -380,21 +380,3 @@ def _tried(
         return None
     found = _answers(pair, rows, backends)
     return (rows, found) if found is not None and _parted(*found) else None
-
-
-def _shown(answer: Answer, nows: dict[Any, str]) -> str:
-    """An answer as a message says it: its rows, sorted, or the error (a moment near now by
-    what it is: ``nows``)."""
-    if answer.failed is not None:
-        return f"fails: {answer.failed}"
-    if not answer.rows:
-        return "no row"
-    rows = sorted(answer.rows, key=view_values.plain_row)
-    return ", ".join(
-        "(" + ", ".join(_value(view_now.shown(v, nows)) for v in r) + ")" for r in rows
-    )
-
-
-def _value(value: Any) -> str:
-    """A value as a message says it, a moment near now by its label (``view_now.shown``)."""
-    return str(value) if view_now.is_label(value) else view_values.shown(value)

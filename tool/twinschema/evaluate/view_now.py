@@ -12,7 +12,8 @@ and an hour after now, each in the 'T…Z' form and the space form (a column pin
 made, and each scratch database reads its own clock a moment later (the offsets are minutes
 and hours, far wider than a run). So that output stays the same run after run, each such
 value is a ``NowMoment``: text to the databases, shown in messages and witnesses by what it is
-(``<an hour before now, as YYYY-MM-DDTHH:MM:SSZ>``), never by the instant it was on one run.
+(``<an hour before now, as YYYY-MM-DDTHH:MM:SSZ>``), never by the instant it was on one run;
+``answer_text`` writes a view's answer so for its message.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from twinschema.evaluate import view_values
+from twinschema.evaluate.view_runs import Answer
 
 # The views read the clock: SQL's and PostgreSQL's functions, SQLite's 'now' modifier.
 _CLOCK = re.compile(
@@ -108,3 +112,19 @@ class _Label(str):
 def is_label(value: Any) -> bool:
     """True for a value ``shown`` made a label of."""
     return isinstance(value, _Label)
+
+
+def answer_text(answer: Answer, nows: dict[Any, str]) -> str:
+    """An answer as a message says it: its rows, sorted, or the error (a moment near now by
+    what it is: ``nows``)."""
+    if answer.failed is not None:
+        return f"fails: {answer.failed}"
+    if not answer.rows:
+        return "no row"
+    rows = sorted(answer.rows, key=view_values.plain_row)
+    return ", ".join("(" + ", ".join(_value(shown(v, nows)) for v in r) + ")" for r in rows)
+
+
+def _value(value: Any) -> str:
+    """A value as a message says it, a moment near now by its label (``view_now.shown``)."""
+    return str(value) if is_label(value) else view_values.shown(value)
