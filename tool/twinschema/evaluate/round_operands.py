@@ -46,7 +46,7 @@ def round_reason(dialects: tuple[str, str], texts: tuple[str, str], parted: Part
         on_lite = _first(parted, lite, lite_operand, number[lite])
         if on_lite is not None and on_pg is not None and _apart(on_lite, on_pg):
             return (
-                f"round()'s operand {lite_operand} is a {typed} on PostgreSQL, computed exactly "
+                f"round()'s operand {lite_operand} is {typed} on PostgreSQL, computed exactly "
                 f"({on_pg} on the witness row), where SQLite computes it in binary floating point "
                 f"(REAL: {on_lite}); both round() a tie half away from zero"
             )
