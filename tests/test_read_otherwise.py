@@ -90,3 +90,32 @@ def test_no_known_reason_shows_what_each_dialect_stored(
     assert "on both, which SQLite and PostgreSQL read otherwise: " in output, output
     assert " on SQLite, " in output and " on PostgreSQL" in output, output
     assert SETTINGS not in output, output
+
+
+def test_round_of_a_numeric_names_sqlites_real_arithmetic(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """round() of a numeric (stranger80 004): ``og * 1000 = round(og * 1000)`` on NUMERIC(5,3)
+    against numeric(5,3) parts on 1.001, and the message blamed PostgreSQL's round() of a double
+    precision, which rounds half to even. The operand is numeric on PostgreSQL, whose round()
+    rounds a tie half away from zero as SQLite's does; what parts them is SQLite's REAL
+    arithmetic (1.001 * 1000 is 1000.9999999999999). The near miss, a double precision column,
+    keeps the tie rule's message (``round`` above)."""
+    output = _diff(
+        tmp_path,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, og NUMERIC(5,3) CHECK (og * 1000 = round(og * 1000)));",
+        PG_T + "og numeric(5,3) CHECK (og * 1000 = round(og * 1000)));",
+        monkeypatch,
+    )
+    assert "round()'s operand og * 1000 is numeric on PostgreSQL" in output, output
+    assert "binary floating point (REAL: 1000.9999999999999)" in output, output
+    assert "half to even" not in output, output
+    assert "witness (og) = (1.001): SQLite rejects, PostgreSQL accepts" in output, output
+    lite = sqlite3.connect(":memory:").execute("SELECT 1.001 * 1000, round(2.5)").fetchone()
+    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as conn:
+        pg = conn.execute(
+            "SELECT 1.001::numeric(5,3) * 1000 = round(1.001::numeric(5,3) * 1000),"
+            " round(2.5::numeric(5,3))"
+        ).fetchone()
+    assert lite[0] != 1001 and lite[1] == 3, lite  # REAL arithmetic; half away from zero
+    assert pg == (True, 3), pg  # exact numeric; half away from zero too

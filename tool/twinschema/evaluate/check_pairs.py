@@ -21,6 +21,7 @@ from twinschema.evaluate import (
     clock_steps,
     expression_reads,
     held_checks,
+    round_operands,
     side_checks,
 )
 from twinschema.evaluate.checks import (
@@ -32,6 +33,7 @@ from twinschema.evaluate.checks import (
 )
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
 from twinschema.evaluate.probe_sets import accept_vectors, probe_rows
+from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.sqlite_refusals import every_row_refused
 from twinschema.evaluate.witness_fields import few_probes
 from twinschema.model import Table
@@ -264,13 +266,14 @@ def probe(
     one = len(lds) == len(rds) == 1
     before = list(st.comparison.differences)
     written = witness_written(st, found, parting.row, said, parting.verdicts)
+    witnessed = Parted((found.left, found.right), found.backends, (parting.row,))
     st.merge(
         lds[0],
         rds[0],
         f"{'CHECK on' if one else 'CHECKs on'} {st.table_shown(lt.name)} "
         f"{'differs' if one else 'differ'}: "
-        f"{each_side(st, (lshown, rshown), (ltext, rtext))}{domains_held(st, lds, rds)}; "
-        + written.text,
+        f"{each_side(st, (lshown, rshown), (ltext, rtext), witnessed)}"
+        f"{domains_held(st, lds, rds)}; " + written.text,
         witness=written.witness,
     )
     if not one:  # one difference names both groups
@@ -321,18 +324,22 @@ def domains_held(st: StageContext, lds: list[Difference], rds: list[Difference])
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def each_side(st: StageContext, shown: tuple[str, str], texts: tuple[str, str]) -> str:
+def each_side(
+    st: StageContext, shown: tuple[str, str], texts: tuple[str, str], parted: Parted | None = None
+) -> str:
     """What each side's CHECK is, as a message names them: ``A on a.sql, B on b.sql``. Written
     alike (two SQL files, one ``SET TimeZone`` before it), the text each database stored
     says what parts them (stranger57 030: ``'2020-01-01 00:00:00-05'`` against ``'... +00'``;
     the same text twice named nothing); stored alike too, the dialects read it otherwise.
     Across dialects the texts differ by each one's writing: what the CHECK calls says why
-    (``read_otherwise``: SQLite's LIKE ignores ASCII case; stranger61 017), else the texts."""
+    (``read_otherwise``: SQLite's LIKE ignores ASCII case; stranger61 017; round() by its
+    operand's type on the witness row ``parted``: ``round_operands``), else the texts."""
     left, right = st.side_name("left"), st.side_name("right")
     if shown[0] != shown[1]:
         return f"{shown[0]} on {left}, {shown[1]} on {right}"
     if st.cross:  # each dialect writes its own text: no session setting parts them
-        why = read_otherwise(st.left.schema.dialect, texts[0])
+        said = round_operands.round_reason(st.dialects, texts, parted) if parted else None
+        why = read_otherwise(st.left.schema.dialect, texts[0], said)
         if why:
             return f"{shown[0]} on both, which {left} and {right} read otherwise: {why}"
         return (
@@ -348,9 +355,10 @@ def each_side(st: StageContext, shown: tuple[str, str], texts: tuple[str, str]) 
     return f"{shown[0]} on both, which {left} and {right} read otherwise"
 
 
-def read_otherwise(dialect: str, text: str) -> str:
+def read_otherwise(dialect: str, text: str, rounding: str | None = None) -> str:
     """Why SQLite and PostgreSQL read one CHECK text otherwise, by the calls in ``text`` (of
-    ``dialect``) that ``typemap_operators.READ_OTHERWISE`` names, joined; "" for none."""
+    ``dialect``) that ``typemap_operators.READ_OTHERWISE`` names, joined; "" for none. Where
+    ``rounding`` is given, it is round()'s reason (``round_operands``; "": none)."""
     import sqlglot
     from sqlglot.errors import SqlglotError
 
@@ -359,7 +367,8 @@ def read_otherwise(dialect: str, text: str) -> str:
     except (SqlglotError, ValueError):
         return ""
     names = dict.fromkeys(type(node).__name__ for node in tree.walk())
-    return "; ".join(READ_OTHERWISE[name] for name in names if name in READ_OTHERWISE)
+    said = {**READ_OTHERWISE, **({} if rounding is None else {round_operands.ROUND: rounding})}
+    return "; ".join(said[name] for name in names if said.get(name))
 
 
 def _equal(

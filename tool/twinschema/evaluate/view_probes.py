@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from twinschema.evaluate import json_lists, probe_json, probes, view_now
+from twinschema.evaluate import json_lists, probe_json, probes, view_now, view_switches
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
 
@@ -176,7 +176,8 @@ def crossed(
             seen.add(key)
             rows.setdefault(row, None)
     near = _near_rows(values, keys, seen)
-    return [r for r in rows if r not in near][: ROWS - len(near)] + near
+    kept = [r for r in rows if r not in near][: ROWS - len(near)]
+    return kept + near + view_switches.switch_rows(values, keys, read, kept + near, seen)
 
 
 def _near_rows(
