@@ -23,6 +23,7 @@ from typing import Any
 from twinschema.evaluate import view_fits, view_keys, view_probes, view_runs, view_values
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.json_lists import JsonList
+from twinschema.evaluate.view_digits import past_double
 from twinschema.evaluate.view_runs import Answer, Base, Plan
 from twinschema.model import OBJECT_VIEW, Schema, SchemaObject, Table
 from twinschema.records import Witness
@@ -57,6 +58,8 @@ class ViewVerdict:
     witness: tuple[BaseRow, ...] = ()
     answers: tuple[str, str] = ("", "")
     reason: str = ""
+    # The answers part only past a double's digits (``view_digits``): what the hint says.
+    past_double: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,8 @@ def compare_view(
         for row in given
     )
     shown = (_shown(answers[0]), _shown(answers[1]))
-    return ViewVerdict(name, False, probed, witness, shown)
+    digits = past_double(answers[0].rows, answers[1].rows)
+    return ViewVerdict(name, False, probed, witness, shown, past_double=digits)
 
 
 def _not_copied(dialect: str, when: str, error: str) -> str:
