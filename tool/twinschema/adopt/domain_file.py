@@ -162,6 +162,13 @@ def _triggers(triggers: list[InitTrigger]) -> CommentedMap:
         if t.found == DIALECTS:
             found[_scalar(t.name)] = _flow([("table", _scalar(t.table))])
             continue
+        if t.virtual:  # an FTS index's trigger: SQLite-only by the dialects' nature
+            entry = _flow([("table", _scalar(t.table)), ("dialects", _flow_list(t.found))])
+            found[_scalar(t.name)] = entry
+            found.yaml_add_eol_comment(
+                f"keeps SQLite's virtual table {t.virtual} in step", _scalar(t.name)
+            )
+            continue
         entry = CommentedMap([("table", _scalar(t.table))])
         _after(entry, "table", [_one_sided_comment(t.found)], 4)
         found[_scalar(t.name)] = entry

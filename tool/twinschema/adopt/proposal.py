@@ -10,7 +10,14 @@ from twinschema.adopt.kinds import Kind, shared_kind
 from twinschema.adopt.naming import pair_names, snake_case
 from twinschema.canonical.normalize import canonicalize
 from twinschema.domain_yaml import MAX_NAME_BYTES, identifier_problem, physical_name_problem
-from twinschema.model import OBJECT_TRIGGER, OBJECT_VIRTUAL_TABLE, Column, Schema, Table
+from twinschema.model import (
+    OBJECT_TRIGGER,
+    OBJECT_VIRTUAL_TABLE,
+    Column,
+    Schema,
+    SchemaObject,
+    Table,
+)
 from twinschema.records import DIALECTS
 from twinschema.records.domain import NameMap
 
@@ -48,6 +55,9 @@ class InitTrigger:
     name: str
     table: str
     found: tuple[str, ...]
+    # A SQLite virtual table the trigger writes into (an FTS index kept in step), which
+    # PostgreSQL cannot have: declared SQLite-only at once, "" for any other trigger.
+    virtual: str = ""
 
 
 @dataclass
@@ -215,9 +225,20 @@ def _add_triggers(proposal: Proposal, sides: Mapping[str, Schema]) -> None:
             key = (obj.name.lower(), table)
             if key in found:
                 found[key].found += (dialect,)
+                found[key].virtual = ""
             else:
-                found[key] = InitTrigger(obj.name, table, (dialect,))
+                found[key] = InitTrigger(obj.name, table, (dialect,), _virtual(obj, sides))
     proposal.triggers = _declarable(proposal, list(found.values()))
+
+
+def _virtual(obj: SchemaObject, sides: Mapping[str, Schema]) -> str:
+    """The SQLite virtual table a SQLite trigger's definition names (``INSERT INTO notes_fts``),
+    "" where none: such a trigger keeps that table in step and has no PostgreSQL twin."""
+    if obj.kind != OBJECT_TRIGGER or sides[SQLITE].dialect != SQLITE:
+        return ""
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", (obj.raw or obj.definition).lower()))
+    names = (o.name for o in sides[SQLITE].objects if o.kind == OBJECT_VIRTUAL_TABLE)
+    return next((n for n in sorted(names) if n.lower() in words), "")
 
 
 def _spelled(name: str) -> str:
