@@ -18,7 +18,7 @@ from twinschema import domain_schema
 from twinschema.canonical import typemap
 from twinschema.domain_load import parse_domain
 from twinschema.errors import DomainError
-from twinschema.records import ALLOWABLE_KINDS, DIFFERENCE_KINDS
+from twinschema.records import ALLOWABLE_KINDS, DIFFERENCE_KINDS, VIEW_ALLOWABLE_KINDS
 from twinschema.records.kinds import EXTENSION_KINDS, LOGICAL_KINDS
 
 KINDS = LOGICAL_KINDS
@@ -80,6 +80,8 @@ def test_the_kind_enums_are_the_records(schema: dict[str, Any]) -> None:
     assert set(EXTENSION_KINDS) < set(LOGICAL_KINDS)
     assert schema["$defs"]["allowance"]["properties"]["kind"]["enum"] == list(ALLOWABLE_KINDS)
     assert set(ALLOWABLE_KINDS) < set(DIFFERENCE_KINDS)
+    view_kinds = schema["$defs"]["view_allowance"]["properties"]["kind"]["enum"]
+    assert view_kinds == list(VIEW_ALLOWABLE_KINDS) and set(view_kinds) < set(DIFFERENCE_KINDS)
 
 
 def test_the_loader_validates_with_the_shipped_schema(schema: dict[str, Any]) -> None:

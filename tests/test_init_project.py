@@ -616,6 +616,11 @@ def test_sakila_init_stamp_then_check_reports_its_documented_differences(
     code, report = check(shell)
     _, by_diff = diff(shell, sqlite_url, pg_url)
     assert code == 1
+    # init declares each trigger (stranger79 006): the triggers one side has and the other
+    # lacks by name (SQLite's actor_trigger_ai, ...; PostgreSQL's film_fulltext_trigger) are
+    # each reported missing where they lack, apart from the documented differences; the
+    # PostgreSQL last_updated on every table is left out (one name, many tables).
+    report, by_diff = _without_declared_triggers(report), _without_declared_triggers(by_diff)
     assert locations(by_diff) == documented, details(by_diff)
     extra = [d for d in report["differences"] if (d["table"], d["column"]) not in documented]
     missing = documented - locations(report)
@@ -632,6 +637,16 @@ def test_sakila_init_stamp_then_check_reports_its_documented_differences(
     assert all("varchar(4) vs integer" in d["message"] for d in year), details(
         {"differences": year}
     )
+
+
+def _without_declared_triggers(report: dict[str, Any]) -> dict[str, Any]:
+    """``report`` without the differences of triggers init declared (at least one), each a
+    trigger a side lacks; never one named ``last_updated``, which init leaves out."""
+    said = " is declared in domain.yaml for "
+    found = [d for d in report["differences"] if said in d["message"]]
+    assert found and all(" lacks it" in d["message"] for d in found), found
+    assert not any("trigger last_updated " in d["message"] for d in found), found
+    return {**report, "differences": [d for d in report["differences"] if d not in found]}
 
 
 def test_in_an_existing_project_init_merges_pyproject_and_never_clobbers(

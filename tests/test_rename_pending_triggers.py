@@ -51,7 +51,11 @@ def test_a_trigger_behind_a_pending_rename_is_found_where_it_is(
     shell = adopt_in_sync(project, sqlite_url, pg_url, sqlite_sql, pg_sql)
     domain = project / "domain.yaml"
     declared = f"triggers:\n  events_ai: {{table: events, dialects: [{dialect}]}}\n"
-    domain.write_text(domain.read_text("utf-8") + declared, "utf-8")
+    # init declares the trigger both databases have (stranger79 006): this test declares it
+    # for one dialect instead.
+    written = domain.read_text("utf-8")
+    assert "\ntriggers:\n  events_ai: {table: events}\n" in written, written
+    domain.write_text(written.split("\ntriggers:\n")[0] + "\n" + declared, "utf-8")
     code, report = check(shell)
     assert (code, report["differences"]) == (0, []), report["differences"]
     names = "    names: {sqlite: match_events, postgresql: match_events}\n"

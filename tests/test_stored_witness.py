@@ -18,7 +18,7 @@ from probes import Loader, case_named, compare_case, compare_expected, compared_
 
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.probe_sets import probe_rows
-from twinschema.evaluate.stored_rows import partings
+from twinschema.evaluate.stored_rows import ROUNDED_REVERSE, partings
 
 
 @pytest.mark.parametrize(
@@ -28,11 +28,13 @@ from twinschema.evaluate.stored_rows import partings
         # ...saying what the rejecting side took the row as where it changed it.
         ("sl-pg.check-stored-nonzero-both-near-miss",
          "witness (n) = (0.001): SQLite accepts, PostgreSQL rejects (PostgreSQL takes 0.001 "
-         "as 0.00, which its CHECK rejects; SQLite stores 0.001)"),
+         "as 0.00, which its CHECK rejects; SQLite stores 0.001, so a sync of that row from "
+         f"SQLite to PostgreSQL fails; {ROUNDED_REVERSE})"),
         # SQLite's INTEGER keeps 99.5, PostgreSQL's integer rounds it to 100 (stranger68 018).
         ("sl-pg.check-int-fraction-bound",
          "witness (x) = (99.5): SQLite accepts, PostgreSQL rejects (PostgreSQL takes 99.5 as "
-         "100, which its CHECK rejects; SQLite stores 99.5)"),
+         "100, which its CHECK rejects; SQLite stores 99.5, so a sync of that row from SQLite "
+         f"to PostgreSQL fails; {ROUNDED_REVERSE})"),
         ("sl-pg.check-stored-rerun-still-parts-near-miss",
          "witness (n) = (0.01): SQLite rejects, PostgreSQL accepts"),
         ("sl-pg.check-stored-typeof-vs-nullable-near-miss",
@@ -112,7 +114,8 @@ def test_checks_that_hold_the_same_rows_are_equal_on_probes(loader: Loader, name
         # SQLite stores 0.001 as written: the row parts them with nothing changed.
         ("sl-pg.check-stored-nonzero-both-near-miss", "0.001", "",
          "SQLite accepts, PostgreSQL rejects (PostgreSQL takes 0.001 as 0.00, which its CHECK "
-         "rejects; SQLite stores 0.001)"),
+         "rejects; SQLite stores 0.001, so a sync of that row from SQLite to PostgreSQL fails; "
+         f"{ROUNDED_REVERSE})"),
     ],
 )  # fmt: skip
 def test_a_row_changed_on_store_is_run_again_on_the_rejecting_side(

@@ -81,7 +81,14 @@ def parse_domain(text: str, label: str = "domain.yaml") -> Domain:
         for kind, key in (("view", "views"), ("trigger", "triggers"))
         for name in top.get(key) or {}
     )
-    return Domain(version=top["version"], tables=tables, path=label, objects=objects)
+    view_allow = tuple(
+        reader.view_allowance(name, n)
+        for name, entry in (top.get("views") or {}).items()
+        for n in range(len((entry or {}).get("allow") or ()))
+    )
+    return Domain(
+        version=top["version"], tables=tables, path=label, objects=objects, view_allow=view_allow
+    )
 
 
 class _Reader:
@@ -246,6 +253,27 @@ class _Reader:
             position=n + 1,
             check=check_text(check) if check is not None else None,
             sides=pinned,
+        )
+
+    def view_allowance(self, view: str, n: int) -> Allowance:
+        """The ``n``-th allowance of view ``view`` (``{kind: view, reason: ...}``); a ``name:``
+        other than the view's is refused, as it would name another view."""
+        where: Where = ("views", view, "allow", n)
+        entry = self.located.data["views"][view]["allow"][n]
+        line = self.located.line(where)
+        name = entry.get("name", view)
+        if name != view:
+            raise DomainError(
+                f"{self.label}:{line}: {describe(where)} names view {name!r}; an allowance "
+                f"under views: {view}: allows view {view} only (write it under views: {name}:)"
+            )
+        return Allowance(
+            table=view,
+            kind=entry["kind"],
+            reason=entry["reason"].strip(),
+            name=view,
+            line=line,
+            position=n + 1,
         )
 
     def _pinned(

@@ -148,7 +148,25 @@ def _unknown_key(
     if "enum" in error.schema.get("propertyNames", {}):  # a dialect's name
         return line, dialect_problem(extra)
     hint = suggestion(extra, allowed) or f" (valid keys: {', '.join(allowed)})"
+    if extra == "allow" and not where:  # stranger79 005: where a user writes one first
+        hint += (
+            "; an allowance goes in its table's allow: list (tables: {t: {allow: [...]}}), "
+            + _VIEW_ALLOW.format(view="v")
+        )
     return line, f"unknown key {extra!r} in {describe(where)}{hint}"
+
+
+# Where a view's allowance is written (stranger79 005: README's form was refused everywhere).
+_VIEW_ALLOW = (
+    "a view's difference is allowed under the view's own entry: views: {{{view}: {{allow: "
+    "[{{kind: view, reason: ...}}]}}}}"
+)
+
+
+def _view(located: Located, where: Where) -> str:
+    """The view an allowance of a table's ``allow:`` names (``name:``), else ``v``."""
+    name = _at(located.data, (*where[:-1], "name"))
+    return str(name) if name else "v"
 
 
 def _missing(error: ValidationError, where: Where, located: Located, label: str) -> tuple[int, str]:
@@ -206,6 +224,11 @@ def _not_one_of(
     options = [str(v) for v in error.validator_value]
     if "postgresql" in options:
         return line, dialect_problem(value)
+    if where[-1:] == ("kind",) and "table_missing" in options and value == "view":
+        return (
+            line,
+            f"{describe(where[:-1])} has kind 'view': {_VIEW_ALLOW.format(view=_view(located, where))}",
+        )
     if where[-1:] == ("kind",) and "table_missing" in options:
         return line, (
             f"{describe(where[:-1])} has unknown kind {value!r}" + suggestion(value, options)

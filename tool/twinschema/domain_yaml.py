@@ -141,6 +141,8 @@ def describe(where: Where) -> str:
         if rest[:1] == ("allow",) and len(rest) > 1:
             return _member(f"an allowance of {table}", rest[2:], bare=True)
         return _member(table, rest)
+    if head == "views" and where[2:3] == ("allow",) and len(where) > 3:
+        return _member(f"an allowance of view {where[1]!r}", where[4:], bare=True)
     if head in ("views", "triggers"):
         return _member(f"{head[:-1]} {where[1]!r}", where[2:])
     return "/".join(map(str, where))

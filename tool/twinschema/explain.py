@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 
 from twinschema.errors import UsageError, suggestion
-from twinschema.records import ALLOWABLE_KINDS, DIFFERENCE_KINDS
+from twinschema.records import ALLOWABLE_KINDS, DIFFERENCE_KINDS, VIEW_ALLOWABLE_KINDS
 
 ALL = "all"
 # Kinds no allowance names, of which an allowance of another kind leaves some out (README: a
@@ -52,6 +52,18 @@ def _one(kind: str) -> str:
             "        dialect: postgresql   # where only that side has it; without: it differs",
             "        name: ...             # the object's name, or column: ... (optional)",
             "        reason: why the two dialects differ here",
+        ]
+    elif kind in VIEW_ALLOWABLE_KINDS:
+        lines.append(
+            "  When the view differs across dialects on purpose, declare it under the view in "
+            "domain.yaml:"
+        )
+        lines += [
+            "    views:",
+            "      v:",
+            "        allow:",
+            f"          - kind: {kind}",
+            "            reason: why the two dialects differ here",
         ]
     elif kind in _THROUGH:
         said = f"domain.yaml cannot allow this kind by its own name: {_THROUGH[kind]}"

@@ -15,7 +15,14 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from twinschema.adopt.proposal import InitColumn, InitTable, Proposal, logical_name, unique_name
+from twinschema.adopt.proposal import (
+    InitColumn,
+    InitTable,
+    InitTrigger,
+    Proposal,
+    logical_name,
+    unique_name,
+)
 from twinschema.records import DIALECTS
 
 SCHEMA_FILE = "domain.schema.json"  # shipped in the package, next to domain.py
@@ -146,6 +153,28 @@ def _table(table: InitTable) -> CommentedMap:
     return found
 
 
+def _triggers(triggers: list[InitTrigger]) -> CommentedMap:
+    """``triggers:``, each declared for both dialects (``{table: t}``): one found on one side
+    only is then reported missing on the other until a person decides, as a one-sided table
+    is; a comment under it says so and is the line that declares it one-sided, uncommented."""
+    found = CommentedMap()
+    for t in triggers:
+        if t.found == DIALECTS:
+            found[_scalar(t.name)] = _flow([("table", _scalar(t.table))])
+            continue
+        if t.virtual:  # an FTS index's trigger: SQLite-only by the dialects' nature
+            entry = _flow([("table", _scalar(t.table)), ("dialects", _flow_list(t.found))])
+            found[_scalar(t.name)] = entry
+            found.yaml_add_eol_comment(
+                f"keeps SQLite's virtual table {t.virtual} in step", _scalar(t.name)
+            )
+            continue
+        entry = CommentedMap([("table", _scalar(t.table))])
+        _after(entry, "table", [_one_sided_comment(t.found)], 4)
+        found[_scalar(t.name)] = entry
+    return found
+
+
 def render(proposal: Proposal, output: Path, sources: Mapping[str, str]) -> str:
     """The text of ``domain.yaml``: the schema reference first, then a header, then the tables.
 
@@ -167,6 +196,8 @@ def render(proposal: Proposal, output: Path, sources: Mapping[str, str]) -> str:
     document = CommentedMap()
     document["version"] = 1
     document["tables"] = CommentedMap((_scalar(t.name), _table(t)) for t in proposal.tables)
+    if proposal.triggers:
+        document["triggers"] = _triggers(proposal.triggers)
     document.yaml_set_start_comment("\n".join(header))
     out = io.StringIO()
     _yaml().dump(document, out)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Set as AbstractSet
 
 from twinschema.canonical.check_reading import same_check
 from twinschema.compare.allowance_entries import logical_text, one_shape, one_sided
-from twinschema.model import Schema
+from twinschema.model import OBJECT_VIEW, Schema
 from twinschema.records import Difference, FixSide
 from twinschema.records.domain import Allowance, Domain, check_key
 
@@ -86,10 +86,14 @@ def matching_allowance(
     schemas: Mapping[FixSide, Schema] | None = None,
 ) -> Allowance | None:
     """The allowance of ``domain.yaml`` that accepts ``difference`` (``sides``: dialect -> left
-    or right), None when none does: the first of its table's that ``fits`` it. The comparer,
-    the evaluation stage and its value warnings all ask here."""
+    or right), None when none does: the first of its table's (of a view's difference, its
+    view's: ``views: V: allow:``) that ``fits`` it. The comparer, the evaluation stage and its
+    value warnings all ask here."""
     table = domain.tables.get(difference.table or "")
-    for allowance in table.allow if table is not None else ():
+    own = table.allow if table is not None else ()
+    if difference.kind == OBJECT_VIEW:
+        own = (*own, *domain.view_allowances(difference.table or ""))
+    for allowance in own:
         if fits(allowance, difference, sides, schemas or {}, halves):
             return allowance
     return None

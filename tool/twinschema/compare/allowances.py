@@ -27,7 +27,7 @@ from twinschema.compare.allowance_match import copies, matching_allowance, repea
 from twinschema.compare.allowance_types import unpinned_allowances
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
-from twinschema.model import Schema
+from twinschema.model import OBJECT_VIEW, Schema
 from twinschema.records import Comparison, Difference, FixSide, FixSite, Severity, Side
 from twinschema.records.domain import Allowance, Domain
 
@@ -78,6 +78,9 @@ def apply_allowances(ctx: Context, held: Held = NOTHING_HELD) -> None:
         for allowance in ctx.domain.allowances()
         if allowance not in used
         and _visible(ctx, allowance)
+        # A view's rows are compared by the evaluation stage: its allowance is judged once
+        # that ran (held), never called stale where no one compared them (--no-evaluate).
+        and (allowance.kind != OBJECT_VIEW or OBJECT_VIEW in held.kinds)
         and not needs_a_zone(ctx.result, ctx.left.schema, ctx.right.schema, allowance)
     ]
     twice = copies(ctx.domain, used, sides, schemas, halves)
@@ -158,6 +161,16 @@ def needs_a_zone(
 
 
 def _visible(ctx: Context, allowance: Allowance) -> bool:
+    """Whether both sides hold what ``allowance`` is on (its table; a view's, its view, on
+    sides that read their objects): else it is not judged here, neither used nor stale."""
+    if allowance.kind == OBJECT_VIEW:
+        return all(
+            side.schema.objects_read
+            and any(
+                o.kind == OBJECT_VIEW and o.name == allowance.table for o in side.schema.objects
+            )
+            for side in (ctx.left, ctx.right)
+        )
     return all(allowance.table in side.schema.tables for side in (ctx.left, ctx.right))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from twinschema.compare.checks import checks
 from twinschema.compare.column_order import column_order
+from twinschema.compare.column_renames import note_renames
 from twinschema.compare.columns import compare_column
 from twinschema.compare.common import (
     cols,
@@ -218,6 +219,7 @@ def table(ctx: Context, left: Table, right: Table) -> None:
             consumed.update(accounted)
     for rc in unmatched.values():
         column_missing(ctx, left.name, None, rc)
+    note_renames(ctx, left, right)
     lpk, rpk = left.primary_key, right.primary_key
     if lpk and sorted(lpk) == sorted(rpk):
         key_timing(ctx, left, right)

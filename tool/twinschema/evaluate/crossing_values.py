@@ -275,7 +275,10 @@ def finer_parted(
     (keeps, kept), refuses = ((ld, a), rd) if b is REJECTED else ((rd, b), ld)
     return False, (
         f"{DIALECT_NAMES[refuses]} rejects it, {DIALECT_NAMES[keeps]} stores it as {value_shown(kept)} "
-        f"({INSERT_PARTS}): an insert one side takes fails on the other"
+        f"({INSERT_PARTS}): an insert one side takes fails on the other, but no sync does "
+        f"(what crosses is {value_shown(kept)}, which both accept), so the CHECKs are the same; "
+        "the other way round, a row one side stores as written and the other refuses rounded, "
+        "a sync fails and the CHECK pair is a difference"
     )
 
 

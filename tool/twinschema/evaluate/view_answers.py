@@ -29,6 +29,7 @@ from twinschema.evaluate import (
     view_values,
 )
 from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.view_digits import past_double
 from twinschema.evaluate.view_runs import Answer, Base, Plan
 from twinschema.model import OBJECT_VIEW, Schema, SchemaObject, Table
 from twinschema.records import Witness
@@ -66,6 +67,8 @@ class ViewVerdict:
     witness: tuple[BaseRow, ...] = ()
     answers: tuple[str, str] = ("", "")
     reason: str = ""
+    # The answers part only past a double's digits (``view_digits``): what the hint says.
+    past_double: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,8 @@ def compare_view(
         for row in given
     )
     shown = (view_now.answer_text(answers[0], nows), view_now.answer_text(answers[1], nows))
-    return ViewVerdict(name, False, probed, witness, shown)
+    digits = past_double(answers[0].rows, answers[1].rows)
+    return ViewVerdict(name, False, probed, witness, shown, past_double=digits)
 
 
 def _not_copied(dialect: str, when: str, error: str) -> str:

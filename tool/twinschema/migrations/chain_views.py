@@ -62,8 +62,8 @@ def head_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[D
             hint=f"{d.hint}, by a revision of the chain whose view is to change (a column "
             "renamed under a view renames the view's column on a dialect that rewrites the "
             "view's text, not on one that keeps the old name: label AS title); or, "
-            f"if they differ on purpose, allow it in domain.yaml: {{kind: view, name: "
-            f"{d.name}, reason: ...}}",
+            f"if they differ on purpose, allow it in domain.yaml: views: {{{d.name}: {{allow: "
+            "[{kind: view, reason: ...}]}}",
         )
         allowed = (
             domain is not None

@@ -82,7 +82,9 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "dialect it names, and a view both sides hold must have the same columns and return the "
     "same rows on the same probe rows in scratch copies of its tables (the witness names base "
     "rows on which the two part; a view that cannot be run there is a warning). Recreate the "
-    "view from its migration, or declare it where it belongs.",
+    "view from its migration, or declare it where it belongs; a view that differs across "
+    "dialects on purpose is allowed, with a reason, under its own entry: views: {v: {allow: "
+    "[{kind: view, reason: ...}]}} (stale once the two sides no longer differ).",
     "trigger": "A trigger exists on one side only, or its definition (timing, events, table, "
     "body, enabled state) differs. Compared like views; across dialects, a trigger domain.yaml "
     "declares under `triggers:` (with its `table`) must exist on each dialect it names. A "
@@ -159,7 +161,8 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "build it alike again mends it; a view or trigger of one dialect only is declared so in "
     "domain.yaml (views: {v: {dialects: [postgresql]}}). A view's columns apart at the heads, "
     "which the two live databases show too, are left out where domain.yaml allows that view's "
-    "difference ({kind: view, name: v, reason: ...}), as between the databases; the others are "
+    "difference (views: {v: {allow: [{kind: view, name: v, reason: ...}]}}), as between the "
+    "databases; the others are "
     "fixed in the revision files.",
     "migration_drift": "Upgrading an empty database to the chain's head does not give the "
     "schema of its metadata module: a migration is missing or wrong.",
@@ -232,6 +235,10 @@ ALLOWABLE_KINDS: tuple[str, ...] = (
     "exclusion",
     "column_order",
 )
+
+# The kinds an allowance under a view's own entry in domain.yaml may name (``views: {v: {allow:
+# [{kind: view, reason: ...}]}}``): a view is on no one table (stranger79 005).
+VIEW_ALLOWABLE_KINDS: tuple[str, ...] = ("view",)
 
 
 class Severity(StrEnum):

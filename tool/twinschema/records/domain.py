@@ -85,7 +85,9 @@ class Allowance:
     def describe(self) -> str:
         """The allowance as people read it in a report: ``index profiles.ix_gin (postgresql)``."""
         where = self.table + (f".{self.column}" if self.column else "")
-        what = f" {self.name}" if self.name else ""
+        what = (
+            f" {self.name}" if self.name and (self.kind, self.name) != ("view", self.table) else ""
+        )
         if self.check:
             what += f" CHECK ({check_text(self.check)})"
         if self.sides:
@@ -156,11 +158,20 @@ class Domain:
     tables: Mapping[str, DomainTable]
     path: str = "domain.yaml"
     objects: tuple[DeclaredObject, ...] = ()  # declared views and triggers, in file order
+    # The allowances of ``views: V: allow:`` (``{kind: view, reason: ...}``), in file order:
+    # each's ``table`` and ``name`` are the view's (a view difference's table is its view).
+    view_allow: tuple[Allowance, ...] = ()
 
     def allowances(self) -> Iterator[Allowance]:
-        """Every allowance of every table, in file order."""
+        """Every allowance of every table, then of every view, in file order."""
         for table in self.tables.values():
             yield from table.allow
+        yield from self.view_allow
+
+    def view_allowances(self, view: str) -> tuple[Allowance, ...]:
+        """The allowances ``views: {view: {allow: ...}}`` declares (a view's differences are
+        allowed there, not in a table's ``allow:``: a view is on no one table)."""
+        return tuple(a for a in self.view_allow if a.table == view)
 
     def name_map(self, dialect: str) -> NameMap:
         """Physical-to-logical names for ``dialect``: what sources use to speak in domain names.

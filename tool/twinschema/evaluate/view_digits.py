@@ -1,0 +1,39 @@
+"""Whether two views' answers part only past a double's digits (stranger79 007): SQLite
+computes ``avg()`` and a division of a REAL as a double (``34.666666666666664``), PostgreSQL
+``avg()`` of integers and ``numeric`` arithmetic with more digits (``34.6666666666666667``).
+The rows do differ as an application receives them (a number by value), so the view stays a
+difference; what this tells is the hint: round both sides to the digits the application shows
+(``round(avg(x), 2)``), or make PostgreSQL's a double too (``avg(x)::float8``), both of which
+return the same rows (golden ``sl-pg.view-answers-avg-*``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+
+def past_double(left: Sequence[tuple[Any, ...]], right: Sequence[tuple[Any, ...]]) -> bool:
+    """True when the two row lists differ, but are the same multiset once every number is read
+    as a double, and a double of one side meets a ``Decimal`` of the other there."""
+    if len(left) != len(right):
+        return False
+    as_doubles = (sorted(map(_doubles, left), key=repr), sorted(map(_doubles, right), key=repr))
+    if as_doubles[0] != as_doubles[1]:
+        return False
+    kinds = ({_kind(v) for r in left for v in r}, {_kind(v) for r in right for v in r})
+    return ("float" in kinds[0] and "decimal" in kinds[1]) or (
+        "decimal" in kinds[0] and "float" in kinds[1]
+    )
+
+
+def _doubles(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(
+        float(v) if isinstance(v, float | Decimal) and not isinstance(v, bool) else v for v in row
+    )
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, float):
+        return "float"
+    return "decimal" if isinstance(value, Decimal) else ""
