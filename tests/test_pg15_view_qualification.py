@@ -34,6 +34,9 @@ VIEWS = {
     "keg_out_aliased": "SELECT k.id, k.name FROM keg k WHERE k.is_out ORDER BY k.name",
     "keg_out_sub": "SELECT s.id FROM (SELECT id, is_out FROM keg) s WHERE s.is_out",
     "keg_names": "SELECT id, lower(name) AS name FROM keg WHERE name IS DISTINCT FROM 'x'",
+    # a whole row stays qualified on both majors; a CTE's body is a nested SELECT
+    "keg_rows": "SELECT keg::text AS r, id FROM keg WHERE is_out",
+    "keg_cte": "WITH o AS (SELECT id FROM keg WHERE is_out) SELECT o.id FROM o",
     # near misses, pairwise
     "join_own": "SELECT keg.id, keg.name FROM keg JOIN pub ON pub.id = keg.pub_id",
     "join_other": "SELECT keg.id, pub.name FROM keg JOIN pub ON pub.id = keg.pub_id",

@@ -1,4 +1,6 @@
-"""A PostgreSQL view's definition with ``NOT x IS NULL`` written ``x IS NOT NULL``.
+"""A PostgreSQL view's definition with ``NOT x IS NULL`` written ``x IS NOT NULL``, and with
+the columns of its outermost SELECT's only relation bare, as PostgreSQL 16 prints them (see
+``sole_relation_unqualified``).
 
 ``pg_get_viewdef`` prints a view from its parse tree, so redundant parentheses, spacing and
 keyword case are gone already, but it prints what was written: ``NOT (x IS NULL)`` stays ``NOT x
