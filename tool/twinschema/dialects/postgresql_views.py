@@ -1,4 +1,6 @@
-"""A PostgreSQL view's definition with ``NOT x IS NULL`` written ``x IS NOT NULL``.
+"""A PostgreSQL view's definition with ``NOT x IS NULL`` written ``x IS NOT NULL``, and with
+the columns of its outermost SELECT's only relation bare, as PostgreSQL 16 prints them (see
+``sole_relation_unqualified``).
 
 ``pg_get_viewdef`` prints a view from its parse tree, so redundant parentheses, spacing and
 keyword case are gone already, but it prints what was written: ``NOT (x IS NULL)`` stays ``NOT x
@@ -19,6 +21,7 @@ reported, never a false sameness.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 # Tokens after which a NOT starts an operand of its own.
@@ -83,3 +86,116 @@ def _rewrite_at(tokens: list[str], i: int) -> tuple[int, list[str]] | None:
     if end < len(tokens) and tokens[end] not in _END:
         return None
     return end, [*value, *test]
+
+
+# A column of the sole relation of a view's outermost SELECT
+#
+# PostgreSQL 16 prints a column of a query's only range-table entry bare, unless the query is
+# nested in another (ruleutils' ``varprefix``: ``parentnamespace != NIL || list_length(rtable) !=
+# 1``). Up to 15 a view's stored query also held its OLD and NEW entries, so every column was
+# qualified: the same ``CREATE VIEW v AS SELECT id FROM keg WHERE is_out`` reads ``SELECT keg.id
+# FROM keg WHERE keg.is_out`` on 15 and ``SELECT id FROM keg WHERE is_out`` on 16. In the
+# outermost SELECT of a view (there is no scope outside it) whose FROM is one table, or one
+# subquery with its alias, the two name one column; ``sole_relation_unqualified`` writes 15's
+# form as 16's. A join, a comma, a set operation (each arm is a nested query), anything else in
+# FROM, and every nested SELECT (subqueries, CTE bodies, set-operation arms: qualified on both
+# majors, and where an inner relation may shadow the outer one) are left as printed.
+
+# Words that end the FROM clause of a SELECT.
+_FROM_END = frozenset(
+    {"where", "group", "having", "window", "order", "limit", "offset", "fetch", "for", ";"}
+)
+_SET_OPERATIONS = frozenset({"union", "intersect", "except"})
+# A parenthesis opening one of these holds a nested query.
+_QUERY_START = frozenset({"select", "with", "values", "table"})
+_WORD = re.compile(r'[a-z_][a-z0-9_$]*|"(?:[^"]|"")*"')
+# Tokens before a ``name . name`` that make it something other than a column (a type, a
+# collation, an operator's or a function's schema).
+_NOT_COLUMN_BEFORE = frozenset({"::", ".", "collate", "operator"})
+
+
+def sole_relation_unqualified(tokens: Sequence[str]) -> list[str]:
+    """``tokens`` (a PostgreSQL view's, lower case, quoted names as printed) with each column of
+    the outermost SELECT's only relation written bare, as PostgreSQL 16 prints it, where 15
+    qualifies it (see above): a view's text then compares alike from either major. Anything
+    not certainly of that shape is returned unchanged, so at worst a difference is reported."""
+    out = list(tokens)
+    nested = _nested_queries(out)
+    if nested is None:
+        return out
+    outer = [i for i in range(len(out)) if not nested[i]]
+    if any(out[i] in _SET_OPERATIONS for i in outer):
+        return out
+    item = _sole_from_item(out, nested)
+    if item is None:
+        return out
+    start, end, refname = item
+    keep = [True] * len(out)
+    for i in outer:
+        if start <= i < end or out[i] != refname or i + 2 >= len(out):
+            continue
+        if out[i + 1] != "." or not _WORD.fullmatch(out[i + 2]) or nested[i + 2]:
+            continue
+        if i > 0 and out[i - 1] in _NOT_COLUMN_BEFORE:
+            continue
+        if i + 3 < len(out) and out[i + 3] in ("(", "."):
+            continue
+        keep[i] = keep[i + 1] = False
+    return [t for t, k in zip(out, keep, strict=True) if k]
+
+
+def _nested_queries(tokens: Sequence[str]) -> list[bool] | None:
+    """For each token, whether it lies inside a parenthesised nested query (its parentheses
+    too); None when the parentheses do not balance."""
+    flags = [False] * len(tokens)
+    stack: list[bool] = []  # per open parenthesis: does it open a nested query
+    for i, token in enumerate(tokens):
+        inside = any(stack)
+        if token in ("(", "["):
+            opens = token == "(" and i + 1 < len(tokens) and tokens[i + 1] in _QUERY_START
+            stack.append(opens)
+            flags[i] = inside or opens
+        elif token in (")", "]"):
+            if not stack:
+                return None
+            flags[i] = any(stack)
+            stack.pop()
+        else:
+            flags[i] = inside
+    return None if stack else flags
+
+
+def _sole_from_item(tokens: Sequence[str], nested: Sequence[bool]) -> tuple[int, int, str] | None:
+    """Where the outermost SELECT's FROM item lies (start, end) and the name its columns are
+    qualified by, when FROM is exactly ``[ONLY] [schema.]table [alias]`` or ``(subquery)
+    alias``; None otherwise."""
+    depth, start = 0, -1
+    for i, token in enumerate(tokens):
+        if nested[i]:
+            continue
+        depth += _OPEN.get(token, 0)
+        if depth == 0 and token == "from" and (i == 0 or tokens[i - 1] != "distinct"):
+            if start >= 0:
+                return None  # a second FROM outside any nested query: not a shape known here
+            start = i + 1
+    if start < 0:
+        return None
+    end = start
+    while end < len(tokens) and (nested[end] or tokens[end] not in _FROM_END):
+        end += 1
+    item = list(tokens[start:end])
+    if item and item[0] == "(" and nested[start]:
+        inner = start
+        while inner < end and nested[inner]:
+            inner += 1
+        rest = list(tokens[inner:end])
+        return (start, end, rest[0]) if len(rest) == 1 and _WORD.fullmatch(rest[0]) else None
+    if item[:1] == ["only"]:
+        item = item[1:]
+    if len(item) >= 3 and item[1] == ".":
+        item = item[2:]  # the schema's name
+    if not 1 <= len(item) <= 2 or not all(_WORD.fullmatch(t) for t in item):
+        return None
+    if item[0] in _FROM_END or item[-1] in ("join", "natural", "cross", "lateral", "tablesample"):
+        return None
+    return start, end, item[-1]
