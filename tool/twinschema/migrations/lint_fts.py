@@ -154,7 +154,7 @@ class ChainTables:
         for batch in recording.batches:
             if not _copies(batch, operations):
                 continue
-            later = " ".join(_sql(op) or "" for op, _ in operations[batch.end :])
+            later = " ".join(executed_sql(op) or "" for op, _ in operations[batch.end :])
             for name, sql in self._connection.exec_driver_sql(
                 "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' "
                 "AND tbl_name = ? COLLATE NOCASE AND sql IS NOT NULL",
@@ -173,7 +173,7 @@ class ChainTables:
             if not _copies(batch, operations):
                 continue
             gone = _gone(operations[batch.start : batch.end])
-            later = {rebuilds(_sql(op) or "") for op, _ in operations[batch.end :]}
+            later = {rebuilds(executed_sql(op) or "") for op, _ in operations[batch.end :]}
             for fts, columns in rowid_readers(self._connection, batch.table):
                 if fts.lower() in later or gone & {c.lower() for c in columns}:
                     continue
@@ -209,7 +209,7 @@ class ChainTables:
     def _make(self, operation: Any) -> None:
         """Make a table, FTS table or drop of ``operation`` on the in-memory database; a
         statement SQLite refuses there (it names what the chain made otherwise) is let be."""
-        text = _sql(operation)
+        text = executed_sql(operation)
         if text is not None and isinstance(operation, alembic_ops.ExecuteSQLOp):
             if text.lstrip().upper().startswith(_SCHEMA):
                 self._run(text)
@@ -329,7 +329,7 @@ def _gone(operations: list[tuple[Any, int]]) -> set[str]:
     }
 
 
-def _sql(operation: Any) -> str | None:
+def executed_sql(operation: Any) -> str | None:
     """The text of an ``op.execute``, None for any other operation."""
     if not isinstance(operation, alembic_ops.ExecuteSQLOp):
         return None

@@ -18,12 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from alembic.operations import ops as alembic_ops
-
 from twinschema.alembic_batch_fts import rebuild_statement, rebuilds
 from twinschema.dialects.sqlite_virtual import external_content
 from twinschema.migrations.lint_classify import Change, RowsProbe
 from twinschema.migrations.lint_findings import CREATE_VIRTUAL
+from twinschema.migrations.lint_fts import executed_sql
 
 KIND = "fts_unrebuilt"
 
@@ -39,7 +38,7 @@ def made_unrebuilt(
     written before): a content table it finds empty is let be (the empty index is right)."""
     found: list[tuple[Change, int]] = []
     for n, (operation, line) in enumerate(operations):
-        text = _sql(operation)
+        text = executed_sql(operation)
         made = CREATE_VIRTUAL.match(text) if text is not None else None
         content = external_content(text) if text is not None and made is not None else None
         if made is None or content is None:
@@ -49,7 +48,7 @@ def made_unrebuilt(
             continue
         if rows is not None and rows(content[0]) is False:
             continue
-        later = {rebuilds(_sql(op) or "") for op, _ in operations[n + 1 :]}
+        later = {rebuilds(executed_sql(op) or "") for op, _ in operations[n + 1 :]}
         if fts.lower() not in later:
             found.append((unrebuilt(fts, content[0]), line))
     return found
@@ -71,12 +70,3 @@ def unrebuilt(fts: str, content: str) -> Change:
         keep=f"otherwise add {statement} after it",
         fix=statement,
     )
-
-
-def _sql(operation: Any) -> str | None:
-    """The text of an ``op.execute``, None for any other operation."""
-    if not isinstance(operation, alembic_ops.ExecuteSQLOp):
-        return None
-    sql: Any = operation.sqltext
-    text = sql if isinstance(sql, str) else getattr(sql, "text", None)
-    return text if isinstance(text, str) else None
