@@ -193,14 +193,10 @@ def _near_rows(
                 continue
             row = [v[0] if v else None for v in values]
             row[j] = value
-            for at, k in enumerate(keys):  # a key value no row has at that place
-                used = {key[at] for key in seen}
-                free = next((v for v in values[k] if v not in used), None)
-                if free is None:
-                    return found
-                row[k] = free
-            seen.add(tuple(row[k] for k in keys))
-            found.append(tuple(row))
+            made = view_switches.keyed(row, values, keys, seen)
+            if made is None:
+                return found
+            found.append(made)
     return found
 
 

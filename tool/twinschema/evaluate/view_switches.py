@@ -53,15 +53,30 @@ def switch_rows(
         row = [v[0] if v else None for v in values]
         for (j, pair), n in zip(ways, combination, strict=True):
             row[j] = pair[n]
-        for at, k in enumerate(keys):  # a key value no row has at that place
-            used = {key[at] for key in seen}
-            free = next((v for v in values[k] if v not in used), None)
-            if free is None:
-                return found
-            row[k] = free
-        seen.add(tuple(row[k] for k in keys))
-        found.append(tuple(row))
+        made = keyed(row, values, keys, seen)
+        if made is None:
+            return found
+        found.append(made)
     return found
+
+
+def keyed(
+    row: list[Any],
+    values: Sequence[Sequence[Any]],
+    keys: Sequence[int],
+    seen: set[tuple[Any, ...]],
+) -> tuple[Any, ...] | None:
+    """``row`` with each key column at a value of its own that no row of ``seen`` (the keys
+    used) has at that place, and those keys added to ``seen``; None when a key's values are
+    spent."""
+    for at, k in enumerate(keys):
+        used = {key[at] for key in seen}
+        free = next((v for v in values[k] if v not in used), None)
+        if free is None:
+            return None
+        row[k] = free
+    seen.add(tuple(row[k] for k in keys))
+    return tuple(row)
 
 
 def _state(value: Any) -> Any:
