@@ -52,16 +52,6 @@ ROWS = [
 ]
 
 
-def _execute(url: str, statements: list[str]) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.begin() as conn:
-            for statement in statements:
-                conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
-
-
 def _answers(url: str, view: str) -> list[tuple[object, ...]]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
@@ -81,7 +71,7 @@ def built(pg_server: str, system_pg: systempg.SystemServer) -> Iterator[dict[int
         testing.scratch_database(system_pg.url()) as url15,
     ):
         for url in (url16, url15):
-            _execute(url, ddl)
+            testing.execute(url, *ddl)
         yield {16: url16, 15: url15}
 
 

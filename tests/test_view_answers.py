@@ -45,7 +45,7 @@ def _views(found: Any) -> list[Difference]:
     return [d for d in found.differences if d.kind == "view"]
 
 
-def _count(dialect: str, sql: str, rows: tuple[str, ...], view: str, loader: Loader) -> int:
+def view_count(dialect: str, sql: str, rows: tuple[str, ...], view: str, loader: Loader) -> int:
     """``SELECT count(*) FROM view`` on a real database of ``dialect`` holding ``sql``, after
     ``rows`` (rolled back on PostgreSQL)."""
     query = f"SELECT count(*) FROM {view}"
@@ -77,7 +77,7 @@ def _spend_count(dialect: str, sql: str, loader: Loader) -> int:
         "INSERT INTO users (id, nick) VALUES (10, 'a')",
         "INSERT INTO orders (id, user_id, total) VALUES (1, 10, 10)",
     )
-    return _count(dialect, sql, rows, "spend", loader)
+    return view_count(dialect, sql, rows, "spend", loader)
 
 
 @pytest.mark.parametrize("strict", DIALECTS)
@@ -286,7 +286,7 @@ PER_STATION = (
 def _groups(dialect: str, sql: str, loader: Loader) -> int:
     """How many rows ``per_station`` returns after two keepers at 'ABC' and 'abc'."""
     rows = ("INSERT INTO keeper VALUES (1, 'ABC')", "INSERT INTO keeper VALUES (2, 'abc')")
-    return _count(dialect, sql, rows, "per_station", loader)
+    return view_count(dialect, sql, rows, "per_station", loader)
 
 
 def test_a_grouped_view_parted_by_two_rows_names_two(loader: Loader) -> None:

@@ -10,10 +10,10 @@ clock; and the message names the moment by what it is, the same run after run.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
 from probes import Loader, compare_texts
+from test_view_answers import view_count
 
 from twinschema.evaluate import view_now
 
@@ -38,24 +38,7 @@ def _overdue(dialect: str, sql: str, due: str, loader: Loader) -> int:
     """The rows of overdue_loan on a real database of ``dialect`` holding ``sql`` after one
     open loan due at ``due`` (rolled back on PostgreSQL)."""
     insert = f"INSERT INTO loan (id, due_at) VALUES ('{LOAN}', '{due}')"
-    if dialect == "sqlite":
-        conn = sqlite3.connect(":memory:")
-        try:
-            conn.executescript(sql)
-            conn.execute(insert)
-            return int(conn.execute("SELECT count(*) FROM overdue_loan").fetchone()[0])
-        finally:
-            conn.close()
-    with loader.load("postgresql", sql) as schema:
-        held = loader.held("rows")
-        held.execute(f"SET search_path TO {schema}, public".encode())
-        try:
-            held.execute(insert.encode())
-            found = held.execute(b"SELECT count(*) FROM overdue_loan").fetchone()
-            assert found is not None
-            return int(found[0])
-        finally:
-            held.rollback()
+    return view_count(dialect, sql, (insert,), "overdue_loan", loader)
 
 
 def _today() -> str:
