@@ -31,6 +31,10 @@ DOUBLE = "yet SQLite holds a fraction in it as a binary double and computes on t
         # The near miss: a witness past the scale, stored 0.50 by PostgreSQL, keeps the rounding.
         ("sl-pg.check-stored-lt-half-both", "check",
          f"n has scale 2: {ROUNDING}", DOUBLE),
+        # The example is one decimal past the column's own scale (it was 0.001 at every scale).
+        ("sl-pg.check-stored-scale-zero-lt-both", "check",
+         "n has scale 0: PostgreSQL rounds a value to 0 decimals on store, SQLite keeps them all "
+         "(0.1 is 0 on one, 0.1 on the other)", "0.001"),
         # A witness of scale 2 that SQLite stores as an integer: division, and no scale.
         ("sl-pg.eval-dependent-check-decimal-division", "check",
          "division: integer division", "has scale"),

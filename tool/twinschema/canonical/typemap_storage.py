@@ -31,7 +31,7 @@ ENFORCES_SCALE = frozenset({POSTGRESQL})
 KEEPS_DECIMALS = {SQLITE: frozenset({"float", "bytes", "integer", "bigint", "smallint"})}
 SCALE_REASON = (
     "{column} has scale {scale}: {rounds} rounds a value to {scale} decimals on store, "
-    "{keeps} keeps them all (0.001 is 0.00 on one, 0.001 on the other)"
+    "{keeps} keeps them all ({past} is {rounded} on one, {past} on the other)"
 )
 # Why a witness value of scale s that both store alike parts them: the dialect that does not
 # round to the scale keeps a fraction as a binary double (SQLite's NUMERIC(5,2) holds 2.01 as

@@ -44,9 +44,11 @@ def scale_parts(left: Column, right: Column, doubles: bool = True) -> str | None
         rounds, keeps = this.type.dialect, other.type.dialect
         if this.type.scale is None or rounds not in enforces or keeps in enforces:
             continue
+        scale = this.type.scale  # the example one decimal past it: 0.001 at scale 2
         return storage.SCALE_REASON.format(
-            column=this.name, scale=this.type.scale, rounds=names[rounds], keeps=names[keeps]
-        )
+            column=this.name, scale=scale, rounds=names[rounds], keeps=names[keeps],
+            past=f"{Decimal(1).scaleb(-scale - 1):f}", rounded=f"{Decimal(0).scaleb(-scale):f}",
+        )  # fmt: skip
     for this, other in ((left, right), (right, left)):
         four = storage.FOUR_BYTE_FLOATS
         narrow = this.type.name in four.get(this.type.dialect, ())
