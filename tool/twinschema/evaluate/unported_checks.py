@@ -4,7 +4,8 @@ to the PostgreSQL database" cannot be done for SQLite's ``typeof(x) = 'integer'`
 column types; where the scratch database refuses it for a function it has no such function
 (``MISSING_FUNCTION``: the error each dialect gives), the hint says so and asks for the same
 rule in that dialect's own terms. A CHECK that is made there (``x > 0``), or refused for
-another reason (a column named otherwise there), keeps its hint.
+another reason (a column named otherwise there), or over an array against a column that is
+none (TEXT against text[]: ``unjudged_checks`` says why), keeps its hint.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from twinschema.evaluate import expression_reads
 from twinschema.evaluate.checks import check_text
 from twinschema.evaluate.context import StageContext, find, logical_name
 from twinschema.evaluate.statements import probe_column
+from twinschema.model import ColumnType
 from twinschema.records import Difference
 from twinschema.records.dialects import DIALECT_NAMES
 
@@ -59,15 +61,25 @@ def lacked_function(
         return None
     typed = []
     for name in sorted(columns):
+        mine = find(own, d.table, name)[1]
         column = find(other, d.table, logical_name(own, d.table, name))[1]
-        if column is None:
-            return None
+        if column is None or mine is None or _apart(mine.type, column.type):
+            return None  # another column, or an array against none: no lack
         typed.append((name, probe_column(column)[1]))
     backend.try_rows(typed, text, [])
     found = pattern.search(backend.refused or "")
     if found is None:
         return None
     return found.group(1) if found.group(1).endswith(")") else f"{found.group(1)}()"
+
+
+def _apart(mine: ColumnType, theirs: ColumnType) -> bool:
+    """An array against a column that is none (PostgreSQL's text[] against SQLite's JSON text
+    list): a CHECK refused there for ``json_array_length(text[])`` lacks no function of that
+    dialect (PostgreSQL has ``json_array_length(json)``), its column holds another kind, which
+    ``unjudged_checks`` says (the column_type difference; through an allowed list mapping
+    ``json_list_rules`` pairs the two CHECKs)."""
+    return mine.array != theirs.array
 
 
 def retell(st: StageContext, d: Difference, side: str, function: str) -> Difference:
@@ -84,4 +96,9 @@ def retell(st: StageContext, d: Difference, side: str, function: str) -> Differe
     )
     changed = replace(d, hint=hint)
     st.comparison.differences = [changed if f is d else f for f in st.comparison.differences]
+    # A pair left unjudged still says why (``unjudged_checks`` finds its differences by identity).
+    st.unjudged = [
+        (tuple(changed if f is d else f for f in found), table, ltext, rtext)
+        for found, table, ltext, rtext in st.unjudged
+    ]
     return changed
