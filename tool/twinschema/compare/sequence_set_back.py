@@ -42,16 +42,14 @@ def sequence_set_back(
         return
     lshort = key_sequences.short_of_start(lc.generator, lc.next_id)
     start = key_sequences.first_id(lc.generator)
-    lnext, rnext = (key_sequences.first_id(c.generator, c.next_id) for c in (lc, rc))
+    lnext, rnext = _next_ids(lc, rc)
     side = ctx.label("left" if lshort else "right")
     where = ctx.shown(table, lc, rc)
-    ctx.diff(
-        "column_default",
+    _next_id_differs(
+        ctx,
         table,
-        lc.name,
-        lc.name,
-        f"next id {lnext}",
-        f"next id {rnext}",
+        lc,
+        rc,
         f"the sequence of {where} was set back short of its START ({start}) in {side}: the next "
         f"insert that omits it gets {lnext} vs {rnext}, an id a database made from the same DDL "
         "never hands out (set by hand: setval or ALTER SEQUENCE ... RESTART WITH)",
@@ -70,17 +68,14 @@ def sequence_behind(ctx: Context, table: str, lc: Column, rc: Column) -> None:
     late_side = "left" if side == "right" else "right"
     assert late.largest_id is not None and late.next_id is not None  # _behind
     down = key_sequences.descending(late.generator)  # largest_id: the smallest id then
-    lnext, rnext = (key_sequences.first_id(c.generator, c.next_id) for c in (lc, rc))
     fresh = "" if other.next_id is not None else " (a new database)"
     said = f"{key_sequences.first_id(other.generator, other.next_id)}{fresh}"
     where = ctx.shown(table, lc, rc)
-    ctx.diff(
-        "column_default",
+    _next_id_differs(
+        ctx,
         table,
-        lc.name,
-        lc.name,
-        f"next id {lnext}",
-        f"next id {rnext}",
+        lc,
+        rc,
         key_sequences.behind_parting(
             where,
             late.own_name,
@@ -97,4 +92,28 @@ def sequence_behind(ctx: Context, table: str, lc: Column, rc: Column) -> None:
             late.shares_ids_with,
             down,
         ),
+    )
+
+
+def _next_ids(lc: Column, rc: Column) -> tuple[int, int]:
+    """The id each side's next insert that omits the key gets."""
+    return key_sequences.first_id(lc.generator, lc.next_id), key_sequences.first_id(
+        rc.generator, rc.next_id
+    )
+
+
+def _next_id_differs(
+    ctx: Context, table: str, lc: Column, rc: Column, message: str, hint: str
+) -> None:
+    """A ``column_default`` difference of two keys by the next id each side hands out."""
+    lnext, rnext = _next_ids(lc, rc)
+    ctx.diff(
+        "column_default",
+        table,
+        lc.name,
+        lc.name,
+        f"next id {lnext}",
+        f"next id {rnext}",
+        message,
+        hint=hint,
     )
