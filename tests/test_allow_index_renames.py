@@ -59,15 +59,13 @@ def _allow(project: Path, entry: str) -> None:
     domain.write_text(text[:at] + f"    allow:\n      - {entry}\n" + text[at:], "utf-8")
 
 
-@pytest.mark.parametrize("expression", ["postgresql", "sqlite"])
-def test_the_hinted_index_pin_holds_through_two_renames(
-    expression: str, sqlite_url: str, pg_url: str, tmp_path: Path
-) -> None:
-    project = tmp_path / "app"
-    element = ELEMENTS[expression]
+def _adopted_then_renamed(project: Path, expression: str, sqlite_url: str, pg_url: str) -> Shell:
+    """The project adopted on an index over ``lower(full_name)`` (``expression``: the dialect
+    whose index is on the expression), then full_name renamed shown_name in domain.yaml and in
+    that dialect's module: its shell."""
     made = {
         d: [TABLE[d], f"CREATE INDEX instructor_name ON instructor ({e.format(c='full_name')})"]
-        for d, e in element.items()
+        for d, e in ELEMENTS[expression].items()
     }
     shell = adopt(project, sqlite_url, pg_url, made["sqlite"], made["postgresql"])
     replace_in(
@@ -76,12 +74,21 @@ def test_the_hinted_index_pin_holds_through_two_renames(
         "full_name: {kind: text, name: shown_name}",
     )
     replace_in(project / MODULE[expression], "lower(full_name)", "lower(shown_name)")
+    return shell
+
+
+@pytest.mark.parametrize("expression", ["postgresql", "sqlite"])
+def test_the_hinted_index_pin_holds_through_two_renames(
+    expression: str, sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    project = tmp_path / "app"
+    shell = _adopted_then_renamed(project, expression, sqlite_url, pg_url)
 
     # The hint at the first rename: domain.yaml's names inside the expression too; the
     # message names each element whole, as the bracket does.
     found = [d for d in _index_differences(shell) if d["layer"] == "models"]
     [index] = found
-    for dialect, e in element.items():
+    for dialect, e in ELEMENTS[expression].items():
         assert f"({e.format(c='shown_name')}) in {MODULE[dialect]}" in index["message"], index
         # (SQLite's lower() has its note after the elements, as the bracket says it.)
         assert f'{dialect}: "({e.format(c="full_name")})' in index["hint"], index["hint"]
@@ -111,18 +118,7 @@ def test_an_old_pin_by_the_database_name_holds_until_the_next_rename(
     that is the name; after the next rename it is stale, its hint giving the pin by
     domain.yaml's names."""
     project = tmp_path / "app"
-    element = ELEMENTS["postgresql"]
-    made = {
-        d: [TABLE[d], f"CREATE INDEX instructor_name ON instructor ({e.format(c='full_name')})"]
-        for d, e in element.items()
-    }
-    shell = adopt(project, sqlite_url, pg_url, made["sqlite"], made["postgresql"])
-    replace_in(
-        project / "domain.yaml",
-        "full_name: {kind: text}",
-        "full_name: {kind: text, name: shown_name}",
-    )
-    replace_in(project / MODULE["postgresql"], "lower(full_name)", "lower(shown_name)")
+    shell = _adopted_then_renamed(project, "postgresql", sqlite_url, pg_url)
     old = (
         '{kind: index, name: instructor_name, sides: {sqlite: "(full_name COLLATE NOCASE DESC)", '
         'postgresql: "(lower(shown_name) DESC)"}, reason: ordering aid}'

@@ -21,11 +21,10 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from support import testing
+from test_sequence_state import value_warnings
 
 from twinschema.compare import Side, compare
 from twinschema.dialects import ReflectOptions
-from twinschema.evaluate import Evaluator, PostgreSQLScratch, evaluate
-from twinschema.records import Difference
 from twinschema.sources import make_canonical, reflect_url
 from twinschema.sources.metadata import from_metadata
 
@@ -70,19 +69,6 @@ def _pg_insert(url: str, table: str = "t") -> int | None:
 def _state(url: str) -> tuple[int, ...] | None:
     with _pg(url) as conn:
         return conn.execute("SELECT last_value, is_called::int FROM t_id_seq").fetchone()
-
-
-def _warnings(sqlite_url: str, pg_url: str) -> list[Difference]:
-    options = ReflectOptions()
-    left = Side(make_canonical(reflect_url(sqlite_url, options), None), "a", "a")
-    right = Side(make_canonical(reflect_url(pg_url, options), None), "b", "b")
-    evaluator = Evaluator(PostgreSQLScratch(database_url=pg_url))
-    try:
-        return evaluate(
-            compare(left, right, layer="diff"), left, right, evaluator, values=True
-        ).warnings
-    finally:
-        evaluator.close()
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -221,7 +207,7 @@ def test_the_explicit_id_warning_says_what_already_is(
     synced row."""
     sqlite_url = testing.sqlite_file(tmp_path / "t.db", SQLITE)
     testing.execute(pg_url, IDENTITY + EXPLICIT + ("" if behind else SETVAL.format(args="3")))
-    (warning,) = [w for w in _warnings(sqlite_url, pg_url) if "setval" in w.message]
+    (warning,) = [w for w in value_warnings(sqlite_url, pg_url) if "setval" in w.message]
     if behind:
         assert "ids up to 3 are in use in the PostgreSQL database" in warning.message
         assert "gets 1 there now" in warning.message

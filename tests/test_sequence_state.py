@@ -82,7 +82,7 @@ CASES = {
 }
 
 
-def _warnings(sqlite_url: str, pg_url: str) -> list[Difference]:
+def value_warnings(sqlite_url: str, pg_url: str) -> list[Difference]:
     """The ``value_compatibility`` warnings of ``twinschema diff sqlite_url pg_url``."""
     options = ReflectOptions()
     left = Side(make_canonical(reflect_url(sqlite_url, options), None), "a", "a")
@@ -174,7 +174,7 @@ def test_the_explicit_id_warning_is_where_the_sequence_stands(
     path = tmp_path / "t.db"
     sqlite_url = testing.sqlite_file(path, sqlite_script)
     testing.execute(pg_url, pg_script)
-    (warning,) = [w for w in _warnings(sqlite_url, pg_url) if "explicit id" in w.message]
+    (warning,) = [w for w in value_warnings(sqlite_url, pg_url) if "explicit id" in w.message]
     assert (
         f"VALUES ({explicit}), as every synced row has), a row that omits the id gets "
         f"{sqlite_next} on SQLite and {explicit} again on PostgreSQL" in warning.message
