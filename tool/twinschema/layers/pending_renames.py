@@ -33,7 +33,7 @@ from twinschema.compare import compare
 from twinschema.hints import AT_HEAD, BEHIND, REVISION_COMMAND
 from twinschema.model import Schema
 from twinschema.records import Comparison, Difference, FixSide, FixSite, Side
-from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
+from twinschema.records.dialects import name_key
 from twinschema.records.domain import Domain, NameMap, logical_spelled
 
 if TYPE_CHECKING:  # chain_renames imports Alembic: a check without a rename never does
@@ -73,7 +73,7 @@ def pending_pairs(
     at its chain's head): each table or column only the module has, with the one only the
     stale side has under a name it had before (see the module docstring); ``history``: the
     tables and columns the dialect's chain renamed."""
-    key: Callable[[str], str] = fold_name if dialect in CASE_INSENSITIVE_NAMES else str
+    key = name_key(dialect)
     tables, columns = history
     out: list[Pending] = []
     for table, column in _groups(found):
@@ -322,9 +322,7 @@ def objects_through(schema: Schema, pending: Sequence[Pending]) -> Schema:
     ``read_through`` places the table's columns: a declared trigger is looked up on the
     module's table (stranger77 010: a SQLite trigger on ``note``, there, was "lacks it" while
     the rename to ``coach_note`` waited to be migrated). Its definition is kept as read."""
-    key: Callable[[str], str] = (
-        fold_name if schema.dialect in CASE_INSENSITIVE_NAMES else (lambda name: name)
-    )
+    key = name_key(schema.dialect)
     moved = {key(p.old): p.now for p in pending if p.column is None}
     if not moved:
         return schema

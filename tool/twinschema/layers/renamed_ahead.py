@@ -18,10 +18,10 @@ renames it); the rename migrated (the chain there has the new name: nothing pend
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from twinschema.model import Schema, Table
-from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
+from twinschema.records.dialects import name_key
 from twinschema.sql_names import sql_name
 
 # One table renamed (old, new); one column renamed (its table's name then, old, new).
@@ -37,20 +37,20 @@ def renamed_ahead(
     """Each rename of the chain's ``history`` pending at ``at_revision`` (the chain's schema at
     the database's revision, as read: its own names) that ``live`` (as read) has made already,
     as the statement that undoes it: ``ALTER TABLE members RENAME COLUMN nick TO nickname``."""
-    key = fold_name if live.dialect in CASE_INSENSITIVE_NAMES else str
+    dialect = live.dialect
     tables, columns = history
     found = []
     for old, new in tables:
-        if _ahead(_table(at_revision, key, old), _table(at_revision, key, new)) and _ahead(
-            _table(live, key, new), _table(live, key, old)
-        ):
+        if _ahead(
+            table_named(at_revision, old, dialect), table_named(at_revision, new, dialect)
+        ) and _ahead(table_named(live, new, dialect), table_named(live, old, dialect)):
             found.append(f"ALTER TABLE {sql_name(new)} RENAME TO {sql_name(old)}")
     for table, old, new in columns:
-        then, now = _table(at_revision, key, table), _table(live, key, table)
+        then, now = table_named(at_revision, table, dialect), table_named(live, table, dialect)
         if then is None or now is None:
             continue
-        if _ahead(_has(then, key, old), _has(then, key, new)) and _ahead(
-            _has(now, key, new), _has(now, key, old)
+        if _ahead(has_column(then, old, dialect), has_column(then, new, dialect)) and _ahead(
+            has_column(now, new, dialect), has_column(now, old, dialect)
         ):
             back = f"RENAME COLUMN {sql_name(new)} TO {sql_name(old)}"
             found.append(f"ALTER TABLE {sql_name(now.name)} {back}")
@@ -76,9 +76,13 @@ def _ahead(there: object, gone: object) -> bool:
     return bool(there) and not gone
 
 
-def _table(schema: Schema, key: Callable[[str], str], name: str) -> Table | None:
+def table_named(schema: Schema, name: str, dialect: str) -> Table | None:
+    """The table of ``schema`` called ``name`` as ``dialect`` matches names, else None."""
+    key = name_key(dialect)
     return next((t for t in schema.tables.values() if key(t.name) == key(name)), None)
 
 
-def _has(table: Table, key: Callable[[str], str], name: str) -> bool:
+def has_column(table: Table, name: str, dialect: str) -> bool:
+    """Whether ``table`` has a column called ``name`` as ``dialect`` matches names."""
+    key = name_key(dialect)
     return any(key(c.name) == key(name) for c in table.columns)

@@ -25,10 +25,11 @@ from collections.abc import Callable
 
 from twinschema.hints import REVISION_COMMAND
 from twinschema.layers.pending_renames import KIND as PENDING, History, chain_read_through
+from twinschema.layers.renamed_ahead import has_column, table_named
 from twinschema.migrations.migrations_chain import LAYER, STATE
-from twinschema.model import Schema, Table
+from twinschema.model import Schema
 from twinschema.records import Difference, Side
-from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
+from twinschema.records.dialects import name_key
 from twinschema.records.domain import Domain
 from twinschema.sources import make_canonical
 from twinschema.sql_names import sql_name
@@ -62,15 +63,19 @@ def renamed_by_hand(
             continue
         old, now = d.left, d.right  # the chain's name, the module's
         if d.column is None:
-            held = _table(live.schema, now, dialect) is not None
-            held = held and _table(live.schema, old, dialect) is None
+            held = table_named(live.schema, now, dialect) is not None
+            held = held and table_named(live.schema, old, dialect) is None
             where = None
         else:
             table = domain.tables[d.table or ""].physical(dialect)
-            mine = _table(live.schema, table, dialect) or _table(
+            mine = table_named(live.schema, table, dialect) or table_named(
                 live.schema, moved.get(d.table) or table, dialect
             )
-            held = mine is not None and _has(mine, now, dialect) and not _has(mine, old, dialect)
+            held = (
+                mine is not None
+                and has_column(mine, now, dialect)
+                and not has_column(mine, old, dialect)
+            )
             where = mine.name if mine is not None else None
         if held:
             found.append(_difference(d, live, label, where))
@@ -112,27 +117,10 @@ def _difference(pending: Difference, live: Side, chain: str, table: str | None) 
     )
 
 
-def _key(dialect: str) -> Callable[[str], str]:
-    """How ``dialect`` tells two names apart: SQLite whatever their case, PostgreSQL exactly."""
-    return fold_name if dialect in CASE_INSENSITIVE_NAMES else str
-
-
 def _names(schema: Schema) -> frozenset[tuple[str, str]]:
     """Every (table, column) name pair of ``schema`` (``(table, "")`` for the table), as its
     dialect matches names."""
-    key = _key(schema.dialect)
+    key = name_key(schema.dialect)
     out = {(key(t.name), "") for t in schema.tables.values()}
     out |= {(key(t.name), key(c.name)) for t in schema.tables.values() for c in t.columns}
     return frozenset(out)
-
-
-def _table(schema: Schema, name: str, dialect: str) -> Table | None:
-    """The table of ``schema`` called ``name`` as ``dialect`` matches names, else None."""
-    key = _key(dialect)
-    return next((t for t in schema.tables.values() if key(t.name) == key(name)), None)
-
-
-def _has(table: Table, name: str, dialect: str) -> bool:
-    """Whether ``table`` has a column called ``name`` as ``dialect`` matches names."""
-    key = _key(dialect)
-    return any(key(c.name) == key(name) for c in table.columns)

@@ -36,7 +36,7 @@ from alembic.operations import ops
 from twinschema.alembic_virtual import virtual_tables
 from twinschema.migrations.chain_renames import Renamed as Renamed, names_had
 from twinschema.migrations.revision_renames import Before, Heads
-from twinschema.records.dialects import CASE_INSENSITIVE_NAMES, fold_name
+from twinschema.records.dialects import name_key
 from twinschema.records.domain import Domain
 
 # Alembic's own table, never a user's table renamed.
@@ -56,7 +56,7 @@ def tables_renamed(
     (``chain_renames``)."""
     if domain is None:
         return []
-    key = fold_name if dialect in CASE_INSENSITIVE_NAMES else str
+    key = name_key(dialect)
     held = {key(name): name for name in at_head if name != _VERSION_TABLE}
     named = {key(t.physical(dialect)) for t in domain.tables.values()}
     dropped = [name for k, name in held.items() if k not in named]

@@ -3,6 +3,7 @@ dialect name is mapped to sqlglot's or SQLAlchemy's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,11 @@ RENAME_REWRITES_VIEWS = frozenset({SQLITE})
 def fold_name(name: str) -> str:
     """The case-insensitive key of a name (ASCII letters only, as SQLite compares them)."""
     return ascii_lower(name)
+
+
+def name_key(dialect: str) -> Callable[[str], str]:
+    """How ``dialect`` tells two names apart: SQLite whatever their case, PostgreSQL exactly."""
+    return fold_name if dialect in CASE_INSENSITIVE_NAMES else str
 
 
 def ascii_lower(text: str) -> str:
