@@ -86,7 +86,15 @@ def test_json_keeps_its_contract(drifted: tuple[str, str]) -> None:
     document = report_of(drifted)
     assert set(document) == {
         "in_sync", "exit_code", "layers", "differences", "equivalences", "not_compared", "warnings",
+        "accepted",
     }  # fmt: skip
+    # What domain.yaml accepted, each with its allowance's reason and line (allow81): the GIN
+    # index on the server, in the modules and between the two databases.
+    accepted = {(a["layer"], a["kind"], a["table"], a["name"]) for a in document["accepted"]}
+    for layer in ("models", "live"):
+        assert (layer, "index", "profiles", "ix_profiles_metadata_gin") in accepted, accepted
+    for a in document["accepted"]:
+        assert a["reason"] and a["file"].endswith("domain.yaml") and a["line"] > 0, a
     assert document["in_sync"] is False and document["exit_code"] == 1
     for layer in document["layers"]:
         assert {"name", "left", "right", "status", "message", "tables"} <= layer.keys()
