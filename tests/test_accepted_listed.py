@@ -15,6 +15,7 @@ import os
 import shutil
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
@@ -120,6 +121,23 @@ def test_an_accepted_difference_is_listed_with_its_reason_in_each_format(
     }
     assert accepted["message"] in listed
     assert "accepted" not in report["layers"][0]  # a finding, listed apart as the others
+
+    # JUnit: in the suite's system-out (no test fails); GitHub: a notice on the allowance's
+    # line; SARIF: the run's properties (no result: a dashboard would open an alert).
+    code, junit = _diff(tmp_path, sqlite, pg_url, domain, "--format", "junit")
+    assert code == 0 and 'failures="0"' in junit
+    [out] = ET.fromstring(junit).iter("system-out")
+    assert listed.strip() in (out.text or "").splitlines()
+    code, github = _diff(tmp_path, sqlite, pg_url, domain, "--format", "github")
+    assert code == 0
+    notices = [line for line in github.splitlines() if "title=twinschema accepted" in line]
+    assert len(notices) == 1, github
+    assert notices[0].startswith(f"::notice file={str(path).replace(':', '%3A')},line=9,")
+    assert notices[0].endswith(f"reason: {reason}")
+    code, sarif = _diff(tmp_path, sqlite, pg_url, domain, "--format", "sarif")
+    run = json.loads(sarif)["runs"][0]
+    indexes = [r for r in run["results"] if r["ruleId"] == "index"]
+    assert (code, indexes, run["properties"]["accepted"]) == (0, [], [accepted])
 
 
 @pytest.mark.parametrize("holder", ["sqlite", "postgresql"])
@@ -237,3 +255,28 @@ def test_a_value_allowance_is_not_stale_where_values_were_not_probed(tmp_path: P
     ]
     code, report = _models(folder, probed=False)
     assert (code, report["differences"]) == (0, [])
+
+
+def test_readme_shows_what_this_repository_accepts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """README's sample lines of the section are this repository's ``check --layer models``, in
+    sync: the count line as printed, and the verbose line of the GIN index up to where README
+    cuts the reason ("...")."""
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("**What was accepted is listed.**") :]
+    blocks = section.split("```")[1:4:2]
+    default_line = blocks[0].strip()
+    verbose_lines = blocks[1].strip().splitlines()
+    result = CliRunner().invoke(cli, ["check", "--layer", "models", "--no-color"])
+    assert result.exit_code == 0, result.stdout
+    assert default_line in result.stdout.splitlines()
+    verbose = CliRunner().invoke(cli, ["check", "--layer", "models", "--no-color", "-v"])
+    assert verbose.exit_code == 0
+    lines = verbose.stdout.splitlines()
+    assert verbose_lines[0] in lines
+    cut = verbose_lines[1].removesuffix(" ...")
+    assert cut != verbose_lines[1]
+    assert any(line.startswith(cut) for line in lines), cut
+    json_sample = readme[readme.index("### JSON report") :].split("```")[1]
+    assert '"file": "domain.yaml", "line": 48}' in json_sample
+    assert "accepted by domain.yaml:48 (index profiles ix_profiles_metadata_gin" in cut

@@ -1,12 +1,16 @@
-"""The text report's section of the differences ``domain.yaml`` accepted: one line by default
+"""The reports' section of the differences ``domain.yaml`` accepted. Text: one line by default
 (how many, by how many allowances), each difference with its allowance's place and reason with
-``--verbose``. A reviewer of a CI log sees what was accepted and why; the plain and the ``rich``
-renderings both write these lines."""
+``--verbose`` (the plain and the ``rich`` renderings both write these lines); JUnit writes the
+lines in its suite's ``system-out``, GitHub one ``::notice`` per allowance (``by_allowance``), on
+its line of domain.yaml. A reviewer of a CI log sees what was accepted and why."""
 
 from __future__ import annotations
 
 from twinschema.definitions import visible_sql
 from twinschema.records import Accepted, Report
+
+# (file, line, entry): one allowance of domain.yaml, as an accepted difference names it.
+AllowanceKey = tuple[str, int, str]
 
 
 def accepted_heading(report: Report, verbose: bool) -> str | None:
@@ -16,7 +20,7 @@ def accepted_heading(report: Report, verbose: bool) -> str | None:
     accepted = report.accepted
     if not accepted:
         return None
-    allowances = len({(a.file, a.line, a.allowance) for a in accepted})
+    allowances = len(by_allowance(accepted))
     text = (
         f"accepted by domain.yaml: {len(accepted)} difference(s), by {allowances} allowance(s) "
         "(the exit code ignores them"
@@ -40,3 +44,12 @@ def accepted_lines(report: Report, verbose: bool) -> list[str]:
     if heading is None:
         return []
     return ["", heading, *(accepted_line(a) for a in report.accepted if verbose)]
+
+
+def by_allowance(accepted: list[Accepted]) -> dict[AllowanceKey, list[Accepted]]:
+    """The accepted differences under each allowance that accepted them, in the order of the
+    allowances' lines (the differences in report order under each)."""
+    found: dict[AllowanceKey, list[Accepted]] = {}
+    for a in accepted:
+        found.setdefault((a.file, a.line, a.allowance), []).append(a)
+    return dict(sorted(found.items(), key=lambda item: item[0][:2]))
