@@ -3,7 +3,8 @@ on the file and line where the fix goes (a metadata module's ``Table``/``Column`
 or the table's or column's key in domain.yaml; see ``locate``), plus one per layer that could
 not look, one ``::warning`` per value warning, and one ``::notice`` per layer that found or
 evaluated something, naming its two sides in full (annotations name a database shortly), with
-how many differences it found and how many pairs the evaluation stage ran and where. Without a
+how many differences it found and how many pairs the evaluation stage ran and where, and one
+``::notice`` per allowance of domain.yaml that accepted something, on its line. Without a
 file (two database URLs and no metadata module in the report) the annotation is still written,
 on the run rather than on a file."""
 
