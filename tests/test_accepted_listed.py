@@ -280,3 +280,76 @@ def test_readme_shows_what_this_repository_accepts(monkeypatch: pytest.MonkeyPat
     json_sample = readme[readme.index("### JSON report") :].split("```")[1]
     assert '"file": "domain.yaml", "line": 48}' in json_sample
     assert "accepted by domain.yaml:48 (index profiles ix_profiles_metadata_gin" in cut
+
+
+VIEW_DOMAIN = """\
+version: 1
+tables:
+  play:
+    columns:
+      id: {kind: integer}
+      artist: {kind: text}
+      secs: {kind: integer}
+views:
+  avg_len:
+    allow:
+      - {kind: view, reason: "the server rounds to whole seconds on purpose"}
+"""
+
+
+@pytest.mark.parametrize("rounded", [True, False], ids=["differs", "alike-near-miss"])
+def test_a_view_accepted_under_its_entry_is_listed(
+    tmp_path: Path, pg_url: str, rounded: bool
+) -> None:
+    """A view whose rows part the databases (avg against avg::integer; witness rows in
+    tests/test_view_allowance.py), allowed under ``views: avg_len: allow:``: listed with its
+    reason and line. Near miss: a view both sides answer alike; the allowance is stale (exit 1)
+    and nothing is listed."""
+    table = (
+        "CREATE TABLE play (id integer PRIMARY KEY, artist text NOT NULL, secs integer NOT NULL)"
+    )
+    view = "CREATE VIEW avg_len AS SELECT artist, {a} AS a FROM play GROUP BY artist"
+    # The near miss as test_view_allowance's: round(avg(secs), 2) returns 1.5 on both sides.
+    sl_a, pg_a = ("avg(secs)", "avg(secs)::integer") if rounded else ("round(avg(secs), 2)",) * 2
+    execute(pg_url, table.replace("integer PRIMARY KEY", IDENTITY), view.format(a=pg_a))
+    sqlite = sqlite_file(tmp_path / "dev.db", f"{table};{view.format(a=sl_a)};")
+    code, out = _diff(tmp_path, sqlite, pg_url, VIEW_DOMAIN, "--format", "json")
+    report = json.loads(out)
+    if not rounded:
+        assert (code, report["accepted"]) == (1, [])
+        assert [d["kind"] for d in report["differences"]] == ["stale_allowance"]
+        return
+    assert (code, report["differences"]) == (0, [])
+    assert [(a["kind"], a["table"], a["reason"], a["line"]) for a in report["accepted"]] == [
+        ("view", "avg_len", "the server rounds to whole seconds on purpose", 11)
+    ]
+
+
+@pytest.mark.parametrize("pinned", ["text[]", "integer[]"], ids=["as-shown", "other-near-miss"])
+def test_a_list_mapping_accepted_is_listed(tmp_path: Path, pg_url: str, pinned: str) -> None:
+    """SQLite's JSON text list against PostgreSQL's ``text[]``, allowed by a ``column_type``
+    allowance pinned to the two types (README's list mapping): the type difference is listed
+    with its reason. Near miss: pinned to ``integer[]``, it accepts nothing, is stale, and the
+    type difference is reported (exit 1)."""
+    execute(pg_url, f"CREATE TABLE s (id {IDENTITY}, tags text[])")
+    sqlite = sqlite_file(tmp_path / "dev.db", "CREATE TABLE s (id integer PRIMARY KEY, tags TEXT);")
+    domain = f"""\
+version: 1
+tables:
+  s:
+    columns: {{id: {{kind: integer}}, tags: null}}
+    allow:
+      - {{kind: column_type, column: tags, types: {{sqlite: text, postgresql: "{pinned}"}},
+         reason: "the list as JSON text on the device"}}
+"""
+    code, out = _diff(tmp_path, sqlite, pg_url, domain, "--format", "json")
+    report = json.loads(out)
+    if pinned != "text[]":
+        assert code == 1 and report["accepted"] == []
+        kinds = sorted(d["kind"] for d in report["differences"])
+        assert kinds == ["column_type", "stale_allowance"], report["differences"]
+        return
+    assert (code, report["differences"]) == (0, [])
+    assert [
+        (a["kind"], a["column"], a["left"], a["right"], a["line"]) for a in report["accepted"]
+    ] == [("column_type", "tags", "text", "text[]", 6)]
