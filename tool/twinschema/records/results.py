@@ -67,12 +67,12 @@ class LayerResult:
     equivalences: list[Equivalence] = field(default_factory=list)
     # ``value_compatibility`` findings: warnings that leave the status and the exit code alone.
     warnings: list[Difference] = field(default_factory=list)
-    # Per source label, the objects this comparison could not compare (views across dialects,
-    # foreign tables...), e.g. {"b.sql": {"views": 2}}; the report merges them.
-    not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
     # The differences domain.yaml accepted, each with its allowance: they leave the status and
     # the exit code alone, and the reports list them.
     accepted: list[Accepted] = field(default_factory=list)
+    # Per source label, the objects this comparison could not compare (views across dialects,
+    # foreign tables...), e.g. {"b.sql": {"views": 2}}; the report merges them.
+    not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)  # a status given by its value ("drift") is one too
