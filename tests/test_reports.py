@@ -86,7 +86,15 @@ def test_json_keeps_its_contract(drifted: tuple[str, str]) -> None:
     document = report_of(drifted)
     assert set(document) == {
         "in_sync", "exit_code", "layers", "differences", "equivalences", "not_compared", "warnings",
+        "accepted",
     }  # fmt: skip
+    # What domain.yaml accepted, each with its allowance's reason and line (allow81): the GIN
+    # index on the server, in the modules and between the two databases.
+    accepted = {(a["layer"], a["kind"], a["table"], a["name"]) for a in document["accepted"]}
+    for layer in ("models", "live"):
+        assert (layer, "index", "profiles", "ix_profiles_metadata_gin") in accepted, accepted
+    for a in document["accepted"]:
+        assert a["reason"] and a["file"].endswith("domain.yaml") and a["line"] > 0, a
     assert document["in_sync"] is False and document["exit_code"] == 1
     for layer in document["layers"]:
         assert {"name", "left", "right", "status", "message", "tables"} <= layer.keys()
@@ -237,6 +245,7 @@ def test_plain_text_when_not_on_a_terminal(drifted: tuple[str, str], tmp_path: P
     assert "[live] schemas/sqlite.py <> sqlite:///" in piped.stdout
     assert "    index: index ix_profiles_wallet_address" in piped.stdout
     assert piped.stdout.endswith("4 difference(s) found\n")
+    assert "\naccepted by domain.yaml: " in piped.stdout  # counted, each listed with -v
     out = tmp_path / "report.txt"
     to_file = check(drifted, "--output", str(out), color=True)  # a terminal, but a file
     assert to_file.exit_code == 1
@@ -257,6 +266,13 @@ def test_rich_on_a_terminal(drifted: tuple[str, str]) -> None:
     assert "ix_profiles_wallet_address" in text and "badges" in text
     assert "hint:" in text
     assert text.rstrip().endswith("4 difference(s) found")
+    # What domain.yaml accepted: counted, and with -v each with its allowance's line and reason
+    # (the server's GIN index, "GIN index for jsonb ..."; allow81).
+    assert "accepted by domain.yaml: " in text and "--verbose or --format json lists" in text
+    assert "GIN" not in text
+    verbose = ANSI.sub("", check(drifted, "-v", color=True).stdout)
+    assert re.search(r"accepted by domain\.yaml:\d+ ", verbose), verbose
+    assert "GIN" in verbose
     for fmt in ("json", "junit", "github", "sarif"):  # other formats are never styled
         assert not ANSI.search(check(drifted, "--format", fmt, color=True).stdout)
 

@@ -30,6 +30,12 @@ def _dialect_option(name: str, says: str) -> Callable[[FC], FC]:
     return click.option(name, type=click.Choice(DIALECTS), help=says)
 
 
+# -v: what the report lists beside the differences (domain.yaml's accepted ones: allow81).
+VERBOSE_HELP = (
+    "Also list the equivalences accepted, each value warning, and each difference "
+    "domain.yaml accepted with its allowance's reason and line."
+)
+
 _NO_EVALUATE_HELP = (
     "Skip the evaluation stage: run no default, CHECK or value probe on scratch databases; "
     "judge expressions by their canonical text only, and give no value_compatibility warnings."
@@ -56,7 +62,7 @@ _NO_EVALUATE_HELP = (
 )
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
-@click.option("--verbose", "-v", is_flag=True, help="Also list the equivalences accepted.")
+@click.option("--verbose", "-v", is_flag=True, help=VERBOSE_HELP)
 @click.option("--no-color", is_flag=True, help="Never colour the text report.")
 @click.option(
     "--explain",
@@ -132,7 +138,7 @@ def check(
 )
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
-@click.option("--verbose", "-v", is_flag=True, help="Also list the equivalences accepted.")
+@click.option("--verbose", "-v", is_flag=True, help=VERBOSE_HELP)
 @click.option("--no-color", is_flag=True, help="Never colour the text report.")
 @click.option("--no-evaluate", is_flag=True, help=_NO_EVALUATE_HELP)
 def diff(

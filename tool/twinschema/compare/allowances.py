@@ -29,6 +29,7 @@ from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
 from twinschema.model import OBJECT_VIEW, Schema
 from twinschema.records import Comparison, Difference, FixSide, FixSite, Severity, Side
+from twinschema.records.accepted import accepted_by
 from twinschema.records.domain import Allowance, Domain
 
 
@@ -73,6 +74,7 @@ def apply_allowances(ctx: Context, held: Held = NOTHING_HELD) -> None:
         ctx.domain, used, sides, ctx.left.label, ctx.right.label
     )
     ctx.result.allowed = used
+    ctx.result.accepted += accepted_by(used.items(), ctx.domain.path)
     stale = [
         stale_allowance(ctx.domain, allowance, ctx.layer, ctx.left.label, ctx.right.label)
         for allowance in ctx.domain.allowances()
@@ -207,6 +209,7 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
             kept.append(d)
         else:
             used.setdefault(allowance, []).append(d)
+    comparison.accepted += accepted_by(used.items(), domain.path)
     # A broad allowance counts what it allowed at both stages: one difference at each is two
     # (the comparer's warning, made of its own stage's alone, is made again here).
     before = comparison.allowed

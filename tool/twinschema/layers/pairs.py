@@ -19,6 +19,7 @@ from twinschema.compare.context import located_hints
 from twinschema.evaluate import Evaluation, Evaluator, PostgreSQLScratch, evaluate
 from twinschema.layers.plan import CheckPlan
 from twinschema.records import Comparison, Difference, FixSide, LayerResult, Severity, Side, Status
+from twinschema.records.accepted import accepted_by
 from twinschema.records.domain import Allowance, Domain
 
 # Why values were not probed with the evaluation stage off.
@@ -142,19 +143,25 @@ def _apply_value_allowances(
     comparison: Comparison,
     evaluation: Evaluation,
 ) -> None:
-    """Drop the warnings ``domain.yaml`` accepts (with their reason); an allowance that accepts
-    none, on tables both sides have, is a ``stale_allowance`` as the comparer reports them."""
+    """Drop the warnings ``domain.yaml`` accepts (listed as accepted, with their reason); an
+    allowance that accepts none, on tables both sides have, is a ``stale_allowance`` as the
+    comparer reports them, but only where values were probed: where they were not (no scratch
+    PostgreSQL server at hand), no warning was looked for, and calling its allowance stale was
+    a difference (exit 1) no one found (allow81), as a view's is not judged without the stage."""
     sides = {left.schema.dialect: FixSide.LEFT, right.schema.dialect: FixSide.RIGHT}
-    used: set[Allowance] = set()
+    used: dict[Allowance, list[Difference]] = {}
     kept = []
     for w in evaluation.warnings:
         allowance = matching_allowance(domain, w, sides)
         if allowance is None:
             kept.append(w)
         else:
-            used.add(allowance)
+            used.setdefault(allowance, []).append(w)
     evaluation.warnings = kept
     evaluation.push_failures = [w for w in evaluation.push_failures if w in kept]
+    comparison.accepted += accepted_by(used.items(), domain.path)
+    if evaluation.values_unprobed or evaluation.unusable:
+        return
     for allowance in domain.allowances():
         if allowance.kind != "value_compatibility" or allowance in used:
             continue

@@ -4,6 +4,7 @@ Imports nothing of twinschema but the neutral model (``twinschema.model``) and t
 
 from __future__ import annotations
 
+from twinschema.records.accepted import Accepted
 from twinschema.records.comparison import Comparison, GuessedWitness, Side
 from twinschema.records.dialects import (
     DIALECTS,
@@ -44,6 +45,7 @@ __all__ = [
     "SQLITE",
     "VALUE_COMPATIBILITY",
     "VIEW_ALLOWABLE_KINDS",
+    "Accepted",
     "Comparison",
     "Difference",
     "Equivalence",

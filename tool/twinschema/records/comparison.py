@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from twinschema.model import Schema
+from twinschema.records.accepted import Accepted
 from twinschema.records.differences import Difference, Equivalence, FixSide, FixSite
 from twinschema.records.domain import Allowance
 
@@ -43,6 +44,9 @@ class Comparison:
     # The differences each allowance of ``domain.yaml`` allowed before the evaluation stage:
     # ``allow_evaluated`` counts them with the stage's own for a ``broad_allowance``.
     allowed: dict[Allowance, list[Difference]] = field(default_factory=dict)
+    # Every difference an allowance accepted, at every stage, with that allowance: the
+    # reports list them (``records.accepted``).
+    accepted: list[Accepted] = field(default_factory=list)
     # The enum differences whose witness the comparer guessed, by (table, column): the
     # evaluation stage tries it (``GuessedWitness``).
     guessed: dict[tuple[str, str], GuessedWitness] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from twinschema.errors import EXIT_DATABASE, EXIT_DRIFT, EXIT_IN_SYNC
 from twinschema.model import Schema
+from twinschema.records.accepted import Accepted
 from twinschema.records.comparison import Comparison
 from twinschema.records.differences import Difference, Equivalence
 
@@ -40,7 +41,7 @@ class EvaluationCounts(Protocol):
 
 
 # The fields of a LayerResult that hold what it found (the JSON report lists them apart).
-_FINDINGS = frozenset({"differences", "equivalences", "warnings", "not_compared"})
+_FINDINGS = frozenset({"differences", "equivalences", "warnings", "not_compared", "accepted"})
 
 
 @dataclass
@@ -66,6 +67,9 @@ class LayerResult:
     equivalences: list[Equivalence] = field(default_factory=list)
     # ``value_compatibility`` findings: warnings that leave the status and the exit code alone.
     warnings: list[Difference] = field(default_factory=list)
+    # The differences domain.yaml accepted, each with its allowance: they leave the status and
+    # the exit code alone, and the reports list them.
+    accepted: list[Accepted] = field(default_factory=list)
     # Per source label, the objects this comparison could not compare (views across dialects,
     # foreign tables...), e.g. {"b.sql": {"views": 2}}; the report merges them.
     not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -100,6 +104,9 @@ class LayerResult:
                 )
         self.equivalences.extend(comparison.equivalences)
         self.warnings.extend(comparison.warnings)
+        # By the allowance's place in domain.yaml (each stage's, comparer's first, kept in
+        # order under it): one order from run to run.
+        self.accepted.extend(sorted(comparison.accepted, key=lambda a: (a.file, a.line)))
         self.tables = list(comparison.tables)
         for label, counts in comparison.not_compared.items():
             self.note_not_compared(label, counts)
@@ -135,6 +142,11 @@ class Report:
     def warnings(self) -> list[Difference]:
         """Every layer's warnings, in the order the layers ran."""
         return [w for layer in self.layers for w in layer.warnings]
+
+    @property
+    def accepted(self) -> list[Accepted]:
+        """Every layer's differences that domain.yaml accepted, in the order the layers ran."""
+        return [a for layer in self.layers for a in layer.accepted]
 
     @property
     def in_sync(self) -> bool:

@@ -3,13 +3,15 @@ on the file and line where the fix goes (a metadata module's ``Table``/``Column`
 or the table's or column's key in domain.yaml; see ``locate``), plus one per layer that could
 not look, one ``::warning`` per value warning, and one ``::notice`` per layer that found or
 evaluated something, naming its two sides in full (annotations name a database shortly), with
-how many differences it found and how many pairs the evaluation stage ran and where. Without a
+how many differences it found and how many pairs the evaluation stage ran and where, and one
+``::notice`` per allowance of domain.yaml that accepted something, on its line. Without a
 file (two database URLs and no metadata module in the report) the annotation is still written,
 on the run rather than on a file."""
 
 from __future__ import annotations
 
 from twinschema.records import Report, Severity, Status
+from twinschema.report.accepted_text import by_allowance
 from twinschema.report.locate import Locator
 from twinschema.report.text_report import evaluation_line, values_line
 
@@ -53,4 +55,19 @@ def render(report: Report, verbose: bool, color: bool) -> str:
                 # to the secret masking as "user:password@" and lost its "::" (stranger69 008).
                 f"{_escape(f'[{layer.name}] {layer.left} <> {layer.right}: {layer.message}')}"
             )
+    lines += _accepted(report)
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _accepted(report: Report) -> list[str]:
+    """One ``::notice`` per allowance of domain.yaml that accepted something, on its line:
+    what it accepted in each layer and its reason (a reviewer sees it beside the entry)."""
+    lines = []
+    for (file, line, entry), accepted in by_allowance(report.accepted).items():
+        what = "; ".join(f"[{a.layer}] {a.kind}: {a.message}" for a in accepted)
+        title = f"twinschema accepted by domain.yaml: {entry}"
+        text = f"{what}. reason: {accepted[0].reason}"
+        lines.append(
+            f"::notice file={_prop(file)},line={line},title={_prop(title)}::{_escape(text)}"
+        )
+    return lines

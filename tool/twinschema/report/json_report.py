@@ -8,7 +8,8 @@ from twinschema.records import Report
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:
-    """``{"in_sync", "layers", "differences", "equivalences", "not_compared", "warnings"}``."""
+    """``{"in_sync", "layers", "differences", "equivalences", "not_compared", "warnings",
+    "accepted"}``."""
     document = {
         "in_sync": report.in_sync,
         "exit_code": report.exit_code,
@@ -17,5 +18,7 @@ def render(report: Report, verbose: bool, color: bool) -> str:
         "equivalences": [e.to_dict() for e in report.equivalences],
         "not_compared": report.not_compared,
         "warnings": [w.to_dict() for w in report.warnings],
+        # What domain.yaml accepted: each difference with its allowance's reason and line.
+        "accepted": [a.to_dict() for a in report.accepted],
     }
     return json.dumps(document, indent=2) + "\n"

@@ -3,7 +3,7 @@ view lists every table of every layer and a failure names the layer and the tabl
 the differences with their hints. A pair that could not look (or was skipped) is one test case in
 error (or skipped). A failing case carries the file where the fix goes (see ``locate``). A
 suite's properties say how many pairs the evaluation stage ran and where; its value warnings
-(which fail nothing) are in its ``system-out``."""
+and the differences domain.yaml accepted (which fail nothing) are in its ``system-out``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections import defaultdict
 from xml.etree import ElementTree as ET
 
 from twinschema.records import Difference, LayerResult, Report, Status
+from twinschema.report.accepted_text import accepted_line
 from twinschema.report.locate import Locator
 
 SCHEMA_LEVEL = "(schema)"  # the test case of differences that belong to no table (migrations)
@@ -58,6 +59,7 @@ def render(report: Report, verbose: bool, color: bool) -> str:
             ET.SubElement(suite, "testcase", classname=layer.name, name="in sync")
             counts["tests"] = 1
         _evaluation(suite, layer)
+        _accepted(suite, layer)
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value
@@ -80,3 +82,15 @@ def _evaluation(suite: ET.Element, layer: LayerResult) -> None:
     if warnings:
         out = ET.SubElement(suite, "system-out")
         out.text = "\n".join(f"warning: {w.kind}: {w.message} (hint: {w.hint})" for w in warnings)
+
+
+def _accepted(suite: ET.Element, layer: LayerResult) -> None:
+    """The differences domain.yaml accepted in this layer (failing no test), each with its
+    allowance's line and reason, in the suite's ``system-out`` after its value warnings."""
+    if not layer.accepted:
+        return
+    out = suite.find("system-out")
+    if out is None:
+        out = ET.SubElement(suite, "system-out")
+    said = [out.text] if out.text else []
+    out.text = "\n".join([*said, *(accepted_line(a).strip() for a in layer.accepted)])

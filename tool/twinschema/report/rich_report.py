@@ -19,6 +19,7 @@ from rich.text import Text
 
 from twinschema.definitions import visible_sql
 from twinschema.records import Difference, Report, Status
+from twinschema.report.accepted_text import accepted_heading, accepted_line
 from twinschema.report.text_report import (
     evaluation_line,
     not_compared_heading,
@@ -78,6 +79,12 @@ def _renderable(report: Report, verbose: bool) -> RenderableType:
         lines = Text(other_warnings_heading(report), style="yellow")
         for w in other_warnings(report):
             lines.append(f"\n  [{w.layer}] {w.kind}: {w.message}. hint: {w.hint}", style="yellow")
+        parts.append(lines)
+    heading = accepted_heading(report, verbose)
+    if heading is not None:  # what domain.yaml accepted, and why: its own section
+        lines = Text(heading, style="dim")
+        for a in report.accepted if verbose else ():
+            lines.append(f"\n{accepted_line(a)}", style="dim")
         parts.append(lines)
     if verbose and report.equivalences:
         parts.append(_equivalences(report))

@@ -148,7 +148,13 @@ def sarif_document(report: Report, root: Path | None = None) -> dict[str, Any]:
                 },
                 "invocations": [invocation],
                 "results": results,
-                "properties": {"evaluation": _evaluation(report)},
+                # What domain.yaml accepted, as JSON's ``accepted`` records: in the run's
+                # properties, never results (a dashboard that ignores ``suppressions`` would
+                # open an alert for each).
+                "properties": {
+                    "evaluation": _evaluation(report),
+                    "accepted": [a.to_dict() for a in report.accepted],
+                },
             }
         ],
     }

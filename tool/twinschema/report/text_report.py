@@ -17,6 +17,7 @@ from twinschema.records import (
     Report,
     Status,
 )
+from twinschema.report.accepted_text import accepted_lines
 
 
 def render(report: Report, verbose: bool, color: bool) -> str:
@@ -51,6 +52,7 @@ def plain(report: Report, verbose: bool) -> str:
                 message, hint = visible_sql(d.message), visible_sql(d.hint)
                 lines.append(f"    {d.kind}: {message}. [{sides}] hint: {hint}")
     lines += _warning_lines(report, verbose)
+    lines += accepted_lines(report, verbose)
     if verbose and report.equivalences:
         lines.append("")
         lines.append("equivalences (accepted as the same):")
