@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from probes import Loader, compare_expected
 from support import testing
 from test_init_project import adopt, check
 
@@ -132,3 +133,27 @@ def test_a_plain_integer_in_place_of_a_boolean_is_not_a_rename(tmp_path: Path, p
     within = [d for d in found if d["left_source"] == "schemas/sqlite.py"]
     assert {d["column"] for d in within} == {"done", "finished"}, found
     assert all("; it looks renamed: " in d["message"] for d in within), within
+
+
+@pytest.mark.parametrize(
+    ("name", "renamed"),
+    [
+        # SQLite's INTEGER CHECK (done IN (0, 1)) against PostgreSQL's boolean: one type.
+        ("sl-pg.column-renamed-encoded-boolean", True),
+        # Near misses: a plain INTEGER against boolean; varchar(5) against varchar(10), one
+        # kind but another length (it was "of the same type" before types.same_type).
+        ("sl-pg.column-renamed-encoded-boolean-near-miss", False),
+        ("sl-pg.column-renamed-varchar-length-near-miss", False),
+    ],
+)
+def test_looks_renamed_where_the_comparer_finds_one_type(
+    loader: Loader, name: str, renamed: bool
+) -> None:
+    """The golden cases (witness rows in both real databases, ``test_probes``): a column on
+    each side at the same position looks renamed exactly where the comparer would find their
+    types the same (``types.same_type``, as ``column_type`` pairs them)."""
+    found = compare_expected(loader, name)
+    missing = [d for d in found.differences if d.kind == "column_missing"]
+    assert len(missing) == 2, found.differences
+    for d in missing:
+        assert ("; it looks renamed: " in d.message) is renamed, d.message

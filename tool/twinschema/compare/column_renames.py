@@ -18,9 +18,9 @@ from twinschema.model import Column, Table
 
 def looks_renamed(left: Table, right: Table) -> list[tuple[Column, Column]]:
     """The pairs (left column, right column), each only its side has, at the same position and
-    alike in type (as the comparer pairs types: ``types.same_type``, so SQLite's INTEGER CHECK
-    (x IN (0, 1)) is PostgreSQL's boolean), nullability and default: one column each side
-    names its own way."""
+    alike in type (as the comparer pairs types: ``types.same_type``, so an integer a CHECK
+    keeps to (0, 1) is the other dialect's boolean), nullability and default: one column each
+    side names its own way."""
     left_names = {c.name for c in left.columns}
     right_names = {c.name for c in right.columns}
     found: list[tuple[Column, Column]] = []

@@ -59,7 +59,7 @@ Encoded = tuple[ColumnType, CheckConstraint | None]
 def paired_types(lc: Column, rc: Column) -> tuple[str, Encoded, Encoded] | None:
     """The logical kind two columns' types share and the type of each that stands for it, as
     the comparer pairs them (``column_type``): the logical types a CHECK ... IN list encodes
-    (``Column.encodings``: SQLite's INTEGER CHECK (x IN (0, 1)) is a boolean) first, then the
+    (``Column.encodings``: INTEGER CHECK (x IN (0, 1)) is a boolean) first, then the
     declared ones; None where no two stand for one kind (another type, whatever the
     parameters). One function, so that what ``column_renames`` calls the same type is what
     the comparer does."""
