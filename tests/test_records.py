@@ -131,6 +131,42 @@ def test_json_writes_statuses_severities_and_fixes_as_before_plus_the_fix() -> N
     assert written["present"] is None
 
 
+def test_a_hints_parts_stay_out_of_the_report() -> None:
+    """``Difference.ways`` (the parts a one-sided object's hint is composed from) is for the
+    stages that word a way otherwise; the JSON report writes what it wrote before."""
+    from dataclasses import replace
+
+    from twinschema.records.hint_ways import HintWays
+
+    plain = _difference()
+    parted = replace(plain, ways=HintWays("a.py", "b.py"))
+    assert parted == plain  # not compared either
+    assert parted.to_dict() == plain.to_dict() and "ways" not in parted.to_dict()
+
+
+def test_a_hint_is_composed_from_its_parts_each_way_worded_by_its_own() -> None:
+    """The usual two ways, then each worded otherwise by its part alone: a function the
+    lacking side's dialect has not changes the first way only, a declaration the second."""
+    from twinschema.records.hint_ways import HintWays
+
+    usual = HintWays("b.sql", "a.sql", "; if it differs on purpose, allow it")
+    assert (
+        usual.text()
+        == "add it to b.sql, or remove it from a.sql; if it differs on purpose, allow it"
+    )
+    lacked = HintWays("b.sql", "a.sql", lacked="typeof(integer)", lacked_in="PostgreSQL")
+    assert lacked.text() == (
+        "b.sql has no function typeof(integer) to run it: write the same rule in PostgreSQL's "
+        "own terms there, or remove it from a.sql"
+    )
+    declared = HintWays(
+        "the PostgreSQL database", "schemas/sqlite.py", declaration="domain.yaml:9 (views: v)"
+    )
+    assert declared.text() == (
+        "add it to the PostgreSQL database, or remove its declaration from domain.yaml:9 (views: v)"
+    )
+
+
 def test_allowable_kinds_are_difference_kinds() -> None:
     from twinschema.records import ALLOWABLE_KINDS
 

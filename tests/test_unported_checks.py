@@ -43,3 +43,19 @@ def test_a_one_sided_check_the_other_dialect_cannot_run_is_hinted_so(
     found = compare_expected(loader, name)
     (check,) = [d for d in found.differences if d.kind == "check"]
     assert check.hint.startswith(hint), check.hint
+
+
+def test_a_retold_hint_keeps_what_the_comparer_added_after_its_ways(loader: Loader) -> None:
+    """A domain's CHECK on PostgreSQL only that calls char_length(), which SQLite has not: the
+    way out on SQLite is worded again from the hint's parts (``Difference.ways``), never by
+    searching its words, and what the comparer added after them (the domain that holds the
+    CHECK and the statement that drops it) stays, byte for byte as before."""
+    found = compare_expected(loader, "sl-pg.check-one-sided-domain-pg-function")
+    (check,) = [d for d in found.differences if d.kind == "check"]
+    assert check.hint == (
+        "a.sql has no function char_length() to run it: write the same rule in SQLite's own "
+        "terms there, or remove it from b.sql; if it differs on purpose, allow it in domain.yaml "
+        "with a reason; it is CHECK shortcode_check of domain shortcode: ALTER DOMAIN shortcode "
+        "DROP CONSTRAINT shortcode_check drops it"
+    ), check.hint
+    assert check.ways is not None and check.ways.lacked == "char_length()", check.ways

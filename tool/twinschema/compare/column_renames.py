@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from twinschema.canonical import typemap
 from twinschema.compare.context import Context
+from twinschema.compare.types import same_type
 from twinschema.model import Column, Table
 
 
-def looks_renamed(left: Table, right: Table, across: bool) -> list[tuple[Column, Column]]:
+def looks_renamed(left: Table, right: Table) -> list[tuple[Column, Column]]:
     """The pairs (left column, right column), each only its side has, at the same position and
-    alike in type, nullability and default: one column each side names its own way (``across``:
-    the two sides are of two dialects, whose types pair by logical kind)."""
+    alike in type (as the comparer pairs types: ``types.same_type``, so an integer a CHECK
+    keeps to (0, 1) is the other dialect's boolean), nullability and default: one column each
+    side names its own way."""
     left_names = {c.name for c in left.columns}
     right_names = {c.name for c in right.columns}
     found: list[tuple[Column, Column]] = []
@@ -28,28 +29,16 @@ def looks_renamed(left: Table, right: Table, across: bool) -> list[tuple[Column,
     for lc, rc in zip(left.columns, right.columns, strict=False):
         if lc.name in right_names or rc.name in left_names:
             continue
-        if _same_type(lc, rc, across) and (lc.nullable, lc.default) == (rc.nullable, rc.default):
+        if same_type(lc, rc) and (lc.nullable, lc.default) == (rc.nullable, rc.default):
             found.append((lc, rc))
     return found
-
-
-def _same_type(lc: Column, rc: Column, across: bool) -> bool:
-    """The same type: equal within a dialect, of one logical kind across two (the type table's
-    ``shared_kind``, as the comparer pairs types)."""
-    if lc.type == rc.type:
-        return True
-    return (
-        across
-        and lc.type.array == rc.type.array
-        and typemap.shared_kind(lc.type, rc.type) is not None
-    )
 
 
 def note_renames(ctx: Context, left: Table, right: Table) -> None:
     """Rewrite the two ``column_missing`` differences of each pair ``looks_renamed`` finds on
     ``left`` and ``right`` (already recorded): the message says the rename, the hint keeps the
     data."""
-    pairs = looks_renamed(left, right, ctx.pairing.checks_across)
+    pairs = looks_renamed(left, right)
     if not pairs:
         return
     names = {side: ctx.label(side) for side in ("left", "right")}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -12,15 +11,17 @@ from twinschema.model_shown import columns_shown, own_table, table_each, table_s
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
 from twinschema.records.comparison import agree_hint, fix_site
 from twinschema.records.domain import Domain, logical_spelled
+from twinschema.records.hint_ways import HintWays
 
 __all__ = [
     "AT_HEAD_CAUSES",
     "Comparison",
     "Context",
+    "HintWays",
     "Side",
-    "declared_hint",
     "hint_for",
     "located_hints",
+    "ways_for",
 ]
 
 
@@ -46,14 +47,21 @@ class Context:
         hint: str | None = None,
         present: FixSide | None = None,
         drop_from: FixSide | None = None,
+        declaration: str | None = None,
     ) -> None:
         """Record a difference; its hint says where the fix goes unless ``hint`` is given, and
         its ``fix`` where the fix goes as data. ``present``: for a flag both sides state (on
         against off), the side where it is on. ``drop_from``: the side whose object the fix
         removes (a rule the other dialect cannot have), where ``hint`` says so: ``fix`` names
-        that side, not the one lacking it."""
+        that side, not the one lacking it. ``declaration``: where domain.yaml declares an
+        object one side lacks, the way out on the side that has it (``HintWays``)."""
+        ways = None
         if hint is None:
-            hint = hint_for(left, right, self.left, self.right, self.pairing)
+            like = HintWays("", "", declaration=declaration)
+            ways = ways_for(left, right, self.left, self.right, self.pairing, like)
+            hint = (
+                ways.text() if ways else hint_for(left, right, self.left, self.right, self.pairing)
+            )
         self.result.differences.append(
             Difference(
                 layer=self.layer,
@@ -69,6 +77,7 @@ class Context:
                 right_source=self.right.label,
                 fix=self._fix(left, right, drop_from),
                 present=present,
+                ways=ways,
             )
         )
 
@@ -189,47 +198,29 @@ def located_hints(differences: list[Difference], left: Side, right: Side) -> lis
     difference is left after the evaluation stage). A hint the comparer wrote for the sides as
     they were is written again for the located sides, and so is one that starts with it (the
     usual hint and what a comparator added after it: how a module declares row-level security;
-    stranger65 003, whose hint at head said to migrate); any other hint is kept."""
+    stranger65 003, whose hint at head said to migrate): from its parts where it has them
+    (``Difference.ways``: a declaration to remove, a function the other dialect lacks, kept);
+    any other hint is kept."""
     if not differences or (left.placed is None and right.placed is None):
         return differences
     pairing = Pairing.of(left.schema.dialect, right.schema.dialect)
     placed_left, placed_right = left.located(), right.located()
     result = []
     for d in differences:
+        if d.ways is not None and d.hint.startswith(said := d.ways.text()):
+            ways = ways_for(d.left, d.right, placed_left, placed_right, pairing, d.ways)
+            assert ways is not None  # one side lacks it, as when the parts were made
+            d = replace(d, hint=ways.text() + d.hint[len(said) :], ways=ways)
+            result.append(d)
+            continue
         usual = hint_for(d.left, d.right, left, right, pairing)
         if d.hint is not None and d.hint.startswith(usual):  # and what a comparator added to it
             located = hint_for(d.left, d.right, placed_left, placed_right, pairing)
             d = replace(d, hint=located + d.hint[len(usual) :])
         elif d.hint == agree_hint(left, right):  # a pair the evaluation stage merged
             d = replace(d, hint=agree_hint(placed_left, placed_right))
-        elif (found := _DECLARATION.search(d.hint)) is not None and d.hint == declared_hint(
-            d.left, d.right, left, right, pairing, found.group(1)
-        ):
-            hint = declared_hint(d.left, d.right, placed_left, placed_right, pairing, found[1])
-            d = replace(d, hint=hint)
         result.append(d)
     return result
-
-
-# How a declared object's hint names its declaration (``declared_hint``).
-_DECLARES = ", or remove its declaration from "
-_DECLARATION = re.compile(re.escape(_DECLARES) + r"(\S+ \((?:view|trigger)s: [^)]*\))")
-
-
-def declared_hint(
-    left: str | None,
-    right: str | None,
-    left_side: Side,
-    right_side: Side,
-    pairing: Pairing,
-    declaration: str,
-) -> str:
-    """``hint_for`` a view or trigger ``domain.yaml`` declares that one side lacks: the way
-    out on the other side is its ``declaration`` (``domain.yaml:12 (triggers: t)``), which
-    no metadata module holds (stranger54 U3)."""
-    hint = hint_for(left, right, left_side, right_side, pairing)
-    present = right_side if left is None else left_side
-    return hint.replace(f", or remove it from {present.fix}", _DECLARES + declaration, 1)
 
 
 # A database at a revision its chain does not know: the metadata module is older than the
@@ -252,12 +243,38 @@ def hint_for(
     left: str | None, right: str | None, left_side: Side, right_side: Side, pairing: Pairing
 ) -> str:
     """Where the fix goes, and the likely cause when a metadata module meets its database."""
+    ways = ways_for(left, right, left_side, right_side, pairing)
+    if ways is not None:
+        return ways.text()
+    agree = f"make {left_side.fix} and {right_side.fix} agree"
+    return agree + _after(None, left_side, right_side, pairing)
+
+
+def ways_for(
+    left: str | None,
+    right: str | None,
+    left_side: Side,
+    right_side: Side,
+    pairing: Pairing,
+    like: HintWays | None = None,
+) -> HintWays | None:
+    """The parts of ``hint_for`` where one side lacks the object (its value None): add it to
+    that side, or remove it from the other, and what follows; worded as ``like`` words them (a
+    declaration to remove, a function that side lacks) where given. None where both have it."""
     if left is not None and right is not None:
-        hint = f"make {left_side.fix} and {right_side.fix} agree"
-        missing = present = None
-    else:
-        missing, present = (left_side, right_side) if left is None else (right_side, left_side)
-        hint = f"add it to {missing.fix}, or remove it from {present.fix}"
+        return None
+    missing, present = (left_side, right_side) if left is None else (right_side, left_side)
+    after = _after(missing, left_side, right_side, pairing)
+    return replace(
+        like or HintWays("", ""), add_to=missing.fix, remove_from=present.fix, after=after
+    )
+
+
+def _after(missing: Side | None, left_side: Side, right_side: Side, pairing: Pairing) -> str:
+    """What a hint says after where the fix goes: that an allowance may keep a difference on
+    purpose, and the likely cause when a metadata module meets its database (``missing``: the
+    side that lacks the object, None where both have it)."""
+    hint = ""
     if pairing.allowances_apply:
         hint += "; if it differs on purpose, allow it in domain.yaml with a reason"
     roles = {left_side.role, right_side.role}

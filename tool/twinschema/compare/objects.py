@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from twinschema.compare.context import Context, declared_hint
+from twinschema.compare.context import Context
 from twinschema.compare.objects_alone import (
     ObjectDifference,
     alone_on,
@@ -87,13 +87,24 @@ def objects(ctx: Context) -> None:
     alike = "chain" not in (left.role, right.role)
     found = compare_objects(left.schema, right.schema, labels, ctx.domain, ctx.pairing, alike)
     for d in found.differences:
-        hint = d.hint
+        hint, declaration = d.hint, None
         if d.declared is not None and ctx.domain is not None:
-            hint = _declared_hint(ctx, d, d.declared, ctx.domain)
+            hint, declaration = None, _declaration(d.declared, ctx.domain)
         drop_from = None
         if d.dropped:
             drop_from = FixSide.LEFT if d.left is not None else FixSide.RIGHT
-        ctx.diff(d.kind, d.table, None, d.name, d.left, d.right, d.message, hint, None, drop_from)
+        ctx.diff(
+            d.kind,
+            d.table,
+            None,
+            d.name,
+            d.left,
+            d.right,
+            d.message,
+            hint,
+            drop_from=drop_from,
+            declaration=declaration,
+        )
     for e in found.equivalences:
         ctx.same(e.table, None, f"{e.kind} definition", e.left, e.right)
     for side, counts, keys in zip((left, right), found.not_compared, found.counted, strict=True):
@@ -101,13 +112,12 @@ def objects(ctx: Context) -> None:
             ctx.result.not_compared[side.label], ctx.result.counted[side.label] = counts, keys
 
 
-def _declared_hint(
-    ctx: Context, d: ObjectDifference, declared: DeclaredObject, domain: Domain
-) -> str:
-    """The hint of a declared object one side lacks, naming its declaration."""
+def _declaration(declared: DeclaredObject, domain: Domain) -> str:
+    """Where ``domain.yaml`` declares an object one side lacks (``domain.yaml:12 (triggers:
+    t)``): the way out on the side that has it, which no metadata module holds (stranger54
+    U3), as its hint names it (``HintWays.declaration``)."""
     where = f"{domain.path}:{declared.line}" if declared.line else domain.path
-    declaration = f"{where} ({declared.kind}s: {declared.name})"
-    return declared_hint(d.left, d.right, ctx.left, ctx.right, ctx.pairing, declaration)
+    return f"{where} ({declared.kind}s: {declared.name})"
 
 
 def compare_objects(

@@ -26,22 +26,16 @@ from twinschema.records.domain import DomainColumn
 def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> AbstractSet[int]:
     """Compare two columns' types; return the ids of the CHECKs (e.g. an IN list) that
     carried the matching type."""
-    # A CHECK ... IN list may carry the type (``Column.encodings``, made by normalize): try
-    # the logical types it encodes first, then the declared ones.
-    lv: list[tuple[ColumnType, CheckConstraint | None]] = [*lc.encodings, (lc.type, None)]
-    rv: list[tuple[ColumnType, CheckConstraint | None]] = [*rc.encodings, (rc.type, None)]
-    for ltype, lcheck in lv:
-        for rtype, rcheck in rv:
-            kind = typemap.shared_kind(ltype, rtype)
-            if kind is None or ltype.array != rtype.array:
-                continue
-            if collated_list(ctx, lt.name, (lc, rc), ((ltype, lcheck), (rtype, rcheck))):
-                return {id(c) for c in (lcheck, rcheck) if c is not None}
-            # Two IN lists under collations that part them are no equivalence of types: the
-            # evaluation runs them (``evaluate.checks.collated_apart``) and names a witness.
-            alike = not collated_apart(ctx, (lc, rc), (lcheck, rcheck))
-            cut = type_parameters(ctx, lt.name, lc, kind, ltype, rtype, lcheck, rcheck, alike)
-            return {id(c) for c in (lcheck, rcheck, cut) if c is not None}
+    found = paired_types(lc, rc)
+    if found is not None:
+        kind, (ltype, lcheck), (rtype, rcheck) = found
+        if collated_list(ctx, lt.name, (lc, rc), ((ltype, lcheck), (rtype, rcheck))):
+            return {id(c) for c in (lcheck, rcheck) if c is not None}
+        # Two IN lists under collations that part them are no equivalence of types: the
+        # evaluation runs them (``evaluate.checks.collated_apart``) and names a witness.
+        alike = not collated_apart(ctx, (lc, rc), (lcheck, rcheck))
+        cut = type_parameters(ctx, lt.name, lc, kind, ltype, rtype, lcheck, rcheck, alike)
+        return {id(c) for c in (lcheck, rcheck, cut) if c is not None}
     shown = (typemap_why.shown(lc.type), typemap_why.shown(rc.type))
     ctx.diff(
         "column_type",
@@ -55,6 +49,53 @@ def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> A
         f"({typemap_why.why_types_differ(lc.type, rc.type)})",
     )
     return NOTHING
+
+
+# A column's type as the comparer pairs it: a logical type a CHECK ... IN list encodes (with
+# that CHECK), or its declared type (None).
+Encoded = tuple[ColumnType, CheckConstraint | None]
+
+
+def paired_types(lc: Column, rc: Column) -> tuple[str, Encoded, Encoded] | None:
+    """The logical kind two columns' types share and the type of each that stands for it, as
+    the comparer pairs them (``column_type``): the logical types a CHECK ... IN list encodes
+    (``Column.encodings``: INTEGER CHECK (x IN (0, 1)) is a boolean) first, then the
+    declared ones; None where no two stand for one kind (another type, whatever the
+    parameters). One function, so that what ``column_renames`` calls the same type is what
+    the comparer does."""
+    lv: list[Encoded] = [*lc.encodings, (lc.type, None)]
+    rv: list[Encoded] = [*rc.encodings, (rc.type, None)]
+    for ltype, lcheck in lv:
+        for rtype, rcheck in rv:
+            kind = typemap.shared_kind(ltype, rtype)
+            if kind is not None and ltype.array == rtype.array:
+                return kind, (ltype, lcheck), (rtype, rcheck)
+    return None
+
+
+def same_type(lc: Column, rc: Column) -> bool:
+    """True when the comparer finds the two columns' types the same: paired by ``paired_types``
+    and no parameter apart (``parameter_agrees``). Conservative where a parameter's difference
+    is settled by a CHECK (``type_parameters``' length rules): apart here."""
+    found = paired_types(lc, rc)
+    if found is None:
+        return False
+    kind, (ltype, _), (rtype, _) = found
+    return all(parameter_agrees(kind, ltype, rtype, p) for p in typemap.params_of(kind))
+
+
+def parameter_agrees(kind: str, ltype: ColumnType, rtype: ColumnType, param: str) -> bool:
+    """True when two types of one ``kind`` agree on ``param`` with no CHECK's help: the same
+    bound, or (``values``) an enum's labels against a column that lists none, or the same
+    labels where their order means nothing (``typemap_storage.values_ordered``)."""
+    if typemap.declared_bound(ltype, param) == typemap.declared_bound(rtype, param):
+        return True
+    if param != "values":
+        return False
+    lval, rval = ltype.values, rtype.values
+    if lval is None or rval is None:
+        return True
+    return sorted(lval) == sorted(rval) and not typemap_storage.values_ordered(kind, ltype)
 
 
 def type_parameters(
@@ -75,14 +116,10 @@ def type_parameters(
     cut: CheckConstraint | None = None
     for param in typemap.params_of(kind):
         lval, rval = getattr(ltype, param), getattr(rtype, param)
-        if typemap.declared_bound(ltype, param) == typemap.declared_bound(rtype, param):
+        if parameter_agrees(kind, ltype, rtype, param):
             continue
         if param == "values":
-            if lval is None or rval is None:
-                continue  # an enum's labels against a column that does not list them
             ordered = typemap_storage.values_ordered(kind, ltype)
-            if sorted(lval) == sorted(rval) and not ordered:
-                continue  # a CHECK ... IN list has no order
             enum_values(ctx, table, lc.name, lval, rval, ordered)
             return None
         shown = ctx.column_shown(table, lc.name)

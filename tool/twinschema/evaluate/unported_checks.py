@@ -30,9 +30,6 @@ MISSING_FUNCTION: dict[str, re.Pattern[str]] = {
     "sqlite": re.compile(r"no such function: ([\w.]+)", re.IGNORECASE),
 }
 
-_ADD = "add it to "
-_OR_REMOVE = ", or remove it from "
-
 
 def retold(st: StageContext, d: Difference, side: str) -> Difference:
     """``d``, a CHECK on ``side`` only, as the comparison now holds it: its hint retold
@@ -84,17 +81,15 @@ def _apart(mine: ColumnType, theirs: ColumnType) -> bool:
 
 def retell(st: StageContext, d: Difference, side: str, function: str) -> Difference:
     """Give ``d`` (a CHECK on ``side`` only) the hint that the other side has no
-    ``function``: write the same rule in that dialect's terms there, or remove it."""
+    ``function``: write the same rule in that dialect's terms there, or remove it. The hint
+    is composed again from its parts (``Difference.ways``, the way out on the other side
+    worded so), and keeps what a comparator added after them; a hint made otherwise is kept."""
     other = st.right if side == "left" else st.left
-    head, sep, rest = d.hint.partition(_OR_REMOVE)
-    if not head.startswith(_ADD) or not sep:
+    ways = d.ways
+    if ways is None or not d.hint.startswith(said := ways.text()):
         return d
-    where = head[len(_ADD) :]
-    hint = (
-        f"{where} has no function {function} to run it: write the same rule in "
-        f"{DIALECT_NAMES[other.schema.dialect]}'s own terms there{sep}{rest}"
-    )
-    changed = replace(d, hint=hint)
+    told = replace(ways, lacked=function, lacked_in=DIALECT_NAMES[other.schema.dialect])
+    changed = replace(d, hint=told.text() + d.hint[len(said) :], ways=told)
     st.comparison.differences = [changed if f is d else f for f in st.comparison.differences]
     # A pair left unjudged still says why (``unjudged_checks`` finds its differences by identity).
     st.unjudged = [

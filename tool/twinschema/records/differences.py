@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from twinschema.records.hint_ways import HintWays
+
 # Every difference kind, with what it means and how to fix it (``check --explain KIND``).
 DIFFERENCE_KINDS: dict[str, str] = {
     "table_missing": "A table exists on one side only. Add it to the side that lacks it (its "
@@ -312,6 +314,10 @@ class Difference:
     names: tuple[str | None, str | None] | None = None
     # The row that parts the sides, where the evaluation stage found one (the message names it).
     witness: Witness | None = field(default=None, compare=False)
+    # The parts ``hint`` was composed from, where it is the usual hint of an object one side
+    # lacks (``HintWays``; ``hint`` may go on after their text): what a later stage rewords.
+    # Not in the report.
+    ways: HintWays | None = field(default=None, compare=False)
 
     def given(self, witness: Witness | None) -> Difference:
         """This difference with ``witness`` (its table this one's) where it has none yet: a
@@ -331,7 +337,9 @@ class Difference:
 
     def to_dict(self) -> dict[str, Any]:
         """The record as the JSON report writes it (``fix``: ``{side, file, line}`` or null)."""
-        return asdict(self)
+        found = asdict(self)
+        del found["ways"]
+        return found
 
     def holds(self, side: FixSide) -> bool:
         """True when ``side`` has the object this difference is about: its value is not None

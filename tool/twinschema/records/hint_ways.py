@@ -1,0 +1,44 @@
+"""The parts of the hint of an object on one side only: where to add it, where to remove it
+from, and what follows (``HintWays``), composed into its words in one place (``text``), so that
+a later stage that words a way otherwise (a function the other dialect lacks; a declaration in
+domain.yaml to remove instead) changes a part, never the words (results are typed records,
+nothing parses prose back)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class HintWays:
+    """The two ways out of a difference of an object one side lacks, as its hint says them:
+    add it to the side that lacks it (``add_to``: that side's ``Side.fix``) or remove it from
+    the one that has it (``remove_from``), then ``after`` (the allowance clause and the likely
+    cause, as ``compare.context`` words them for the two sides). ``lacked``: the function the
+    lacking side's dialect has not (``typeof(integer)``, as that database names it), so the
+    way there is the same rule in that dialect's own terms (``lacked_in``: "PostgreSQL");
+    ``declaration``: where domain.yaml declares the object (``domain.yaml:9 (views: v)``), the
+    way out on the side that has it (no metadata module holds a declared view or trigger)."""
+
+    add_to: str
+    remove_from: str
+    after: str = ""
+    lacked: str | None = None
+    lacked_in: str = ""
+    declaration: str | None = None
+
+    def text(self) -> str:
+        """The hint these parts compose: ``add it to a.sql, or remove it from b.sql`` and what
+        follows, each way worded as its part says."""
+        if self.lacked is None:
+            add = f"add it to {self.add_to}"
+        else:
+            add = (
+                f"{self.add_to} has no function {self.lacked} to run it: write the same rule in "
+                f"{self.lacked_in}'s own terms there"
+            )
+        if self.declaration is None:
+            remove = f", or remove it from {self.remove_from}"
+        else:
+            remove = f", or remove its declaration from {self.declaration}"
+        return add + remove + self.after
