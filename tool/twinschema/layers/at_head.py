@@ -47,7 +47,8 @@ def at_head_note(named: str, module: str, stamp_command: str | None) -> Note:
 def at_head_said_once(results: Sequence[LayerResult]) -> None:
     """Replace, in place, the causes each difference of a live module-vs-database comparison
     with an at-head note repeats by a reference to that note (and give that reference to a
-    difference whose hint said no cause: a pair the evaluation stage made of two values).
+    difference whose hint names the database but no cause: a pair the evaluation stage made
+    of two values).
     Where the migrations layer built that chain (``results`` holds its comparison with the
     module) and it agrees with the module on an object, no revision is missing there: the
     note says so; where it does not (a ``migration_drift`` on that table or column), the
@@ -73,13 +74,17 @@ def at_head_said_once(results: Sequence[LayerResult]) -> None:
             if chain is not None
             else SEE_NOTE
         )
+        database = next(n.about for n in result.notes if n.kind == AT_HEAD_NOTE)
         said = []
         for d in result.differences:
             there = (d.table, d.column) in drifted or (d.table, None) in drifted
             reference = missing if there else SEE_NOTE
             if AT_HEAD_CAUSES in d.hint:
                 d = replace(d, hint=d.hint.replace(AT_HEAD_CAUSES, reference))
-            else:  # a hint of its own (a pair the evaluation stage made, a rename): refer too
+            elif database in d.hint:
+                # A hint of its own whose fix may go to the database (a pair the evaluation
+                # stage made, a column that looks renamed) refers to the note too; one whose
+                # fix is elsewhere (a stale allowance: domain.yaml alone) does not.
                 d = replace(d, hint=d.hint + reference)
             said.append(d)
         result.differences = said
