@@ -495,3 +495,15 @@ def database_in_zone(url: str, zone: str, *statements: str) -> None:
         c.execute(f"ALTER DATABASE \"{database[0]}\" SET timezone = '{zone}'")
         for statement in statements:
             c.execute(statement.encode())
+
+
+def notes_of(report: dict[str, Any], d: dict[str, Any]) -> str:
+    """The notes of the comparison that found difference ``d`` in a JSON ``report``: what its
+    hint refers to rather than repeats (stranger80 005: a database at its chain's head)."""
+    return " ".join(
+        n["text"]
+        for layer in report["layers"]
+        if (layer["name"], layer["left"], layer["right"])
+        == (d["layer"], d["left_source"], d["right_source"])
+        for n in layer["notes"]
+    )

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from pg_helpers import DOMAIN, build, make_project, module_source
+from pg_helpers import DOMAIN, build, make_project, module_source, notes_of
 
 from twinschema.cli import cli
 from twinschema.config import Config, load_config
@@ -66,16 +66,20 @@ def test_hand_edits_at_head_are_told_to_write_a_revision_or_revert(
         if d["kind"] == "index" and d["left_source"] == "schemas/sqlite.py"
     ]  # fmt: skip
     assert len(index) == 1
-    hint = index[0]["hint"]
+    hint, note = index[0]["hint"], notes_of(report, index[0])
     assert "migrate local" not in hint and "make migrate" not in hint, hint
-    assert "twinschema revision" in hint and "revert the hand edit" in hint
-    assert "at its chain's head" in hint
+    # What to do at the head is said once, in the comparison's note, to which the hint refers
+    # (stranger80 005: each hint repeated it)
+    assert "twinschema revision" in note and "revert the hand edit" in note, note
+    assert "The SQLite database is at its chain's head" in note, note
+    assert "at its chain's head" in hint and "revert" not in hint, hint
     column = [
         d for d in report["differences"]
         if d["kind"] == "column_missing" and d["left_source"] == "schemas/postgres.py"
     ]  # fmt: skip
     assert len(column) == 1
-    assert "migrate remote" not in column[0]["hint"] and "revert" in column[0]["hint"]
+    assert "migrate remote" not in column[0]["hint"]
+    assert "revert" in notes_of(report, column[0]), notes_of(report, column[0])
 
     pair = [d for d in report["differences"] if d["left_source"] == index[0]["right_source"]]
     assert {d["kind"] for d in pair} == {"index", "column_missing"}
@@ -83,6 +87,50 @@ def test_hand_edits_at_head_are_told_to_write_a_revision_or_revert(
         module = "schemas/sqlite.py" if d["kind"] == "index" else "schemas/postgres.py"
         assert f"the database of {module} differs from that module here" in d["hint"], d["hint"]
         assert "migrate" not in d["hint"]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_what_to_do_at_head_is_said_once_per_database(
+    dialect: str, sqlite_url: str, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stranger80 005: three hand edits on a database at its chain's head gave each of their
+    hints the same 700 characters of what to do (revert the edit, write a revision, put an
+    edited revision back, stamp back). Said once now, in the note of the comparison of the
+    module with that database (JSON: the layer's ``notes``; text: under its header); each hint
+    keeps its own fix and refers to the note. Near miss: the other database, unedited, has no
+    difference and no note."""
+    monkeypatch.chdir(ROOT)
+    _migrate("local", "--sqlite-url", sqlite_url)
+    _migrate("remote", "--postgres-url", pg_url)
+    url = sqlite_url if dialect == "sqlite" else pg_url
+    for column in ("note", "remark", "memo"):
+        _edit(url, f"ALTER TABLE badges ADD COLUMN {column} text")
+    module = "schemas/sqlite.py" if dialect == "sqlite" else "schemas/postgres.py"
+    report = _project_check(sqlite_url, pg_url)
+    edited = [d for d in report["differences"] if d["left_source"] == module]
+    assert sorted(d["column"] for d in edited) == ["memo", "note", "remark"], edited
+    for d in edited:
+        assert d["hint"].endswith(
+            "(the database is at its chain's head: see this comparison's note)"
+        )
+        assert "revert" not in d["hint"] and "stamp" not in d["hint"], d["hint"]
+        assert len(d["hint"]) < 250, d["hint"]  # was over 600
+    (layer,) = [r for r in report["layers"] if r["left"] == module and r["name"] == "live"]
+    (note,) = layer["notes"]
+    assert note["kind"] == "at_head" and note["text"] == notes_of(report, edited[0]), note
+    for said in ("revert the hand edit", "twinschema revision", "stamp", "edited afterwards"):
+        assert said in note["text"], note
+    other = "schemas/postgres.py" if dialect == "sqlite" else "schemas/sqlite.py"
+    (unedited,) = [r for r in report["layers"] if r["left"] == other and r["name"] == "live"]
+    assert unedited["notes"] == [] and unedited["status"] == "in_sync", unedited
+
+    text = CliRunner().invoke(
+        cli,
+        ["check", "--layer", "live", "--sqlite-url", sqlite_url, "--postgres-url", pg_url],
+    )
+    assert text.exit_code == 1, text.output
+    assert text.stdout.count(f"  note: {note['text']}\n") == 1, text.stdout
+    assert text.stdout.count("so migrating it changes nothing") == 1, text.stdout
 
 
 def test_a_check_changed_by_hand_at_head_is_not_told_to_migrate(
@@ -106,7 +154,8 @@ def test_a_check_changed_by_hand_at_head_is_not_told_to_migrate(
     ]  # fmt: skip
     assert check["left"] is not None and check["right"] is not None, check
     assert "migrate" not in check["hint"], check["hint"]
-    assert "at its chain's head" in check["hint"] and "twinschema revision" in check["hint"]
+    assert "at its chain's head" in check["hint"], check["hint"]
+    assert "twinschema revision" in notes_of(report, check), notes_of(report, check)
 
 
 def test_a_database_behind_its_chain_is_told_to_migrate(
@@ -143,7 +192,9 @@ def test_live_pair_differences_caused_by_the_modules_point_at_the_modules(
     hint = pair[0]["hint"]
     assert hint.startswith("each database matches its module: the modules differ (")
     assert f"{project.sqlite_module}.py" in hint and f"{project.postgres_module}.py" in hint
-    assert "twinschema revision" in hint
+    # A revision for each chain, then both migrated: said once, in the pair's note
+    assert hint.endswith("; see this comparison's note"), hint
+    assert "write a revision for each chain with `twinschema revision" in notes_of(report, pair[0])
     models = [d for d in report["differences"] if d["layer"] == "models"]
     assert [(d["kind"], d["column"]) for d in models] == [("column_missing", "note")]
 

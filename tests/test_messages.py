@@ -434,3 +434,26 @@ def test_an_fts5_difference_names_the_setting_that_differs(
     assert d.kind == "virtual_table"
     assert d.message == f"virtual_table s differs: {said}"
     assert (d.left, d.right) == (_FTS5.format(a), _FTS5.format(b))
+
+
+@pytest.mark.parametrize(
+    "dialects", [("sqlite", "postgresql"), ("postgresql", "postgresql"), ("sqlite", "sqlite")]
+)
+@pytest.mark.parametrize(
+    ("right", "said"),
+    [
+        ("numeric(5, 2)", "precision and scale of t.x differ: 4 vs 5 and 1 vs 2"),
+        ("numeric(5, 1)", "precision of t.x differs: 4 vs 5"),  # near miss: the scale is 1
+        ("numeric(4, 2)", "scale of t.x differs: 1 vs 2"),  # near miss: the precision is 4
+    ],
+)
+def test_a_numeric_names_precision_and_scale_where_both_changed(
+    loader: Loader, dialects: tuple[str, str], right: str, said: str
+) -> None:
+    """numeric(4,1) made numeric(5,2) said only "precision ... differs: 4 vs 5", though the
+    scale changed too (stranger80 005): both are named where both differ, one where one does."""
+    a = "CREATE TABLE t (id integer PRIMARY KEY, x numeric(4, 1));"
+    b = f"CREATE TABLE t (id integer PRIMARY KEY, x {right});"
+    found = [d for d in _diff(loader, dialects, a, b) if d.column == "x"]
+    assert [d.kind for d in found] == ["column_type"], [d.message for d in found]
+    assert found[0].message.startswith(said), found[0].message

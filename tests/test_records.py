@@ -123,6 +123,7 @@ def test_json_writes_statuses_severities_and_fixes_as_before_plus_the_fix() -> N
             "name": "models", "left": "a.py", "right": "b.py", "status": "drift",
             "message": None, "tables": [], "evaluated": 0, "not_evaluated": 0, "evaluated_on": {},
             "values_unprobed": "",  # why value_compatibility was not probed, when it was not
+            "notes": [],  # what several of its differences share, said once (stranger80 005)
         }
     ]  # fmt: skip
     [written] = document["differences"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from twinschema.cli import cli
-from twinschema.records import DIFFERENCE_KINDS, Difference, LayerResult, Report, Status
+from twinschema.records import DIFFERENCE_KINDS, Difference, LayerResult, Note, Report, Status
 from twinschema.records.comparison import fix_site
 from twinschema.report import FORMATS, render
 from twinschema.report.locate import Locator
@@ -406,3 +407,39 @@ def test_long_runs_tell_their_progress_to_a_listener(monkeypatch: pytest.MonkeyP
     assert seen == ["reading schemas.sqlite:metadata", "reading schemas.postgres:metadata"]
     progress.step("nobody listens now")  # and nothing happens
     assert len(seen) == 2
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("verbose", [False, True])
+def test_every_format_says_a_comparisons_note_once(fmt: str, verbose: bool) -> None:
+    """A note (what several hints of a comparison refer to instead of repeating it: stranger80
+    005) is in every format, once, with the comparison it belongs to: text and rich under its
+    header, JSON in its layer's ``notes`` as a record, GitHub in its notice, JUnit in its
+    failures, SARIF as a notification. Near miss: a layer without notes says none."""
+    noted = _difference(
+        "t", "a", "column_missing", None, "text", layer="live", left_source="schemas/sqlite.py",
+        right_source="the SQLite database", files=("schemas/sqlite.py", "schemas/sqlite.py"),
+    )  # fmt: skip
+    report = _report(noted)
+    text = "The SQLite database is at its chain's head, so migrating it changes nothing. (...)"
+    report.layers[0].notes.append(Note("at_head", "the SQLite database", text))
+    other = LayerResult("live", "schemas/postgres.py", "the PostgreSQL database", Status.IN_SYNC)
+    other.found([replace(noted, left_source=other.left, right_source=other.right)])
+    report.layers.append(other)
+    for color in (False, True) if fmt == "text" else (False,):
+        out = render(report, fmt, verbose=verbose, color=color)
+        said = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", out).split())  # rich wraps it
+        assert said.count("so migrating it changes nothing") == 1, out
+    if fmt == "json":
+        noted_layer, other_layer = json.loads(render(report, fmt))["layers"]
+        assert noted_layer["notes"] == [
+            {"kind": "at_head", "about": "the SQLite database", "text": text}
+        ]
+        assert other_layer["notes"] == []
+    if fmt == "text":
+        lines = plain(report, verbose).splitlines()
+        header = lines.index("[live] schemas/sqlite.py <> the SQLite database")
+        assert lines[header + 1] == f"  note: {text}", lines
+        assert (
+            lines[lines.index("[live] schemas/postgres.py <> the PostgreSQL database") + 1] == "  t"
+        )

@@ -522,6 +522,13 @@ def test_the_pytest_plugin_blames_a_module_edited_without_a_revision(
     assert causes, result.stdout
     assert all("without a revision" in line for line in causes), causes
     assert not any("changed by hand, or" in line for line in causes), causes
+    # The hints refer to their comparison's note (stranger80 005): the failure shows it.
+    hints = [line for line in result.stdout.splitlines() if "hint: " in line]
+    assert hints and all("see this comparison's note" in line for line in hints), hints
+    notes = [
+        line for line in result.stdout.splitlines() if "note of [live] schemas/sqlite.py" in line
+    ]
+    assert notes and all("is at its chain's head, so migrating it" in n for n in notes), notes
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from twinschema.compare.allowance_types import once
 from twinschema.domain_load import load_domain
-from twinschema.hints import chain_built_causes
+from twinschema.layers.at_head import at_head_said_once
 from twinschema.layers.domain import domain_layer
 from twinschema.layers.live import live_layer
 from twinschema.layers.migrations import migrations_layer
@@ -53,7 +53,9 @@ def run_check(plan: CheckPlan) -> Report:
         # PostgreSQL connection is the one the migrations layer reads the scratch server by.
         if "migrations" in plan.layers:
             results += migrations_layer(sources, domain, evaluator)
-            chain_built_causes(results)  # a chain that builds the module: no revision missing
+    # What a database at its chain's head is told, once (and where its chain builds the module,
+    # that no revision is missing there)
+    at_head_said_once(results)
     once(results)  # an unpinned allowance is warned of in the first layer that allows by it
     unknown_once(results)  # a module's CHECK on a column it lacks: said by the first layer
     report = Report()

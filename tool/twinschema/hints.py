@@ -13,10 +13,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from twinschema.compare.context import AT_HEAD_CAUSES
 from twinschema.config import Config
 from twinschema.errors import TwinschemaError
-from twinschema.records import Difference, FixSide, FixSite, LayerResult, Status
+from twinschema.records import Difference, FixSide, FixSite, Note
 from twinschema.records.domain import logical_spelled
 
 AT_HEAD, BEHIND, AHEAD = "at_head", "behind", "ahead"
@@ -63,36 +62,19 @@ def chain_state(config: Config, dialect: str, url: str) -> str | None:
 
 
 def database_fix(
-    named: str,
-    state: str | None,
-    migrate_command: str,
-    first: str | None = None,
-    stamp_command: str | None = None,
+    named: str, state: str | None, migrate_command: str, first: str | None = None
 ) -> str:
     """Where a fix to a live database goes (``named``: "the SQLite database"; its URL is in the
     report's header of the comparison), and the command for it: a database behind its chain
-    is migrated; one at the head is not (migrating does nothing), it needs a revision or the
-    hand edit reverted, or, where it was stamped at head without migrating, ``stamp_command``
-    (``twinschema stamp <side> REV``) back to the revision it is at, then a migration (the
-    command itself is not named: a database at head is never told to migrate first;
-    stranger35 finding 23: after `stamp remote head` in place of `migrate remote`, the hint
-    named only hand edits and revisions). ``first``: what to do before migrating a database
-    behind its chain that holds objects renamed or made by hand (``Sources.first_behind``),
-    which a pending revision fails on."""
+    is migrated; one at the head is named alone, since migrating it does nothing: what to do
+    instead (a revision, the hand edit reverted, or, where it was stamped at head without
+    migrating, a stamp back: stranger35 023) is said once for all its differences, by the
+    note ``layers.at_head.at_head_note`` gives its comparison (stranger80 005: each hint
+    repeated it). ``first``: what to do before migrating a database behind its chain that
+    holds objects renamed or made by hand (``Sources.first_behind``), which a pending revision
+    fails on."""
     if state == AT_HEAD:
-        stamped = (
-            f"; or, if it was stamped at head without migrating, `{stamp_command}` (REV: the "
-            "revision it really is at): migrating it then applies what the stamp skipped"
-            if stamp_command
-            else ""
-        )
-        return (
-            f"{named} (at its chain's head, so migrating changes nothing: revert "
-            f"the hand edit, or what a migration did beyond its revision, or write a "
-            f"revision with `{REVISION_COMMAND}`; or, if a revision it already applied was "
-            f"edited afterwards, put that revision back as it was and write the edit as a new "
-            f"revision{stamped})"
-        )
+        return named
     if state == BEHIND and first:
         return f"{named} ({first})"
     if state == AHEAD:  # no command: migrating cannot help, newer code can (stranger61 027)
@@ -154,15 +136,26 @@ def _renames(
     return found
 
 
+# What a live pair's difference whose cause is the modules' difference is fixed by, said once
+# for all of them (``live_pair_hints``): each hint said it (stranger79 011).
+MODULES_DIFFER_NOTE = "modules_differ"
+MODULES_DIFFER = (
+    "Where a difference here says each database matches its module, the modules differ: fix "
+    "them as its hint says (or allow the difference in domain.yaml), then write a revision for "
+    f"each chain with `{REVISION_COMMAND}` and migrate both databases."
+)
+
+
 def live_pair_hints(
     pair: Sequence[Difference],
     module_vs_database: Iterable[Difference],
     models: Iterable[Difference],
-) -> list[Difference]:
+) -> tuple[list[Difference], list[Note]]:
     """The live-vs-live differences of ``pair`` with hints pointing at their cause: the database
     whose own comparison with its module shows the same difference, else (the two databases
     each match their module) the metadata modules, whose comparison shows it (a stale
-    allowance there: its fix, in domain.yaml alone)."""
+    allowance there: its fix, in domain.yaml alone); and the note of what follows a fix of
+    the modules (a revision for each chain, both migrated), where one is the cause."""
     by_database: dict[Key, list[Difference]] = {}
     # By what the database holds (both sides have it): a key each dialect names its own way
     # (SQLite's naming convention, PostgreSQL's ``_fkey``) is not found by its name; and by
@@ -185,7 +178,7 @@ def live_pair_hints(
         by_models.setdefault(_key(m)[:3], []).append(m)
     held_first = [c for found in by_database.values() for c in found]
     on_table = {c.table: c for c in reversed(held_first)}
-    result = []
+    result, noted = [], False
     for d in pair:
         presence = _presence_key(d)
         causes = [
@@ -239,15 +232,17 @@ def live_pair_hints(
             fix = _fix_of(d, module, None)
         elif module is not None:
             hint = (
-                f"each database matches its module: the modules differ ({module.hint}), "
-                f"then write a revision for each chain, `{REVISION_COMMAND}`, and migrate both"
+                f"each database matches its module: the modules differ ({module.hint}); see "
+                "this comparison's note"
             )
             fix = _fix_of(d, module, None)
+            noted = True
         else:
             result.append(d)
             continue
         result.append(replace(d, hint=hint, fix=fix))
-    return result
+    notes = [Note(MODULES_DIFFER_NOTE, "the modules", MODULES_DIFFER)] if noted else []
+    return result, notes
 
 
 def _one_each(causes: Sequence[Difference]) -> list[Difference]:
@@ -345,38 +340,3 @@ def _virtual_elsewhere(module: Difference) -> bool:
         and fix.side is not None
         and module.holds(fix.side)
     )
-
-
-def chain_built_causes(results: Sequence[LayerResult]) -> None:
-    """Narrow, in place, the causes a live module-vs-database difference names for a database
-    at its chain's head (``AT_HEAD_CAUSES``) where the migrations layer built that chain and
-    found it agrees with the module on that object: no revision is missing then, and the
-    likely cause is a revision the database applied that was edited afterwards (stranger60
-    011: an applied revision edited in place, varchar(20) to 30, module too), a hand edit, or
-    a stamp without migrating."""
-    live = {r.left for r in results if r.name == "live"}
-    built = {
-        r.right: r
-        for r in results
-        if r.name == "migrations" and r.right in live and r.status in (Status.IN_SYNC, Status.DRIFT)
-    }
-    for result in results:
-        chain = built.get(result.left) if result.name == "live" else None
-        if chain is None:
-            continue
-        # Where the chain's build differs from the module (``migration_drift``: any kind of
-        # object), on the same table and column, a revision may be missing there.
-        drifted = {(d.table, d.column) for d in chain.differences if d.kind == "migration_drift"}
-        narrowed = (
-            f" (the database is at its chain's head, and {chain.left} builds what "
-            f"{result.left} says: a revision the database already applied was edited "
-            "afterwards, it was changed by hand, or it was stamped without migrating)"
-        )
-        result.differences = [
-            replace(d, hint=d.hint.replace(AT_HEAD_CAUSES, narrowed))
-            if AT_HEAD_CAUSES in d.hint
-            and (d.table, d.column) not in drifted
-            and (d.table, None) not in drifted
-            else d
-            for d in result.differences
-        ]

@@ -100,6 +100,10 @@ def _check(layer: str, report: Report, table: str, known: Iterable[str]) -> None
     else:
         found = [d for d in differences if d.table == table]
     lines.extend(line for d in found for line in _difference_lines(d))
+    shown = {id(d) for d in found}
+    for r in results:  # what the hints of its differences refer to ("see this comparison's note")
+        if any(id(d) in shown for d in r.differences):
+            lines += [f"note of [{r.name}] {r.left} <> {r.right}: {n.text}" for n in r.notes]
     if lines:
         cause = LIKELY_CAUSE.get(layer, "")
         if errors:

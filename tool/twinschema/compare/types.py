@@ -125,6 +125,12 @@ def type_parameters(
         shown = ctx.column_shown(table, lc.name)
         message = f"{param} of {shown} differs: {_bound(lval)} vs {_bound(rval)}"
         extension = typemap_storage.extension_difference(ltype, param, shown)
+        also = _also_differs(kind, param, ltype, rtype)
+        if also is not None and extension is None:  # numeric(4,1) to numeric(5,2): stranger80
+            message = (
+                f"{param} and {also} of {shown} differ: {_bound(lval)} vs {_bound(rval)} and "
+                f"{_bound(getattr(ltype, also))} vs {_bound(getattr(rtype, also))}"
+            )
         if extension is not None:
             message = f"{extension}: {_bound(lval)} vs {_bound(rval)}"
         elif param == "length":
@@ -161,6 +167,21 @@ def type_parameters(
     if lspell.lower() != rspell.lower() and alike:
         ctx.same(table, lc.name, kind, lspell, rspell)
     return cut
+
+
+def _also_differs(kind: str, param: str, ltype: ColumnType, rtype: ColumnType) -> str | None:
+    """The parameter after ``param`` of ``kind`` that differs too (a numeric's scale after its
+    precision), said in the same difference: None where it is the same or there is none."""
+    later = typemap.params_of(kind)[typemap.params_of(kind).index(param) + 1 :]
+    return next(
+        (
+            p
+            for p in later
+            if p != "values"
+            and typemap.declared_bound(ltype, p) != typemap.declared_bound(rtype, p)
+        ),
+        None,
+    )
 
 
 def _length_by_check(

@@ -64,13 +64,11 @@ def live_layer(
         return [*results, skipped]
     fail_on = sources.plan.config.fail_on
     comparison, evaluation = compared(left, right, "live", domain, evaluator, fail_on)
-    comparison.differences = [
-        *_renames_behind(sources, domain, behind),
-        *live_pair_hints(
-            comparison.differences, [d for r in results for d in r.differences], models
-        ),
-    ]
-    pair = LayerResult("live", left.label, right.label, Status.IN_SYNC)
+    hinted, notes = live_pair_hints(
+        comparison.differences, [d for r in results for d in r.differences], models
+    )
+    comparison.differences = [*_renames_behind(sources, domain, behind), *hinted]
+    pair = LayerResult("live", left.label, right.label, Status.IN_SYNC, notes=notes)
     return [*results, could_not_look(pair.record(comparison, evaluation), evaluation)]
 
 
@@ -132,6 +130,9 @@ def _module_and_database(
                 behind = (through, pending)
     # A table whose logical key domain.yaml changed: hinted as the rename it likely is.
     result.differences = key_renamed(result.differences, model, paired, domain)
+    note = sources.at_head(dialect) if result.differences else None
+    if note is not None:  # what to do at the chain's head, said once (stranger80 005)
+        result.notes.append(note)
     result.note_not_compared(found.label, sources.live_not_compared(dialect))
     # An object the database holds under another name: in sync, but a revision naming it fails.
     result.warnings.extend(renamed_warnings(model, found, dialect, raw, result.equivalences))

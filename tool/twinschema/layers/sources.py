@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from twinschema import progress
 from twinschema.config.missing import missing
 from twinschema.errors import DatabaseError, UsageError
-from twinschema.hints import BEHIND, chain_state, database_fix
+from twinschema.hints import AT_HEAD, BEHIND, chain_state, database_fix
+from twinschema.layers.at_head import at_head_note
 from twinschema.layers.made_ahead import (
     Renames,
     drop_first,
@@ -21,7 +22,7 @@ from twinschema.layers.renamed import rename_first, rename_statement, renames
 from twinschema.layers.renamed_ahead import renamed_ahead, renamed_first
 from twinschema.model import OBJECT_VIRTUAL_TABLE, Schema
 from twinschema.paths import shown
-from twinschema.records import DIALECTS, Side
+from twinschema.records import DIALECTS, Note, Side
 from twinschema.records.dialects import database_named
 from twinschema.records.domain import Domain
 from twinschema.sources import make_canonical, read_metadata, reflect_url
@@ -121,9 +122,18 @@ class Sources:
             self._state[dialect] = chain_state(self.plan.config, dialect, url)
         state = self._state[dialect]
         first = self.first_behind(dialect) if state == BEHIND else None
-        stamp = self.plan.stamp_command(dialect, "REV")
-        fix = database_fix(found.named, state, self.plan.fix_command(dialect), first, stamp)
+        fix = database_fix(found.named, state, self.plan.fix_command(dialect), first)
         return replace(found, fix=fix, state=state, placed=None)
+
+    def at_head(self, dialect: str) -> Note | None:
+        """The note of what to do where ``dialect``'s live database, at its chain's head,
+        differs from its module (``at_head_note``), once ``on_chain`` has read where it stands
+        (for a database that differs); None elsewhere."""
+        found = self.live(dialect)
+        if self._state.get(dialect) != AT_HEAD or not isinstance(found, Side):
+            return None
+        module = self.model(dialect).label
+        return at_head_note(found.named, module, self.plan.stamp_command(dialect, "REV"))
 
     def first_behind(self, dialect: str) -> str | None:
         """For ``dialect``'s live database behind its chain: what to do before migrating it,

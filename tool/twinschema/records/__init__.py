@@ -28,7 +28,7 @@ from twinschema.records.differences import (
     Severity,
     Witness,
 )
-from twinschema.records.results import LayerResult, Report, Status
+from twinschema.records.results import LayerResult, Note, Report, Status
 
 LAYERS = ("domain", "models", "live", "migrations")
 
@@ -53,6 +53,7 @@ __all__ = [
     "FixSite",
     "GuessedWitness",
     "LayerResult",
+    "Note",
     "Report",
     "Severity",
     "Side",

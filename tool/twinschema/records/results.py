@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Protocol
 
@@ -44,6 +44,20 @@ class EvaluationCounts(Protocol):
 _FINDINGS = frozenset({"differences", "equivalences", "warnings", "not_compared", "accepted"})
 
 
+@dataclass(frozen=True)
+class Note:
+    """A cause that several differences of one comparison share, said once for all of them
+    where their hints would each repeat it (stranger80 005: a database at its chain's head gave
+    every difference the same 700 characters of what to do): ``kind`` says which cause
+    (``"at_head"``: a live database at its chain's head), ``about`` names what it is about
+    (``"the PostgreSQL database"``), ``text`` says it; the hints keep their own fix and refer
+    to the note."""
+
+    kind: str
+    about: str
+    text: str
+
+
 @dataclass
 class LayerResult:
     """One comparison of a layer: its two sides, its status, why when skipped or failed, and
@@ -73,13 +87,18 @@ class LayerResult:
     # Per source label, the objects this comparison could not compare (views across dialects,
     # foreign tables...), e.g. {"b.sql": {"views": 2}}; the report merges them.
     not_compared: dict[str, dict[str, int]] = field(default_factory=dict)
+    # What several of its differences share, said once (``Note``): reports print each under
+    # the comparison's header, JSON lists them with the layer.
+    notes: list[Note] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)  # a status given by its value ("drift") is one too
 
     def summary(self) -> dict[str, object]:
         """The result without its findings, as the JSON report lists layers."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _FINDINGS}
+        summary = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _FINDINGS}
+        summary["notes"] = [asdict(note) for note in self.notes]
+        return summary
 
     def note_not_compared(self, label: str, counts: Mapping[str, int]) -> None:
         """Note objects of source ``label`` that this comparison could not compare."""

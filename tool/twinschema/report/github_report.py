@@ -40,7 +40,10 @@ def render(report: Report, verbose: bool, color: bool) -> str:
         # One notice per comparison that found or evaluated something: annotations name a
         # database shortly ("the SQLite database"), this line names it in full (URL redacted).
         found = f"{len(layer.differences)} difference(s)" if layer.differences else None
-        said = "; ".join(filter(None, (found, evaluation_line(layer), values_line(layer))))
+        # Its notes too: what several of its annotations' hints refer to ("see this
+        # comparison's note": stranger80 005)
+        notes = (f"note: {n.text}" for n in layer.notes)
+        said = "; ".join(filter(None, (found, evaluation_line(layer), values_line(layer), *notes)))
         if said:
             lines.append(
                 f"::notice title={_prop('twinschema ' + layer.name)}::"

@@ -53,7 +53,10 @@ def render(report: Report, verbose: bool, color: bool) -> str:
                 message=f"{len(differences)} difference(s) in {table}",
                 type="drift",
             )
-            failure.text = "\n".join(f"{d.kind}: {d.message} (hint: {d.hint})" for d in differences)
+            failure.text = "\n".join(
+                [f"{d.kind}: {d.message} (hint: {d.hint})" for d in differences]
+                + [f"note: {n.text}" for n in layer.notes]  # what the hints refer to
+            )
             counts["failures"] += 1
         if counts["tests"] == 0:
             ET.SubElement(suite, "testcase", classname=layer.name, name="in sync")

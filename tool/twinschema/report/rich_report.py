@@ -68,8 +68,11 @@ def render(report: Report, verbose: bool, color: bool, width: int | None = None)
 
 def _renderable(report: Report, verbose: bool) -> RenderableType:
     parts: list[RenderableType] = [_layers(report)]
+    notes = {(r.name, r.left, r.right): r.notes for r in report.layers}
     for (layer, left, right), tables in _groups(report).items():
         parts.append(_differences(layer, left, right, tables))
+        # What several of its differences share, said once (their hints refer to it)
+        parts += [Text(f"note: {n.text}", style="cyan") for n in notes[(layer, left, right)]]
     if value_warnings(report):
         lines = Text(warnings_heading(report, verbose), style="yellow")
         for w in value_warnings(report) if verbose else ():

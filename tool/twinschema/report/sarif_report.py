@@ -128,6 +128,15 @@ def sarif_document(report: Report, root: Path | None = None) -> dict[str, Any]:
         for layer in report.layers
         if layer.status == Status.ERROR
     ]
+    # What several results' hints refer to ("see this comparison's note"), once each
+    notifications += [
+        {
+            "level": "note",
+            "message": {"text": f"{layer.name}: {layer.left} <> {layer.right}: {note.text}"},
+        }
+        for layer in report.layers
+        for note in layer.notes
+    ]
     invocation: dict[str, Any] = {
         "executionSuccessful": report.exit_code != EXIT_DATABASE,
         "exitCode": report.exit_code,

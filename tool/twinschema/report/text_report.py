@@ -41,9 +41,12 @@ def plain(report: Report, verbose: bool) -> str:
     for result in report.layers:
         for d in result.differences:
             groups[(result.name, result.left, result.right)][d.table or "-"].append(d)
+    notes = {(r.name, r.left, r.right): r.notes for r in report.layers}
     for (layer, left, right), tables in groups.items():
         lines.append("")
         lines.append(f"[{layer}] {left} <> {right}")
+        # What several of its differences share, said once (their hints refer to it)
+        lines += [f"  note: {visible_sql(n.text)}" for n in notes[(layer, left, right)]]
         for table, differences in tables.items():
             lines.append(f"  {table}")
             for d in differences:
