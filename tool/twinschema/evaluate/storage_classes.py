@@ -16,6 +16,7 @@ none being found among the probe rows.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -56,7 +57,10 @@ def _whole(value: Any) -> bool:
     """True for a whole number (not a boolean)."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return False
-    return bool(value == value) and abs(value) < 2**53 and value == int(value)
+    if isinstance(value, int):
+        return abs(value) < 2**53
+    number = float(value)  # NaN and the infinities are no whole number
+    return math.isfinite(number) and abs(number) < 2**53 and number == int(number)
 
 
 def _holding(given: tuple[tuple[Any, ...], ...], i: int, test: Any) -> list[tuple[Any, ...]]:
