@@ -12,7 +12,7 @@ files is one CHECK; NOT NULL on the other side only is still "NOT NULL as a CHEC
 from __future__ import annotations
 
 import pytest
-from probes import Loader, assert_witness, compare_expected
+from probes import Loader, assert_witness, compare_expected, compare_texts
 
 _TAKES = "SQLite rejects, PostgreSQL accepts"
 
@@ -62,3 +62,36 @@ def test_a_blob_check_names_a_text_witness(loader: Loader) -> None:
 def test_storage_class_near_misses_stay_the_same(loader: Loader, name: str) -> None:
     found = compare_expected(loader, name)
     assert not found.differences, [d.message for d in found.differences]
+
+
+_SQLITE = (
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, y INTEGER NOT NULL CHECK (typeof(y) = 'integer'));"
+)
+_POSTGRESQL = "CREATE TABLE t (id integer PRIMARY KEY, y integer NOT NULL);"
+
+
+@pytest.mark.parametrize("sqlite_side", ["a", "b"])
+def test_the_witness_is_named_whichever_side_is_sqlite(loader: Loader, sqlite_side: str) -> None:
+    """The SQLite file on either side of the diff: its CHECK's witness is 0.5 alike, said
+    from that side (the rows are made for the side holding the CHECK, not for the left one)."""
+    if sqlite_side == "a":
+        found = compare_texts(loader, ("sqlite", "postgresql"), _SQLITE, _POSTGRESQL)
+        said = "SQLite rejects, PostgreSQL accepts (as written; it stores 1, which SQLite accepts)"
+    else:
+        found = compare_texts(loader, ("postgresql", "sqlite"), _POSTGRESQL, _SQLITE)
+        said = "PostgreSQL accepts, SQLite rejects (as written; it stores 1, which SQLite accepts)"
+    (check,) = [d for d in found.differences if d.kind == "check"]
+    assert_witness(check.message, f"witness (y) = (0.5): {said}")
+
+
+def test_a_check_on_postgresql_only_gets_no_storage_class_rows(loader: Loader) -> None:
+    """PostgreSQL's integer keeps no fraction: a CHECK there that refuses no value of its type
+    is the type's (``type_kept``), and one that does names a whole number, never a fraction."""
+    found = compare_texts(
+        loader,
+        ("sqlite", "postgresql"),
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, y INTEGER NOT NULL);",
+        "CREATE TABLE t (id integer PRIMARY KEY, y integer NOT NULL CHECK (y <> 7));",
+    )
+    (check,) = [d for d in found.differences if d.kind == "check"]
+    assert_witness(check.message, "witness (y) = (7): SQLite accepts, PostgreSQL rejects")
