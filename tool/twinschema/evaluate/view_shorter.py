@@ -52,9 +52,11 @@ def shortest(
     return found
 
 
-def _rounded(value: Any) -> list[Decimal]:
+def _rounded(value: Any) -> list[Decimal | int]:
     """``value``, a number written with more than ``_PLAIN`` digits, rounded to each fewer
-    number of decimals, the shortest first (none for a text, a boolean, a short number)."""
+    number of decimals, the shortest first (none for a text, a boolean, a short number); a
+    whole one as an int, bound as the ``1`` a witness shows (SQLite's TEXT keeps 1.0 as
+    '1.0')."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return []
     try:
@@ -66,7 +68,8 @@ def _rounded(value: Any) -> list[Decimal]:
     places = -int(exact.as_tuple().exponent)
     found = [_tidy(exact.quantize(Decimal(1).scaleb(-d))) for d in range(max(places, 0))]
     found = [n for n in found if n != exact]
-    return sorted(dict.fromkeys(found), key=lambda n: len(_plain(n)))
+    shortest = sorted(dict.fromkeys(found), key=lambda n: len(_plain(n)))
+    return [int(n) if n == n.to_integral_value() else n for n in shortest]
 
 
 def _tidy(number: Decimal) -> Decimal:
