@@ -62,6 +62,23 @@ KEEPS_FRACTIONS = frozenset({SQLITE})
 # The type a dialect's integer column is judged as where a CHECK is asked about a number not
 # whole as another dialect keeps it (``evaluate.stored_rows``): PostgreSQL's numeric holds 99.5.
 HOLDS_FRACTIONS = {POSTGRESQL: "numeric"}
+# Text a dialect's column keeps as text (its affinity finds no number or bytes in it) where the
+# other dialects' type of that kind reads a value of its own from it, by logical kind: what parts
+# a CHECK on the storage class (``typeof(x) = 'integer'``) from a column without it
+# (``evaluate.storage_classes``). Run on SQLite 3.40 and PostgreSQL 16: '1_000' and '0x10' are
+# 1000 and 16 in PostgreSQL 16's integer (15 refuses them), text in SQLite's INTEGER; 'NaN' and
+# 'Infinity' are numbers in PostgreSQL's numeric and double precision, text in SQLite's NUMERIC
+# and REAL; 'ab' is bytes in a bytea, text in SQLite's BLOB; 'a' is text in a text column and
+# in SQLite's INTEGER, REAL and NUMERIC alike, which keep it as text too (a CHECK
+# ``typeof(x) = 'integer'`` on SQLite's INTEGER against PostgreSQL's text refuses it).
+KEPT_AS_TEXT = {
+    SQLITE: {
+        **dict.fromkeys(("integer", "bigint", "smallint"), ("1_000", "0x10")),
+        **dict.fromkeys(("numeric", "float"), ("NaN", "Infinity", "-Infinity")),
+        "bytes": ("ab",),
+        "text": ("a",),
+    }
+}
 NARROW_INTEGERS = {POSTGRESQL: frozenset({"integer", "smallint"})}
 # The smallest and largest value of each such kind: a generated column of one is probed where
 # its expression lands on each end and one past it (``evaluate.generated_rows.bound_landings``:
