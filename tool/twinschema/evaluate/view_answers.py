@@ -250,7 +250,8 @@ def _pair(
         made_rows = view_fits.checked(
             schemas, pair, columns, fits, made_rows, own_keys, read, backends
         )
-        rows.append(view_probes.grouped(made_rows, fits, own_keys, texts))
+        held = view_probes.held_keys(lt, rt, columns, texts)
+        rows.append(view_probes.grouped(made_rows, fits, own_keys, texts, held))
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),
         view_runs.plan_of(right, bases[1], rviews, name),
