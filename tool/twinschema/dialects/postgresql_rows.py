@@ -12,7 +12,11 @@ from twinschema.definitions import canonical_sql, sql_tokens
 from twinschema.dialects import excluded
 from twinschema.dialects.postgresql_codes import FK_ACTION_CODES, FK_MATCH_CODES, POLICY_COMMANDS
 from twinschema.dialects.postgresql_types import collation_of
-from twinschema.dialects.postgresql_views import scalar_null_tests, sole_relation_unqualified
+from twinschema.dialects.postgresql_views import (
+    old_new_as_named,
+    scalar_null_tests,
+    sole_relation_unqualified,
+)
 from twinschema.model import (
     OBJECT_FUNCTION,
     OBJECT_RULE,
@@ -132,7 +136,8 @@ def schema_objects(
         if kind == OBJECT_VIEW:
             relkind, _, reloptions = str(detail).partition(" ")
             head = "materialized view" if relkind == "m" else "view"
-            tokens = sole_relation_unqualified(sql_tokens(text, False, keep_quoted=True))
+            tokens = old_new_as_named(sql_tokens(text, False, keep_quoted=True))
+            tokens = sole_relation_unqualified(tokens)  # 15's forms as 16 prints them
             if not tests_rows:  # every IS NULL test is on a scalar: NOT x IS NULL is x IS NOT NULL
                 tokens = scalar_null_tests(tokens)
             canonical = f"{head} {' '.join(tokens)}"

@@ -1,6 +1,6 @@
 """A PostgreSQL view's definition with ``NOT x IS NULL`` written ``x IS NOT NULL``, and with
-the columns of its outermost SELECT's only relation bare, as PostgreSQL 16 prints them (see
-``sole_relation_unqualified``).
+the columns of its outermost SELECT's only relation bare and a relation named old or new by its
+own name, as PostgreSQL 16 prints them (see ``sole_relation_unqualified``, ``old_new_as_named``).
 
 ``pg_get_viewdef`` prints a view from its parse tree, so redundant parentheses, spacing and
 keyword case are gone already, but it prints what was written: ``NOT (x IS NULL)`` stays ``NOT x
@@ -95,10 +95,11 @@ def _rewrite_at(tokens: list[str], i: int) -> tuple[int, list[str]] | None:
 # 1``). Up to 15 a view's stored query also held its OLD and NEW entries, so every column was
 # qualified: the same ``CREATE VIEW v AS SELECT id FROM keg WHERE is_out`` reads ``SELECT keg.id
 # FROM keg WHERE keg.is_out`` on 15 and ``SELECT id FROM keg WHERE is_out`` on 16. In the
-# outermost SELECT of a view (there is no scope outside it) whose FROM is one table, or one
-# subquery with its alias, the two name one column; ``sole_relation_unqualified`` writes 15's
-# form as 16's. A join, a comma, a set operation (each arm is a nested query), anything else in
-# FROM, and every nested SELECT (subqueries, CTE bodies, set-operation arms: qualified on both
+# outermost SELECT of a view (there is no scope outside it) whose FROM is one relation (a
+# table, a set-returning function, a subquery or VALUES list with its alias; ``_item_name``),
+# the two name one column; ``sole_relation_unqualified`` writes 15's form as 16's. A join, a
+# comma, a set operation (each arm is a nested query), anything else in FROM, and every
+# nested SELECT (subqueries, CTE bodies, set-operation arms: qualified on both
 # majors, and where an inner relation may shadow the outer one) are left as printed.
 
 # Words that end the FROM clause of a SELECT.
@@ -167,35 +168,120 @@ def _nested_queries(tokens: Sequence[str]) -> list[bool] | None:
 
 def _sole_from_item(tokens: Sequence[str], nested: Sequence[bool]) -> tuple[int, int, str] | None:
     """Where the outermost SELECT's FROM item lies (start, end) and the name its columns are
-    qualified by, when FROM is exactly ``[ONLY] [schema.]table [alias]`` or ``(subquery)
-    alias``; None otherwise."""
+    qualified by, when FROM is exactly one relation (``_item_name``); None otherwise."""
     depth, start = 0, -1
     for i, token in enumerate(tokens):
         if nested[i]:
             continue
         depth += _OPEN.get(token, 0)
-        if depth == 0 and token == "from" and (i == 0 or tokens[i - 1] != "distinct"):
+        if depth == 0 and token == "from" and tokens[max(0, i - 2) : i] not in _NOT_FROM:
             if start >= 0:
                 return None  # a second FROM outside any nested query: not a shape known here
             start = i + 1
     if start < 0:
         return None
-    end = start
-    while end < len(tokens) and (nested[end] or tokens[end] not in _FROM_END):
+    end, depth = start, 0
+    while end < len(tokens) and (nested[end] or depth > 0 or tokens[end] not in _FROM_END):
+        depth += 0 if nested[end] else _OPEN.get(tokens[end], 0)
         end += 1
-    item = list(tokens[start:end])
-    if item and item[0] == "(" and nested[start]:
-        inner = start
-        while inner < end and nested[inner]:
-            inner += 1
-        rest = list(tokens[inner:end])
-        return (start, end, rest[0]) if len(rest) == 1 and _WORD.fullmatch(rest[0]) else None
-    if item[:1] == ["only"]:
-        item = item[1:]
-    if len(item) >= 3 and item[1] == ".":
-        item = item[2:]  # the schema's name
-    if not 1 <= len(item) <= 2 or not all(_WORD.fullmatch(t) for t in item):
+    name = _item_name(tokens[start:end], nested[start:end])
+    return None if name is None else (start, end, name)
+
+
+# Words before a FROM that is no FROM clause (``IS DISTINCT FROM``, ``FROM ROWS FROM (...)``).
+_NOT_FROM = (["is", "distinct"], ["not", "distinct"], ["from", "rows"])
+# Words after a relation that are no alias of it.
+_NOT_ALIAS = frozenset(
+    {"join", "natural", "cross", "lateral", "inner", "left", "right", "full", "on", "using",
+     "tablesample", "with", "rows", ","}
+)  # fmt: skip
+
+
+def _item_name(item: Sequence[str], nested: Sequence[bool]) -> str | None:
+    """The name a sole FROM item's columns are qualified by, when the item is exactly ``[ONLY]
+    [schema.]table [alias] [(columns)] [TABLESAMPLE method (args) [REPEATABLE (seed)]]``,
+    ``[schema.]function(args) [WITH ORDINALITY] [alias] [(columns [types])]`` (a set-returning
+    function, 15's ``n.n`` for ``generate_series(1, 3) n(n)``; ``ROWS FROM (...)`` too) or
+    ``(subquery) alias [(columns)]``; None for anything else (a join, a comma)."""
+    i, name, table = 0, "", False
+    if item[:1] == ["("] and nested[0]:
+        while i < len(item) and nested[i]:
+            i += 1
+    else:
+        i = 1 if item[:1] == ["only"] else 0
+        if item[:2] == ["rows", "from"]:
+            item = ["rows", *item[2:]]  # ``ROWS FROM (f(...), g(...))``: one function's shape
+            nested = [False, *nested[2:]]
+        if i + 2 < len(item) and item[i + 1] == ".":
+            i += 2  # the schema's name
+        if i >= len(item) or not _WORD.fullmatch(item[i]) or item[i] in _FROM_END:
+            return None
+        name, i = item[i], i + 1
+        table = item[i : i + 1] != ["("]
+        if not table and (i := _past_parentheses(item, i)) < 0:
+            return None
+        if not table and item[i : i + 2] == ["with", "ordinality"]:
+            i += 2
+    if i < len(item) and _WORD.fullmatch(item[i]) and item[i] not in _NOT_ALIAS:
+        name, i = item[i], i + 1
+    if not name:
         return None
-    if item[0] in _FROM_END or item[-1] in ("join", "natural", "cross", "lateral", "tablesample"):
+    if item[i : i + 1] == ["("] and (i := _past_parentheses(item, i)) < 0:
         return None
-    return start, end, item[-1]
+    if table and item[i : i + 1] == ["tablesample"] and i + 1 < len(item):
+        if not _WORD.fullmatch(item[i + 1]) or (i := _past_parentheses(item, i + 2)) < 0:
+            return None
+        if item[i : i + 1] == ["repeatable"] and (i := _past_parentheses(item, i + 1)) < 0:
+            return None
+    return name if i == len(item) else None
+
+
+def _past_parentheses(item: Sequence[str], i: int) -> int:
+    """The index past the balanced parentheses opening at ``item[i]``; -1 where none opens
+    there or they do not close."""
+    if item[i : i + 1] != ["("]:
+        return -1
+    depth = 0
+    for j in range(i, len(item)):
+        depth += _OPEN.get(item[j], 0)
+        if depth == 0:
+            return j + 1
+    return -1
+
+
+# A relation named old or new
+#
+# Up to 15 a view's stored query held range-table entries named old and new (its rule's OLD and
+# NEW), so the printer gave any relation of the view named old or new another name: ``CREATE
+# VIEW v AS SELECT id FROM old`` reads ``SELECT old_1.id FROM old old_1`` on 15 and ``SELECT id
+# FROM old`` on 16, anywhere in the view (a nested SELECT's ``FROM new`` too).
+# ``old_new_as_named`` gives such a relation its own name back.
+
+_OLD_NEW = ("old", "new")
+
+
+def old_new_as_named(tokens: Sequence[str]) -> list[str]:
+    """``tokens`` (a PostgreSQL view's, lower case) with 15's ``old old_1`` (and ``new
+    new_1``) written ``old``, and each ``old_1.`` qualifier ``old.``, as 16 prints them. Left
+    as printed where the name is used otherwise (a second such relation, ``old_2``; an
+    ``old_1`` that qualifies nothing; an ``old.`` already there), so at worst a difference is
+    reported."""
+    out = list(tokens)
+    for word in _OLD_NEW:
+        alias = f"{word}_1"
+        named = [i for i in range(1, len(out)) if out[i] == alias and out[i - 1] == word]
+        if not named or f"{word}_2" in out:
+            continue
+        others = [i for i, t in enumerate(out) if t == alias and i not in named]
+        if any(out[i + 1 : i + 2] != ["."] or out[i - 1 : i] == ["."] for i in others):
+            continue
+        if any(t == word and out[i + 1 : i + 2] == ["."] for i, t in enumerate(out)):
+            continue
+        for i in others:
+            out[i] = word
+        for i in reversed(named):
+            if out[i + 1 : i + 2] == ["("]:
+                out[i] = word  # a column list keeps the alias: 16's ``old old(a, b)``
+            else:
+                del out[i]
+    return out

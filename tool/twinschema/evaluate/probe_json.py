@@ -69,7 +69,8 @@ def view_documents(
     strings: tuple[str, ...], numbers: tuple[Decimal, ...], text: str = ""
 ) -> list[str]:
     """Documents holding, at each key path a view names (a SQLite path's keys, a chain of
-    ``->`` and ``->>`` keys in the views' ``text``, nested objects where it has several keys;
+    ``->`` and ``->>`` keys in the views' ``text``, a PostgreSQL ``#>>`` path's keys, nested
+    objects where it has several keys;
     else a literal as one key: PostgreSQL's ``->> 'lvl'``),
     each of the view's number literals and the numbers beside it, each as a JSON number and as
     a JSON string: SQLite's json_extract gives a string member as text, which sorts after
@@ -79,9 +80,10 @@ def view_documents(
     ``{"b": 1}`` only, on which no view returned a row: not compared."""
     plain = [s for s in strings if not s.startswith(("$", "{")) and not _NUMBERED.fullmatch(s)]
     keys = [p for s in strings if s.startswith("$") and (p := path_keys(s))]
-    keys += arrow_paths(text)
+    keys += arrow_paths(text) + pg_paths(text)
     keys = keys or [p for s in plain if (p := path_keys(s))]  # no path: keys alone
-    paths = list(dict.fromkeys(keys))[:_PATHS]
+    # nested paths first: their steps alone (``-> '$.flags' ->> '$.pin'``'s) would fill the cut
+    paths = sorted(dict.fromkeys(keys), key=len, reverse=True)[:_PATHS]
     named = {k for path in keys for k in path}
     said = [Decimal(s) for s in strings if _NUMBERED.fullmatch(s)]
     near = [m for n in dict.fromkeys([*numbers, *said]) for m in (n, n - 1, n + 1)]
@@ -194,8 +196,40 @@ def arrow_paths(text: str) -> list[tuple[str, ...]]:
             found.append(tuple(chain))
         if match.start() != end:
             chain = []
-        chain.append(match.group(1).replace("''", "'"))
+        key = match.group(1).replace("''", "'")
+        # a SQLite path as a step (``-> '$.flags' ->> '$.pin'``): its keys
+        chain += path_keys(key) or () if key.startswith("$") else [key]
         end = match.end()
     if len(chain) > 1:
         found.append(tuple(chain))
+    return list(dict.fromkeys(found))
+
+
+# A PostgreSQL path operand of ``#>`` or ``#>>``, as written or printed (``'{flags,pin}'::text[]``).
+_PG_PATH = re.compile(r"#>>?\s*'((?:[^']|'')*)'")
+# One element of a text[] literal: double-quoted (backslash escapes) or bare (spaces trimmed).
+_ELEMENT = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^,"{}]*?))\s*(?:,|$)')
+
+
+def pg_paths(text: str) -> list[tuple[str, ...]]:
+    """The key paths the ``#>`` and ``#>>`` of ``text`` read, keys outermost first, up to the
+    first array index (``prefs #>> '{flags,pin}'``: ('flags', 'pin'); ``'{tags,0}'``: ('tags',)):
+    a view reading a nested member only so met documents holding it nowhere, and was "not
+    compared" against SQLite's ``prefs -> '$.flags' ->> '$.pin'`` (viewfit81)."""
+    found: list[tuple[str, ...]] = []
+    for match in _PG_PATH.finditer(text):
+        literal = match.group(1).replace("''", "'").strip()
+        if not (literal.startswith("{") and literal.endswith("}")) or len(literal) > 200:
+            continue
+        keys: list[str] = []
+        for element in _ELEMENT.finditer(literal[1:-1]):
+            if element.end() == element.start():
+                break
+            quoted, bare = element.group(1), element.group(2)
+            key = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else bare
+            if quoted is None and (re.fullmatch(r"-?[0-9]+|(?i:null)", key) or not key):
+                break  # an array index (or NULL, or nothing) ends the keys
+            keys.append(key)
+        if keys:
+            found.append(tuple(keys))
     return list(dict.fromkeys(found))

@@ -212,6 +212,7 @@ def _pair(
     given: list[list[str]] = []
     shown, rows, reads = [], [], []
     star = _STAR.search(texts) is not None
+    views = [(left.dialect, v.raw) for v in lviews] + [(right.dialect, v.raw) for v in rviews]
     for table in tables:
         lt, rt = left.tables.get(table), right.tables.get(table)
         if lt is None or rt is None:
@@ -253,9 +254,10 @@ def _pair(
         made_rows = view_probes.crossed(fits, own_keys, read)
         pair = (lt, rt)  # rows a CHECK over two columns takes too
         made_rows = view_fits.checked(
-            schemas, pair, columns, fits, made_rows, own_keys, read, backends
+            schemas, pair, columns, fits, made_rows, own_keys, read, backends, views
         )
-        rows.append(view_probes.grouped(made_rows, fits, own_keys, texts))
+        held = view_probes.held_keys(lt, rt, columns, texts)
+        rows.append(view_probes.grouped(made_rows, fits, own_keys, texts, held))
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),
         view_runs.plan_of(right, bases[1], rviews, name),

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from twinschema.evaluate import view_probes, view_runs, view_values
+from twinschema.evaluate import view_equated, view_probes, view_runs, view_values
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.statements import probe_column, type_sql
 from twinschema.evaluate.view_runs import Base, quoted
@@ -95,6 +95,8 @@ def fitted(
 # so made at most (each is inserted alone on both sides once, to keep those both take).
 _CROSSED = 12
 _PAIRED = 400
+# The rows solved for an equality a view makes (``view_equated``) kept at most, besides.
+_SOLVED = 16
 
 
 def checked(
@@ -106,6 +108,7 @@ def checked(
     keys: Sequence[int],
     read: Sequence[bool],
     backends: tuple[Backend | None, Backend | None],
+    views: Sequence[tuple[str, str]] = (),
 ) -> list[tuple[Any, ...]]:
     """``rows`` (``view_probes.crossed``), where a CHECK of either side reads two or more of
     ``columns`` (``ends_at > starts_at``, ``a IS NULL OR b IS NOT NULL``), with rows that
@@ -114,18 +117,22 @@ def checked(
     the rows both sides' tables take, and store alike, are kept, up to ``view_probes.ROWS``
     (the diagonals' own first): the diagonals cross a column's values with one value each of
     the other, which such a CHECK refuses on every row or nearly (a view was judged on no row,
-    or on too few to part it)."""
+    or on too few to part it). Where a view of ``views`` (``(dialect, SQL)``) equates a column
+    with arithmetic of others (``a = b + 7``), rows solved for it (``view_equated``) are tried
+    too, and up to ``_SOLVED`` of them kept besides."""
     pairs = _checked_pairs(tables, columns)
-    if not pairs or not rows:
+    if not rows:
         return list(rows)
     spare = [
         [*values[k], *view_probes.key_values(*tables, columns[k])] if k in keys else values[k]
         for k in range(len(columns))
     ]
     extra = _crossed_rows(pairs, spare, rows, keys)
-    if not extra:
+    solved = view_equated.solved_rows(views, tables, columns, rows, keys)
+    solved = _keyed(solved, spare, keys, [*rows, *extra])
+    if not extra and not solved:
         return list(rows)
-    tried = [*rows, *extra]
+    tried = [*rows, *extra, *solved]
     bases = [view_runs.base_of(t, columns) for t in tables]
     answers = []
     for side, schema in enumerate(schemas):
@@ -139,8 +146,27 @@ def checked(
         if a is not None and b is not None and view_values.alike(a, b, tuple(read))
     ]
     own = [tried[n] for n in taken if n < len(rows)]
-    added = [tried[n] for n in taken if n >= len(rows)]
-    return own + added[: max(0, view_probes.ROWS - len(own))]
+    added = [tried[n] for n in taken if len(rows) <= n < len(rows) + len(extra)]
+    met = [tried[n] for n in taken if n >= len(rows) + len(extra)]
+    return own + added[: max(0, view_probes.ROWS - len(own))] + met[:_SOLVED]
+
+
+def _keyed(
+    rows: Sequence[tuple[Any, ...]],
+    values: Sequence[Sequence[Any]],
+    keys: Sequence[int],
+    taken: Sequence[tuple[Any, ...]],
+) -> list[tuple[Any, ...]]:
+    """``rows`` each with key values of its own, none that ``taken`` (or an earlier row) holds
+    (``values``: each key column's, the probe rows' own among them); as many as keys last."""
+    used = [{r[k] for r in taken} for k in range(len(values))]
+    free = {k: [v for v in dict.fromkeys(values[k]) if v not in used[k]] for k in keys}
+    made: list[tuple[Any, ...]] = []
+    for row in rows:
+        if any(not free[k] for k in keys):
+            break
+        made.append(tuple(free[j].pop(0) if j in keys else v for j, v in enumerate(row)))
+    return made
 
 
 def _checked_pairs(tables: tuple[Table, Table], columns: Sequence[str]) -> list[tuple[int, int]]:

@@ -60,6 +60,12 @@ _FRESH = 7000
 _LENGTHS = 64
 _COUNTED = re.compile(r"\bcount\s*\(", re.I)
 _GROUP_BY = re.compile(r"\bgroup\s+by\b", re.I)
+# What a GROUP BY names, up to the next clause (or the end of its parentheses).
+_GROUP_CLAUSE = re.compile(
+    r"\bgroup\s+by\b(.*?)(?=\bhaving\b|\border\b|\blimit\b|\bwindow\b|\bunion\b|\bexcept\b"
+    r"|\bintersect\b|\)|;|$)",
+    re.I | re.S,
+)
 # What a LIKE pattern's % and _ are filled with (its _ by the first letter) in a column's values.
 _LIKE_FILLS = ("Jazz Night", "É")
 
@@ -207,15 +213,42 @@ def _lengths(numbers: tuple[Decimal, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys("x" * k for n in whole for k in (n - 1, n, n + 1) if k > 0))
 
 
+def held_keys(lt: Table, rt: Table, columns: Sequence[str], text: str) -> list[int]:
+    """The indexes of the key columns (``keys_of``) a counted group may hold one value in: a
+    column the views' GROUP BY names whose every key (either side's primary key and UNIQUEs)
+    has a column the group does not hold, new on each row (``GROUP BY hall`` over PRIMARY KEY
+    (hall, num): no two rows shared a hall, and no group of two was ever made)."""
+    clauses = " ".join(_GROUP_CLAUSE.findall(text))
+    keys = keys_of(lt, rt, columns)
+    grouped = {
+        columns[j]
+        for j in keys
+        if not any(_identity(t.column(columns[j])) for t in (lt, rt))
+        and any(word(c.own_name).search(clauses) for t in (lt, rt) if (c := t.column(columns[j])))
+    }
+    uniques = [set(t.primary_key) for t in (lt, rt) if t.primary_key]
+    uniques += [set(u.columns) for t in (lt, rt) for u in t.uniques]
+    return [
+        j
+        for j in keys
+        if columns[j] in grouped
+        and all((u - grouped) & set(columns) for u in uniques if columns[j] in u)
+    ]
+
+
 def grouped(
-    rows: list[Any], values: Sequence[Sequence[Any]], keys: Sequence[int], text: str
+    rows: list[Any],
+    values: Sequence[Sequence[Any]],
+    keys: Sequence[int],
+    text: str,
+    held: Sequence[int] = (),
 ) -> list[Any]:
     """``rows`` and, where the views count a group (``count(`` with GROUP BY), groups of
     n - 1 .. n + 2 rows for each whole literal n up to ``_GROUPS`` (stranger77 014: ``HAVING
     count(*) > 1`` against ``> 2`` part on a group of exactly 2, which the diagonals never
     made; ``> 9`` against ``> 10`` on a group of 10): each group a row's values with unused
     values where its columns have them, each key column (none, one or several) new on every
-    row."""
+    row but those of ``held`` (``held_keys``), which take one new value for the group."""
     if not rows or not (_COUNTED.search(text) and _GROUP_BY.search(text)):
         return rows
     numbers, _ = literals(text)
@@ -230,10 +263,19 @@ def grouped(
         for j, left in enumerate(spare):
             if j not in keys:  # a value no other row has: the group is one of its own
                 template[j] = left.pop(0) if left else _fresh(template[j], size)
+            elif j in held:
+                if not free[j]:
+                    return found
+                template[j] = free[j].pop(0)
         for _ in range(size):
-            if any(not free[k] for k in keys):
+            if any(not free[k] for k in keys if k not in held):
                 return found
-            found.append(tuple(free[j].pop(0) if j in keys else v for j, v in enumerate(template)))
+            found.append(
+                tuple(
+                    free[j].pop(0) if j in keys and j not in held else v
+                    for j, v in enumerate(template)
+                )
+            )
     return found
 
 
