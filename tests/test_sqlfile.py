@@ -138,6 +138,49 @@ def test_a_column_without_a_type_marks_sqlite(text: str, pg_url: str) -> None:
         testing.execute(pg_url, text)
 
 
+# Syntax one dialect writes and the other refuses (stranger81 009: a pet's microchip CHECK with
+# GLOB and a ``~`` CHECK were "markers: none").
+ONE_SIDED = [
+    ("CREATE TABLE pets (chip TEXT CHECK (length(chip) = 15 AND chip GLOB '[0-9]*'));", "sqlite"),
+    ("CREATE TABLE pets (chip TEXT CHECK (chip NOT GLOB '*[^0-9]*'));", "sqlite"),
+    ("CREATE TABLE pets (y INTEGER CHECK (typeof(y) = 'integer'));", "sqlite"),
+    ("CREATE TABLE pets (chip text CHECK (chip ~ '^[0-9]{15}$'));", "postgresql"),
+    ("CREATE TABLE pets (chip text CHECK (\"chip\" !~* '[a-z]'));", "postgresql"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ONE_SIDED)
+def test_syntax_one_dialect_refuses_marks_the_other(text: str, expected: str, pg_url: str) -> None:
+    """GLOB, typeof() and a binary ``~`` match are each refused by the other database."""
+    import sqlite3
+
+    assert sqlfile.detect_dialect(text) == expected
+    if expected == "sqlite":
+        sqlite3.connect(":memory:").executescript(text)
+        with pytest.raises(sa.exc.ProgrammingError):
+            testing.execute(pg_url, text)
+    else:
+        testing.execute(pg_url, text)
+        with pytest.raises(sqlite3.OperationalError, match=r"syntax error|unrecognized token"):
+            sqlite3.connect(":memory:").executescript(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # uuid and boolean types (SQLite takes both names), a unary ~ after a keyword, a GLOB
+        # inside a string: no marker.
+        "CREATE TABLE t (id uuid PRIMARY KEY, paid boolean NOT NULL DEFAULT false);",
+        "CREATE VIEW v AS SELECT ~ '5' AS n;",
+        "CREATE TABLE t (note text DEFAULT 'x GLOB ''y''');",
+    ],
+    ids=["uuid-boolean", "unary-tilde", "quoted-glob"],
+)
+def test_near_misses_of_the_one_sided_markers_name_no_dialect(text: str) -> None:
+    with pytest.raises(UsageError, match=r"SQLite markers: none; PostgreSQL markers: none"):
+        sqlfile.detect_dialect(text, "mine.sql")
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [

@@ -111,7 +111,7 @@ def texts(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[Any]:
         # What a GLOB or regular expression matches at its shortest, and past it by one
         # character ('AA0000' against GLOB '[A-Z][A-Z][0-9][0-9][0-9]' and ~ '^[A-Z]{2}[0-9]{3}',
         # which has no $; stranger34): ``pattern_samples``.
-        found += pattern_samples(s)
+        found += pattern_samples(s) + pattern_fills(s, lengths)
         # The literal cut at another one in it: what two columns concatenated around it hold.
         found += [
             part for cut in strings if cut and cut != s and cut in s for part in s.split(cut, 1)
@@ -208,16 +208,46 @@ def pattern_samples(pattern: str) -> list[str]:
     after it, its last character dropped, and in each letter case: probes where a pattern with
     an anchor (``$``) or a count parts from one without. None for a text with no class,
     repeat or anchor (a plain literal, or a LIKE pattern, which ``texts`` fills itself)."""
-    if not any(mark in pattern for mark in ("[", "{", "\\", "^", "$")):
+    parsed = _pattern_atoms(pattern)
+    if parsed is None:
         return []
+    atoms, _ = parsed
+    shortest = "".join(atoms)
+    last = next((a for a in reversed(atoms) if a), "")
+    found = [shortest, shortest + last, shortest + "A", shortest + "0", shortest[:-1]]
+    return list(dict.fromkeys(f for t in found for f in (t, t.lower(), t.upper()) if t))
+
+
+def pattern_fills(pattern: str, lengths: tuple[int, ...]) -> list[str]:
+    """Texts a GLOB ``pattern`` with a ``*`` matches at each length in ``lengths`` and one
+    either side, its first ``*`` filled with letters: a length bound beside the pattern in one
+    AND leaves no short sample through. ``length(x) = 15 AND x GLOB '[0-9]*'`` pins the first
+    character only; '0aaaaaaaaaaaaaa' passes it and fails ``x ~ '^[0-9]{15}$'`` (stranger81
+    002; '[0-9]*[0-9]' beside ``BETWEEN 10 AND 15``: '0aaaaaaaa0')."""
+    parsed = _pattern_atoms(pattern)
+    if parsed is None or parsed[1] is None:
+        return []
+    atoms, star = parsed
+    head, tail = "".join(atoms[:star]), "".join(atoms[star:])
+    sizes = {m for n in lengths for m in (n - 1, n, n + 1) if len(head + tail) < m <= 256}
+    return [head + "a" * (m - len(head + tail)) + tail for m in sorted(sizes)]
+
+
+def _pattern_atoms(pattern: str) -> tuple[list[str], int | None] | None:
+    """What each element of a GLOB or regular expression ``pattern`` stands for at its shortest
+    (``pattern_samples``), and where its first ``*`` is among them (None: no ``*``); None for
+    a text with no class, repeat or anchor, or one this reading cannot follow."""
+    if not any(mark in pattern for mark in ("[", "{", "\\", "^", "$")):
+        return None
     atoms: list[str] = []
+    star: int | None = None
     at = 0
     while at < len(pattern):
         char = pattern[at]
         if char == "[":
             end = pattern.find("]", at + 2)
             if end < 0:
-                return []
+                return None
             body = pattern[at + 1 : end]
             atoms.append("x" if body.startswith(("^", "!")) else body[0])
             at = end + 1
@@ -227,21 +257,20 @@ def pattern_samples(pattern: str) -> list[str]:
         elif char == "{" and atoms and (close := pattern.find("}", at)) > 0:
             low = pattern[at + 1 : close].split(",")[0]
             if not low.isdigit() or int(low) > 64:
-                return []
+                return None
             atoms[-1:] = atoms[-1:] * int(low)
             at = close + 1
         elif char == "*":
-            at += 1  # GLOB: any text, at its shortest none; regex: the atom before, kept once
+            # GLOB: any text, at its shortest none; regex: the atom before, kept once
+            star = len(atoms) if star is None else star
+            at += 1
         elif char in "^$+?":
             atoms.append("a" if char == "?" else "")  # GLOB's ? is one character
             at += 1
         else:
             atoms.append("a" if char == "." else char)
             at += 1
-    shortest = "".join(atoms)
-    last = next((a for a in reversed(atoms) if a), "")
-    found = [shortest, shortest + last, shortest + "A", shortest + "0", shortest[:-1]]
-    return list(dict.fromkeys(f for t in found for f in (t, t.lower(), t.upper()) if t))
+    return atoms, star
 
 
 def byte_strings(lengths: tuple[int, ...]) -> list[bytes]:

@@ -104,6 +104,21 @@ def _untyped_column(code: str) -> bool:
     return False
 
 
+# ``x ~ 'a'``, ``x !~* 'a'``, ``x ~~ 'a%'``: a binary ``~`` before a string is PostgreSQL's regex
+# (or LIKE) match, a syntax error in SQLite, whose ``~`` is only the unary bitwise NOT (``SELECT ~
+# '5'``, ``AND ~ x``: a keyword before it, no operand, so no marker).
+_REGEX_MATCH = re.compile(r"(\w+|\)|'')\s*!?~~?\*?\s*''")
+_NOT_OPERANDS = frozenset(
+    {"SELECT", "AND", "OR", "NOT", "WHEN", "THEN", "ELSE", "WHERE", "ON", "IS", "IN", "LIKE",
+     "BY", "DEFAULT", "AS", "RETURN", "CASE", "HAVING", "VALUES", "SET"}
+)  # fmt: skip
+
+
+def _regex_match(code: str) -> bool:
+    """Whether ``code`` has a binary ``~`` match operator with a string on its right."""
+    return any(m[1].upper() not in _NOT_OPERANDS for m in _REGEX_MATCH.finditer(code))
+
+
 # Each marker counts once however often it occurs, so one long data section cannot outvote the
 # DDL. Weight 3: syntax the other dialect rejects; 2: strong habit; 1: a hint. Markers are searched
 # in the text with comments and string literals blanked out (see ``_code_only``), so data such as
@@ -131,6 +146,9 @@ MARKERS: tuple[Marker, ...] = (
     _m(POSTGRESQL, "USING <index method>", r"\bUSING\s+(btree|gin|gist|brin|spgist|hash)\b", 2),
     _m(POSTGRESQL, "PostgreSQL type", r"\b(timestamptz|jsonb|bytea|tsvector|inet|cidr)\b", 2),
     _m(POSTGRESQL, "array type", r"\b(text|integer|int|varchar)\s*\[\]", 2),
+    # No uuid or boolean: SQLite takes both type names and hand-written SQLite files use them
+    # (sl-pg.eval-check-uuid-text-literal-near-miss), so a file of them alone loads in both.
+    Marker(POSTGRESQL, "~ regex match", _regex_match, 3),
     # SQLite 3.40 refuses these at CREATE TABLE with a syntax error (stranger63 001): ``x AT TIME
     # ZONE 'UTC'``; a typed ``interval '1 day'`` literal after an operator, ``(`` or DEFAULT (a
     # select list may read ``interval 'x'`` as a column and its alias, so other places do not
@@ -155,6 +173,10 @@ MARKERS: tuple[Marker, ...] = (
     _m(SQLITE, "trigger body BEGIN", r"\bCREATE\s+(TEMP\w*\s+)?TRIGGER\b[^;]*?\bBEGIN\b", 3),
     _m(SQLITE, "rowid", r"\b(new\.|old\.)?rowid\b", 2),
     _m(SQLITE, "datetime(...)", r"\b(datetime|strftime|julianday)\s*\(", 2),
+    # PostgreSQL has no GLOB operator (a syntax error) and no typeof() (its pg_typeof() is
+    # another function); stranger81 009.
+    _m(SQLITE, "GLOB", r"\bGLOB\s*''", 3),
+    _m(SQLITE, "typeof(...)", r"(?<![\w.])typeof\s*\(", 2),
     _m(SQLITE, "sqlite_ object", r"\bsqlite_(master|schema|sequence|stat\d)\b", 3),
     _m(SQLITE, "SQLite-only type", r"\b(datetime|tinyint|mediumint|nvarchar|blob|clob)\b", 2),
     # CREATE TABLE t(a, b): a column without a type, which PostgreSQL rejects (sqlite3 .schema
