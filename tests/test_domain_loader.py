@@ -235,6 +235,15 @@ def test_declared_views_and_triggers() -> None:
         DeclaredObject("view", "report", ("sqlite", "postgresql"), None, 8),
         DeclaredObject("trigger", "users_touch", ("sqlite", "postgresql"), "users", 10),
     )
+    # A trigger each side spells otherwise (init81): found by its own name on each dialect.
+    spelled = parse_domain(
+        base + "triggers:\n  users_touch: {table: users, names: {sqlite: trg_users}}\n", "d.yaml"
+    ).objects[0]
+    assert spelled.names == {"sqlite": "trg_users"}
+    assert (spelled.physical("sqlite"), spelled.physical("postgresql")) == (
+        "trg_users",
+        "users_touch",
+    )
     with pytest.raises(DomainError) as raised:
         parse_domain(base + "triggers:\n  users_touch: {table: user}\n", "d.yaml")
     assert str(raised.value) == (

@@ -325,8 +325,9 @@ class _Reader:
         where: Where = (f"{kind}s", name)
         self._name(where, f"{kind} name")
         entry = self.located.data[f"{kind}s"][name] or {}
-        table = None
+        table, names = None, {}
         if kind == "trigger":
+            names = {d: n for d, n in self._names(entry, where, name).items() if n != name}
             at = (*where, "table")
             table = check_identifier(entry["table"], self._where(at, True), describe(at))
             if table not in tables:
@@ -335,7 +336,7 @@ class _Reader:
                     "'tables' does not declare" + suggestion(table, tables)
                 )
         return DeclaredObject(
-            kind, name, self._dialects(entry, where), table, self.located.line(where)
+            kind, name, self._dialects(entry, where), table, self.located.line(where), names
         )
 
 
