@@ -244,6 +244,17 @@ def test_declared_views_and_triggers() -> None:
         "trg_users",
         "users_touch",
     )
+    # Near miss: two entries finding one trigger on a side (one trigger would satisfy both).
+    with pytest.raises(DomainError) as raised:
+        parse_domain(
+            base + "triggers:\n  users_touch: {table: users, names: {sqlite: trg_users}}\n"
+            "  trg_users: {table: users}\n",
+            "d.yaml",
+        )
+    assert str(raised.value) == (
+        "d.yaml:8: triggers 'trg_users' and 'users_touch' both name the sqlite trigger "
+        "'trg_users' on users"
+    )
     with pytest.raises(DomainError) as raised:
         parse_domain(base + "triggers:\n  users_touch: {table: user}\n", "d.yaml")
     assert str(raised.value) == (
