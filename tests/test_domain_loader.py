@@ -235,6 +235,26 @@ def test_declared_views_and_triggers() -> None:
         DeclaredObject("view", "report", ("sqlite", "postgresql"), None, 8),
         DeclaredObject("trigger", "users_touch", ("sqlite", "postgresql"), "users", 10),
     )
+    # A trigger each side spells otherwise (init81): found by its own name on each dialect.
+    spelled = parse_domain(
+        base + "triggers:\n  users_touch: {table: users, names: {sqlite: trg_users}}\n", "d.yaml"
+    ).objects[0]
+    assert spelled.names == {"sqlite": "trg_users"}
+    assert (spelled.physical("sqlite"), spelled.physical("postgresql")) == (
+        "trg_users",
+        "users_touch",
+    )
+    # Near miss: two entries finding one trigger on a side (one trigger would satisfy both).
+    with pytest.raises(DomainError) as raised:
+        parse_domain(
+            base + "triggers:\n  users_touch: {table: users, names: {sqlite: trg_users}}\n"
+            "  trg_users: {table: users}\n",
+            "d.yaml",
+        )
+    assert str(raised.value) == (
+        "d.yaml:8: triggers 'trg_users' and 'users_touch' both name the sqlite trigger "
+        "'trg_users' on users"
+    )
     with pytest.raises(DomainError) as raised:
         parse_domain(base + "triggers:\n  users_touch: {table: user}\n", "d.yaml")
     assert str(raised.value) == (

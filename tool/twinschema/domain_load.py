@@ -81,6 +81,7 @@ def parse_domain(text: str, label: str = "domain.yaml") -> Domain:
         for kind, key in (("view", "views"), ("trigger", "triggers"))
         for name in top.get(key) or {}
     )
+    _check_one_trigger_each(objects, tables, label)
     view_allow = tuple(
         reader.view_allowance(name, n)
         for name, entry in (top.get("views") or {}).items()
@@ -325,8 +326,9 @@ class _Reader:
         where: Where = (f"{kind}s", name)
         self._name(where, f"{kind} name")
         entry = self.located.data[f"{kind}s"][name] or {}
-        table = None
+        table, names = None, {}
         if kind == "trigger":
+            names = {d: n for d, n in self._names(entry, where, name).items() if n != name}
             at = (*where, "table")
             table = check_identifier(entry["table"], self._where(at, True), describe(at))
             if table not in tables:
@@ -335,7 +337,7 @@ class _Reader:
                     "'tables' does not declare" + suggestion(table, tables)
                 )
         return DeclaredObject(
-            kind, name, self._dialects(entry, where), table, self.located.line(where)
+            kind, name, self._dialects(entry, where), table, self.located.line(where), names
         )
 
 
@@ -375,3 +377,21 @@ def _check_physical_uniqueness(tables: Mapping[str, DomainTable], label: str) ->
                     f"the {dialect} name {physical!r}"
                 )
             seen[physical] = table.name
+
+
+def _check_one_trigger_each(
+    objects: tuple[DeclaredObject, ...], tables: Mapping[str, DomainTable], label: str
+) -> None:
+    """Two entries of ``triggers:`` may not find one trigger (its name on its table, per
+    dialect, case aside as the check finds it): one database trigger would satisfy both."""
+    seen: dict[tuple[str, str, str], str] = {}
+    for obj in objects:
+        for dialect in obj.dialects if obj.table is not None else ():
+            name = obj.physical(dialect)
+            key = (dialect, tables[str(obj.table)].physical(dialect).lower(), name.lower())
+            if key in seen:
+                raise DomainError(
+                    f"{label}:{obj.line}: triggers {obj.name!r} and {seen[key]!r} both name the "
+                    f"{dialect} trigger {name!r} on {obj.table}"
+                )
+            seen[key] = obj.name

@@ -32,6 +32,7 @@ from twinschema.adopt.naming import pair_names, snake_case, words
 from twinschema.adopt.project import Layout, layout, merged_pyproject, relative
 from twinschema.adopt.proposal import Proposal, name_map, propose
 from twinschema.adopt.stamp import WriteRefused, apply_stamp, plan_stamp
+from twinschema.adopt.trigger_pairs import add_triggers
 from twinschema.adopt.undo import Undo
 from twinschema.config import Config, load_config
 from twinschema.domain_load import parse_domain
@@ -164,6 +165,7 @@ def run_init(
     where = layout(config, output)
     raw = {d: reflect_url(urls[d], config.reflect_options(d)) for d in DIALECTS}
     proposal = propose(raw[SQLITE], raw[POSTGRESQL])
+    add_triggers(proposal, raw)
     _refuse_nothing_to_adopt(raw, proposal)
     with reflection.one_connection_each():  # closed before anything is written or stamped
         owned, scaffold, baselines = project_files(config, where, urls, raw, proposal)

@@ -154,23 +154,24 @@ def _table(table: InitTable) -> CommentedMap:
 
 
 def _triggers(triggers: list[InitTrigger]) -> CommentedMap:
-    """``triggers:``, each declared for both dialects (``{table: t}``): one found on one side
-    only is then reported missing on the other until a person decides, as a one-sided table
-    is; a comment under it says so and is the line that declares it one-sided, uncommented."""
+    """``triggers:``, each declared for both dialects (``{table: t}``, with ``names:`` where a
+    side spells it otherwise): one found on one side only is then reported missing on the
+    other until a person decides, as a one-sided table is; a comment under it says so and is
+    the line that declares it one-sided, uncommented."""
     found = CommentedMap()
     for t in triggers:
+        items = [("table", _scalar(t.table)), *_names(t.name, t.names)]
         if t.found == DIALECTS:
-            found[_scalar(t.name)] = _flow([("table", _scalar(t.table))])
+            found[_scalar(t.name)] = _flow(items)
             continue
         if t.virtual:  # an FTS index's trigger: SQLite-only by the dialects' nature
-            entry = _flow([("table", _scalar(t.table)), ("dialects", _flow_list(t.found))])
-            found[_scalar(t.name)] = entry
+            found[_scalar(t.name)] = _flow([*items, ("dialects", _flow_list(t.found))])
             found.yaml_add_eol_comment(
                 f"keeps SQLite's virtual table {t.virtual} in step", _scalar(t.name)
             )
             continue
-        entry = CommentedMap([("table", _scalar(t.table))])
-        _after(entry, "table", [_one_sided_comment(t.found)], 4)
+        entry = CommentedMap(items)
+        _after(entry, items[-1][0], [_one_sided_comment(t.found)], 4)
         found[_scalar(t.name)] = entry
     return found
 

@@ -11,11 +11,9 @@ from twinschema.adopt.naming import pair_names, snake_case
 from twinschema.canonical.normalize import canonicalize
 from twinschema.domain_yaml import MAX_NAME_BYTES, identifier_problem, physical_name_problem
 from twinschema.model import (
-    OBJECT_TRIGGER,
     OBJECT_VIRTUAL_TABLE,
     Column,
     Schema,
-    SchemaObject,
     Table,
 )
 from twinschema.records import DIALECTS
@@ -58,6 +56,8 @@ class InitTrigger:
     # A SQLite virtual table the trigger writes into (an FTS index kept in step), which
     # PostgreSQL cannot have: declared SQLite-only at once, "" for any other trigger.
     virtual: str = ""
+    # Its name on each dialect that spells it otherwise than ``name`` (``trigger_pairs``).
+    names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -195,86 +195,7 @@ def propose(sqlite: Schema, postgresql: Schema) -> Proposal:
     proposal.tables.sort(key=lambda t: t.name)
     _name_missing_sides(proposal)
     _add_kinds(proposal, sides)
-    _add_triggers(proposal, sides)
     return proposal
-
-
-def _add_triggers(proposal: Proposal, sides: Mapping[str, Schema]) -> None:
-    """Each trigger on a table the proposal declares, paired across the dialects by its name
-    (case aside, as the check finds a declared one) and table: a trigger is compared across
-    dialects only where ``triggers:`` declares it, so one init left out was never reported,
-    even on one side only (stranger79 006: a device-only trigger refusing a loan, in sync)."""
-    tables = {
-        (d, physical.lower()): t.name
-        for t in proposal.tables
-        for d, physical in t.names.items()
-        if d in t.dialects
-    }
-    found: dict[tuple[str, str], InitTrigger] = {}
-    for dialect in DIALECTS:
-        for obj in sides[dialect].objects:
-            if obj.kind != OBJECT_TRIGGER or obj.table is None:
-                continue
-            table = tables.get((dialect, obj.table.lower()))
-            if table is None or identifier_problem(obj.name, "") is not None:
-                why = "its table is not declared" if table is None else "not a name it can hold"
-                proposal.unpaired.append(
-                    f"{dialect} trigger {obj.name!r} on {obj.table}: not in domain.yaml ({why})"
-                )
-                continue
-            key = (obj.name.lower(), table)
-            if key in found:
-                found[key].found += (dialect,)
-                found[key].virtual = ""
-            else:
-                found[key] = InitTrigger(obj.name, table, (dialect,), _virtual(obj, sides))
-    proposal.triggers = _declarable(proposal, list(found.values()))
-
-
-def _virtual(obj: SchemaObject, sides: Mapping[str, Schema]) -> str:
-    """The SQLite virtual table a SQLite trigger's definition names (``INSERT INTO notes_fts``),
-    "" where none: such a trigger keeps that table in step and has no PostgreSQL twin."""
-    if obj.kind != OBJECT_TRIGGER or sides[SQLITE].dialect != SQLITE:
-        return ""
-    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", (obj.raw or obj.definition).lower()))
-    names = (o.name for o in sides[SQLITE].objects if o.kind == OBJECT_VIRTUAL_TABLE)
-    return next((n for n in sorted(names) if n.lower() in words), "")
-
-
-def _spelled(name: str) -> str:
-    """A trigger's name with its case and underscores aside: ``TouchCustomer``,
-    ``touchcustomer`` (as a catalog may fold it) and ``touch_customer`` are one name."""
-    return snake_case(name).replace("_", "").lower()
-
-
-def _declarable(proposal: Proposal, triggers: list[InitTrigger]) -> list[InitTrigger]:
-    """The triggers ``triggers:`` can declare, in name order: it names each once, so one name
-    on several tables (PostgreSQL's ``last_updated`` on each of Sakila's) is left out; so are
-    two one-sided triggers of one table whose names are one name spelled two ways
-    (``TouchCustomer`` against ``touch_customer``): one entry cannot name both. Each left out
-    is said in the header's list of what init could not pair."""
-    names: dict[str, set[str]] = {}
-    for t in triggers:
-        names.setdefault(t.name.lower(), set()).add(t.table)
-    styled: dict[tuple[str, str], set[str]] = {}
-    for t in triggers:
-        if t.found != DIALECTS:
-            styled.setdefault((_spelled(t.name), t.table), set()).update(t.found)
-    kept = []
-    for t in sorted(triggers, key=lambda t: (t.name.lower(), t.table)):
-        if len(names[t.name.lower()]) > 1:
-            why = f"named alike on {len(names[t.name.lower()])} tables"
-        elif t.found != DIALECTS and styled[(_spelled(t.name), t.table)] == set(DIALECTS):
-            why = "its twin on the other dialect spells the name otherwise"
-        else:
-            kept.append(t)
-            continue
-        where = ", ".join(t.found)
-        proposal.unpaired.append(
-            f"trigger {t.name!r} on {t.table} ({where}): not declared, {why} (triggers: names "
-            "each once)"
-        )
-    return kept
 
 
 def _name_missing_sides(proposal: Proposal) -> None:

@@ -346,8 +346,9 @@ def _find(schema: Schema, wanted: DeclaredObject, domain: Domain | None) -> Sche
         if domain is not None and wanted.table in domain.tables:
             declared = domain.tables[wanted.table]
             table = declared.names.get(schema.dialect, wanted.table)
+    name = wanted.physical(schema.dialect).lower()
     for obj in schema.objects:
-        if obj.kind != wanted.kind or obj.name.lower() != wanted.name.lower():
+        if obj.kind != wanted.kind or obj.name.lower() != name:
             continue
         if table is None or (obj.table or "").lower() == table.lower():
             return obj
@@ -358,7 +359,9 @@ def _declared_missing(
     wanted: DeclaredObject, schema: Schema, label: str, index: int
 ) -> ObjectDifference:
     on = f" on {wanted.table}" if wanted.table else ""
-    text = f"{wanted.kind} {wanted.name}{on}"
+    name = wanted.physical(schema.dialect)
+    named = f"{name} (domain: {wanted.name})" if name != wanted.name else name
+    text = f"{wanted.kind} {named}{on}"
     return ObjectDifference(
         wanted.kind,
         wanted.table,

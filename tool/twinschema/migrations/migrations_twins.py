@@ -325,7 +325,8 @@ def one_dialect(domain: Domain | None) -> set[tuple[str, str]]:
     """(kind, name) of each view or trigger ``domain.yaml`` declares for one dialect only."""
     if domain is None:
         return set()
-    return {(o.kind, o.name) for o in domain.objects if len(o.dialects) < 2}
+    one = (o for o in domain.objects if len(o.dialects) < 2)
+    return {(o.kind, n) for o in one for n in (o.name, *o.names.values())}
 
 
 def _difference(

@@ -147,6 +147,13 @@ class DeclaredObject:
     dialects: tuple[str, ...] = DIALECTS
     table: str | None = None  # a trigger's table, by logical name
     line: int = 0
+    # A trigger's name on a dialect that spells it otherwise (``names:``); else ``name``.
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def physical(self, dialect: str) -> str:
+        """Its name in ``dialect``: a trigger may be spelled otherwise per side (SQLite's
+        ``trg_stock_after_insert``, PostgreSQL's ``stock_after_insert_trg``)."""
+        return self.names.get(dialect, self.name)
 
 
 @dataclass(frozen=True)
