@@ -157,7 +157,7 @@ def crossed(
     most telling, then the kind's plain ones), crossed on a few diagonals, no two with the
     same primary key."""
     values = [
-        list(v) if j in keys else list(v)[: VALUES + PLAIN if read[j] else 1]
+        list(v) if j in keys else _cut(v, VALUES + PLAIN if read[j] else 1)
         for j, v in enumerate(values)
     ]
     rows: dict[tuple[Any, ...], None] = {}
@@ -176,8 +176,14 @@ def crossed(
             seen.add(key)
             rows.setdefault(row, None)
     near = _near_rows(values, keys, seen)
-    kept = [r for r in rows if r not in near][: ROWS - len(near)]
+    kept = [r for r in rows if r not in near][: max(ROWS - len(near), ROWS // 2)]
     return kept + near + view_switches.switch_rows(values, keys, read, kept + near, seen)
+
+
+def _cut(values: Sequence[Any], first: int) -> list[Any]:
+    """The ``first`` of a column's values and every moment near now past them (``view_now``:
+    a day a step away is no less telling than the values before it)."""
+    return [v for i, v in enumerate(values) if i < first or isinstance(v, view_now.NowMoment)]
 
 
 def _near_rows(
