@@ -241,7 +241,8 @@ def _pair(
             for n in columns
         )
         reads.append(read)
-        offered = view_probes.candidates(lt, rt, columns, texts, read)
+        zone = view_now.zone_of(schemas)  # a live TimeZone's day starts (stranger81 004)
+        offered = view_probes.candidates(lt, rt, columns, texts, read, zone)
         fits = view_fits.fitted(schemas, (lt, rt), columns, offered, read, backends) or offered
         empty = next((c for c, f in zip(columns, fits, strict=True) if not f), None)
         if empty is not None:

@@ -29,12 +29,14 @@ run again (``on_one_day``): its probes' today would not be the databases'.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from twinschema.evaluate import view_values
 from twinschema.evaluate.view_runs import Answer
+from twinschema.model import Schema
 
 # The views read the clock: SQL's and PostgreSQL's functions, SQLite's 'now' modifier.
 _CLOCK = re.compile(
@@ -100,12 +102,26 @@ def day_label(days: int) -> str:
     return "<today>" if days == 0 else f"<today {_days(days)}>"
 
 
-def near_now(kind: str | None, text: str) -> list[NowMoment]:
+def zone_of(schemas: Sequence[Schema]) -> str | None:
+    """The TimeZone a live PostgreSQL database of ``schemas`` runs its views in, where it is
+    not UTC (its CURRENT_DATE's day starts at another moment than SQLite's UTC date('now'))."""
+    return next(
+        (
+            s.timezone
+            for s in schemas
+            if s.dialect == "postgresql" and s.timezone and not s.timezone_utc
+        ),
+        None,
+    )
+
+
+def near_now(kind: str | None, text: str, zone: str | None = None) -> list[NowMoment]:
     """The moments near now a column of ``kind`` is probed with where the views' SQL ``text``
     reads the clock; none otherwise (a view that does not read it answers the same any day):
     a date's days around today and each day step; a moment's an hour before and after now and
     the start of today, then the start of the day and an hour after now a day and each step
-    away (``_shifted``)."""
+    away (``_shifted``), and the start of yesterday, today and tomorrow in the live database's
+    ``zone`` (``_zoned``)."""
     if not reads_clock(text) or (kind not in _KINDS and kind != "date"):
         return []
     steps = day_steps(text)
@@ -124,7 +140,30 @@ def near_now(kind: str | None, text: str) -> list[NowMoment]:
         for s, said in _OFFSETS
         for form, shape in _FORMS
     ]
-    return found + _shifted(now, today, steps)
+    return found + _shifted(now, today, steps) + _zoned(now, zone)
+
+
+def _zoned(now: datetime, zone: str | None) -> list[NowMoment]:
+    """The start of yesterday, today and tomorrow in ``zone`` (a live database's TimeZone off
+    UTC), as UTC text in each form: where its day and SQLite's UTC day part, at any hour
+    (``date(at) = date('now')`` against ``at::date = CURRENT_DATE`` part on UTC's start of today
+    or tomorrow while the two todays are one day, on the zone's while they are not)."""
+    try:
+        tz = ZoneInfo(zone) if zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return []
+    if tz is None:
+        return []
+    today = now.astimezone(tz).date()
+    found = []
+    for d in (0, -1, 1):
+        start = datetime.combine(today + timedelta(days=d), datetime.min.time(), tz)
+        said = f"the start of today ({zone})" + (f" {_days(d)}" if d else "")
+        found += [
+            NowMoment(start.astimezone(UTC).strftime(form), f"<{said}, as {shape}>")
+            for form, shape in _FORMS
+        ]
+    return found
 
 
 def _shifted(now: datetime, today: datetime, steps: tuple[int, ...]) -> list[NowMoment]:
