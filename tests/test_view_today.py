@@ -275,3 +275,27 @@ def test_a_moment_a_view_returns_in_a_live_zone_is_its_instant(
     found = live_diff(url, pg_url)
     assert [d for d in found.differences if d.kind == "view"] == []
     assert any("view answers: the same rows" in e.rule for e in found.equivalences)
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo", "Asia/Kolkata"])
+def test_a_zones_day_is_parted_from_utcs_at_every_hour(zone: str) -> None:
+    """Why the zone's midnights are probed: at each hour of a day (fixed moments, not this
+    run's), some probe moment is in SQLite's UTC today and not in the zone's today, or the
+    other way (``date(at) = date('now')`` against ``at::date = CURRENT_DATE``, as the two
+    databases read them); without the zone's own midnights, some hours have none."""
+    tz = ZoneInfo(zone)
+    text = "SELECT id FROM appointments WHERE date(starts_at) = date('now')"
+    missed = []
+    for hour in range(24):
+        now = datetime(2026, 12, 5, hour, 30, tzinfo=UTC)
+        for with_zone in (zone, None):
+            moments = view_now.near_now("timestamptz", text, with_zone, now)
+            instants = [datetime.fromisoformat(v[:-1] + "+00:00") for v in moments if v[-1] == "Z"]
+            parts = [
+                (m.date() == now.date()) != (m.astimezone(tz).date() == now.astimezone(tz).date())
+                for m in instants
+            ]
+            if not any(parts):
+                missed.append((hour, with_zone))
+    assert [h for h, z in missed if z] == []
+    assert [h for h, z in missed if not z] != []  # the near miss: UTC's midnights alone

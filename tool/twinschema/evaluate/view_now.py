@@ -115,22 +115,24 @@ def zone_of(schemas: Sequence[Schema]) -> str | None:
     )
 
 
-def near_now(kind: str | None, text: str, zone: str | None = None) -> list[NowMoment]:
+def near_now(
+    kind: str | None, text: str, zone: str | None = None, at: datetime | None = None
+) -> list[NowMoment]:
     """The moments near now a column of ``kind`` is probed with where the views' SQL ``text``
     reads the clock; none otherwise (a view that does not read it answers the same any day):
     a date's days around today and each day step; a moment's an hour before and after now and
     the start of today, then the start of the day and an hour after now a day and each step
     away (``_shifted``), and the start of yesterday, today and tomorrow in the live database's
-    ``zone`` (``_zoned``)."""
+    ``zone`` (``_zoned``). ``at``: now (the clock's; a test's fixed moment)."""
     if not reads_clock(text) or (kind not in _KINDS and kind != "date"):
         return []
     steps = day_steps(text)
+    now = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     if kind == "date":
-        today = datetime.now(UTC).date()
+        today = now.date()
         around = {d for n in steps for d in (n - 1, n, n + 1)}
         days = sorted({-1, 0, 1} | around | {-d for d in around}, key=lambda d: (abs(d), d))
         return [NowMoment((today + timedelta(days=d)).isoformat(), day_label(d)) for d in days]
-    now = datetime.now(UTC).replace(microsecond=0)
     today = now.replace(hour=0, minute=0, second=0)
     found = [
         NowMoment(
