@@ -299,3 +299,38 @@ def test_a_zones_day_is_parted_from_utcs_at_every_hour(zone: str) -> None:
                 missed.append((hour, with_zone))
     assert [h for h, z in missed if z] == []
     assert [h for h, z in missed if not z] != []  # the near miss: UTC's midnights alone
+
+
+PINNED = "CHECK (starts_at IS strftime('%Y-%m-%dT%H:%M:%SZ', starts_at, '+0 days'))"
+
+
+@pytest.mark.parametrize(
+    ("sqlite_hours", "postgresql_hours", "same"), [(2, 2, True), (3, 2, False)]
+)
+def test_an_hour_step_the_views_name_is_probed_around(
+    sqlite_hours: int, postgresql_hours: int, same: bool, loader: Loader
+) -> None:
+    """Moments an hour step away: on a TEXT column pinned to the 'T...Z' form (text order is
+    time order), the last 3 hours against the last 2 part on a moment two and a half hours
+    ago, shown by its label; the same 2 hours each dialect's way is the same rows."""
+    sqlite = SQLITE_VISITS.format(
+        where=f"starts_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-{sqlite_hours} hours')"
+    ).replace("starts_at TEXT NOT NULL", f"starts_at TEXT NOT NULL {PINNED}")
+    postgresql = POSTGRESQL_VISITS.format(
+        where=f"starts_at > now() - interval '{postgresql_hours} hours'"
+    )
+    found = compare_texts(loader, DIALECTS, sqlite, postgresql)
+    views = [d.message for d in found.differences if d.kind == "view"]
+    if same:
+        assert views == [], views
+        assert any("view answers: the same rows" in e.rule for e in found.equivalences)
+        return
+    assert len(views) == 1 and "<now - 2 h 30 min, as YYYY-MM-DDTHH:MM:SSZ>" in views[0], views
+    at = (datetime.now(UTC) - timedelta(minutes=150)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert (
+        _visits("sqlite", sqlite, at, loader),
+        _visits("postgresql", postgresql, at, loader),
+    ) == (
+        1,
+        0,
+    )

@@ -63,6 +63,9 @@ _KINDS = frozenset({"timestamp", "timestamptz"})
 # (SQLite's modifier '+30 days', PostgreSQL's interval '30 days', printed '30 days'::interval).
 _ADDED = re.compile(r"(?:\bcurrent_date|::date)\)*\s*[-+]\s*(\d+)(?![\w.])", re.I)
 _QUOTED = re.compile(r"'\s*[-+]?\s*(\d+)\s*(days?|weeks?)\s*'", re.I)
+# An hour step: a quoted count of hours ('-2 hours', interval '2 hours', '02:00:00'::interval
+# as PostgreSQL prints it); the first is probed half an hour short of and past it, both ways.
+_HOURS = re.compile(r"'\s*[-+]?\s*(?:(\d+)\s*hours?|(\d\d):00:00)\s*'", re.I)
 # At most this many day steps are probed around (the rows are bounded).
 _STEPS = 2
 T = TypeVar("T")
@@ -142,7 +145,24 @@ def near_now(
         for s, said in _OFFSETS
         for form, shape in _FORMS
     ]
-    return found + _shifted(now, today, steps) + _zoned(now, zone)
+    return found + _shifted(now, today, steps) + _hours(now, text) + _zoned(now, zone)
+
+
+def _hours(now: datetime, text: str) -> list[NowMoment]:
+    """Half an hour short of and past the first hour step the views name, before and after
+    now, in each form (``at > now() - interval '2 hours'`` against ``'3 hours'`` part on a
+    moment two and a half hours ago, which no moment an hour from now is)."""
+    step = next((int(a or b) for a, b in _HOURS.findall(text) if int(a or b) > 0), None)
+    if step is None:
+        return []
+    found = []
+    for minutes in (-step * 60 - 30, -step * 60 + 30, step * 60 - 30, step * 60 + 30):
+        said = f"now {'+' if minutes > 0 else '-'} {abs(minutes) // 60} h {abs(minutes) % 60} min"
+        found += [
+            NowMoment((now + timedelta(minutes=minutes)).strftime(form), f"<{said}, as {shape}>")
+            for form, shape in _FORMS
+        ]
+    return found
 
 
 def _zoned(now: datetime, zone: str | None) -> list[NowMoment]:
