@@ -56,12 +56,13 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -478,7 +479,10 @@ def measured(
     loader: Loader, dialect: str, handle: Any, table: str, rows: list[dict[str, Any]], sql: str
 ) -> Any:
     """The value ``sql`` reads on a loaded side after ``rows`` are inserted, each by its own
-    statement, in one transaction (rolled back): a number as a float, a boolean as 0 or 1."""
+    statement, in one transaction (rolled back): a number as a float, a boolean as 0 or 1. A
+    day near today is written by its label, as the check shows it (``<today>``, ``<today + 30
+    days>``, inside a text too: ``'<today + 1 day>T10:00:00Z'``) and is today's date here."""
+    rows = [{k: dated(v) for k, v in row.items()} for row in rows]
     if dialect == "sqlite":
         handle.execute("BEGIN")
         try:
@@ -499,6 +503,22 @@ def measured(
     if isinstance(found, bool | int | float | Decimal):
         return float(found)
     return found
+
+
+_DAY = re.compile(r"<today(?: ([-+]) (\d+) days?)?>")
+
+
+def dated(value: Any) -> Any:
+    """``value`` with each day label (``<today - 1 day>``) written as that day's date (UTC)."""
+    if not isinstance(value, str):
+        return value
+    today = datetime.now(UTC).date()
+
+    def day(m: re.Match[str]) -> str:
+        n = int(m[2] or 0) * (-1 if m[1] == "-" else 1)
+        return (today + timedelta(days=n)).isoformat()
+
+    return _DAY.sub(day, value)
 
 
 def same_value(a: Any, b: Any, same_dialect: bool) -> bool:

@@ -88,10 +88,11 @@ def test_now_written_in_the_pinned_form_is_the_same(loader: Loader) -> None:
 
 def test_no_moment_near_now_without_the_clock() -> None:
     """A view that does not read the clock is not probed near now (it answers the same any
-    day); one that does gets six moments, each in the 'T...Z' and the space form."""
+    day); one that does gets six moments near now and, a day before and after, the start of
+    the day and an hour after now (stranger81 004), each in the 'T...Z' and the space form."""
     assert view_now.near_now("timestamptz", "SELECT id FROM loan WHERE due_at < '2026-01-01'") == []
     assert view_now.near_now("text", "SELECT id FROM loan WHERE due_at < now()") == []
     near = view_now.near_now("timestamptz", "SELECT id FROM loan WHERE due_at < now()")
-    assert len(near) == 6
-    assert sum(v.endswith("Z") and "T" in v for v in near) == 3
+    assert len(near) == 6 + 8
+    assert sum(v.endswith("Z") and "T" in v for v in near) == 7
     assert {v.label for v in near} >= {"<an hour before now, as YYYY-MM-DDTHH:MM:SSZ>"}

@@ -88,7 +88,12 @@ def compare_view(
 ) -> ViewVerdict:
     """Run view ``name`` of both schemas (of two dialects) on the same probe rows and say
     whether they return the same rows; ``backends``: each side's scratch backend (SQLite's
-    may be None: it runs in memory)."""
+    may be None: it runs in memory); run again where the run crossed midnight (``view_now``)."""
+    return view_now.on_one_day(lambda: _compared(schemas, name, backends))
+
+
+def _compared(schemas: tuple[Schema, Schema], name: str, backends: Backends) -> ViewVerdict:
+    """``compare_view``'s one run."""
     made = _pair(schemas, name, backends)
     if isinstance(made, str):
         return ViewVerdict(name, None, reason=made)
@@ -242,7 +247,8 @@ def _pair(
             for n in columns
         )
         reads.append(read)
-        offered = view_probes.candidates(lt, rt, columns, texts, read)
+        zone = view_now.zone_of(schemas)  # a live TimeZone's day starts (stranger81 004)
+        offered = view_probes.candidates(lt, rt, columns, texts, read, zone)
         fits = view_fits.fitted(schemas, (lt, rt), columns, offered, read, backends) or offered
         empty = next((c for c, f in zip(columns, fits, strict=True) if not f), None)
         if empty is not None:

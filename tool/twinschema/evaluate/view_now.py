@@ -14,16 +14,29 @@ and hours, far wider than a run). So that output stays the same run after run, e
 value is a ``NowMoment``: text to the databases, shown in messages and witnesses by what it is
 (``<an hour before now, as YYYY-MM-DDTHH:MM:SSZ>``), never by the instant it was on one run;
 ``answer_text`` writes a view's answer so for its message.
+
+A view may compare a day with today, or with a day some steps away (stranger81 001, 004:
+``due_on < date('now')`` against ``due_on <= CURRENT_DATE``, even ``< CURRENT_DATE + 30``, and
+"today's appointments" against "today and tomorrow" were the same on moments all of today).
+A date column is therefore probed at yesterday, today and tomorrow and at, one before and one
+past each day step the views' text names, both ways (``CURRENT_DATE + 30``, ``date('now',
+'+30 days')``, ``now() - interval '30 days'``, a week as seven days), shown as ``<today + 30
+days>``; a moment column, beside its moments near now, at the start of the day and an hour
+after now, a day before and after and each step away. A run that crosses midnight (UTC) is
+run again (``on_one_day``): its probes' today would not be the databases'.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from twinschema.evaluate import view_values
 from twinschema.evaluate.view_runs import Answer
+from twinschema.model import Schema
 
 # The views read the clock: SQL's and PostgreSQL's functions, SQLite's 'now' modifier.
 _CLOCK = re.compile(
@@ -45,6 +58,17 @@ _FORMS = (
     ("%Y-%m-%d %H:%M:%S", "YYYY-MM-DD HH:MM:SS"),
 )
 _KINDS = frozenset({"timestamp", "timestamptz"})
+# A day step the views name: a whole number added to today (``CURRENT_DATE + 30``, PostgreSQL
+# printing it ``(CURRENT_DATE + 30)``, ``now()::date - 1``), or a quoted count of days or weeks
+# (SQLite's modifier '+30 days', PostgreSQL's interval '30 days', printed '30 days'::interval).
+_ADDED = re.compile(r"(?:\bcurrent_date|::date)\)*\s*[-+]\s*(\d+)(?![\w.])", re.I)
+_QUOTED = re.compile(r"'\s*[-+]?\s*(\d+)\s*(days?|weeks?)\s*'", re.I)
+# An hour step: a quoted count of hours ('-2 hours', interval '2 hours', '02:00:00'::interval
+# as PostgreSQL prints it); the first is probed half an hour short of and past it, both ways.
+_HOURS = re.compile(r"'\s*[-+]?\s*(?:(\d+)\s*hours?|(\d\d):00:00)\s*'", re.I)
+# At most this many day steps are probed around (the rows are bounded).
+_STEPS = 2
+T = TypeVar("T")
 
 
 class NowMoment(str):
@@ -64,14 +88,56 @@ def reads_clock(text: str) -> bool:
     return _CLOCK.search(text) is not None
 
 
-def near_now(kind: str | None, text: str) -> list[NowMoment]:
+def day_steps(text: str) -> tuple[int, ...]:
+    """The day steps (in days, without their sign) the views' SQL ``text`` adds to or takes
+    from the clock, where it reads it: ``CURRENT_DATE + 30``, ``'+30 days'``, ``'2 weeks'``."""
+    if not reads_clock(text):
+        return ()
+    found = [int(n) for n in _ADDED.findall(text)]
+    found += [
+        int(n) * (7 if unit.lower().startswith("week") else 1) for n, unit in _QUOTED.findall(text)
+    ]
+    return tuple(dict.fromkeys(n for n in found if n > 0))[:_STEPS]
+
+
+def day_label(days: int) -> str:
+    """How a date ``days`` from today is shown: ``<today>``, ``<today + 30 days>``."""
+    return "<today>" if days == 0 else f"<today {_days(days)}>"
+
+
+def zone_of(schemas: Sequence[Schema]) -> str | None:
+    """The TimeZone a live PostgreSQL database of ``schemas`` runs its views in, where it is
+    not UTC (its CURRENT_DATE's day starts at another moment than SQLite's UTC date('now'))."""
+    return next(
+        (
+            s.timezone
+            for s in schemas
+            if s.dialect == "postgresql" and s.timezone and not s.timezone_utc
+        ),
+        None,
+    )
+
+
+def near_now(
+    kind: str | None, text: str, zone: str | None = None, at: datetime | None = None
+) -> list[NowMoment]:
     """The moments near now a column of ``kind`` is probed with where the views' SQL ``text``
-    reads the clock; none otherwise (a view that does not read it answers the same any day)."""
-    if kind not in _KINDS or not reads_clock(text):
+    reads the clock; none otherwise (a view that does not read it answers the same any day):
+    a date's days around today and each day step; a moment's an hour before and after now and
+    the start of today, then the start of the day and an hour after now a day and each step
+    away (``_shifted``), and the start of yesterday, today and tomorrow in the live database's
+    ``zone`` (``_zoned``). ``at``: now (the clock's; a test's fixed moment)."""
+    if not reads_clock(text) or (kind not in _KINDS and kind != "date"):
         return []
-    now = datetime.now(UTC).replace(microsecond=0)
+    steps = day_steps(text)
+    now = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    if kind == "date":
+        today = now.date()
+        around = {d for n in steps for d in (n - 1, n, n + 1)}
+        days = sorted({-1, 0, 1} | around | {-d for d in around}, key=lambda d: (abs(d), d))
+        return [NowMoment((today + timedelta(days=d)).isoformat(), day_label(d)) for d in days]
     today = now.replace(hour=0, minute=0, second=0)
-    return [
+    found = [
         NowMoment(
             (today if s is None else now + timedelta(seconds=s)).strftime(form),
             f"<{said}, as {shape}>",
@@ -79,6 +145,73 @@ def near_now(kind: str | None, text: str) -> list[NowMoment]:
         for s, said in _OFFSETS
         for form, shape in _FORMS
     ]
+    return found + _shifted(now, today, steps) + _hours(now, text) + _zoned(now, zone)
+
+
+def _hours(now: datetime, text: str) -> list[NowMoment]:
+    """Half an hour short of and past the first hour step the views name, before and after
+    now, in each form (``at > now() - interval '2 hours'`` against ``'3 hours'`` part on a
+    moment two and a half hours ago, which no moment an hour from now is)."""
+    step = next((int(a or b) for a, b in _HOURS.findall(text) if int(a or b) > 0), None)
+    if step is None:
+        return []
+    found = []
+    for minutes in (-step * 60 - 30, -step * 60 + 30, step * 60 - 30, step * 60 + 30):
+        said = f"now {'+' if minutes > 0 else '-'} {abs(minutes) // 60} h {abs(minutes) % 60} min"
+        found += [
+            NowMoment((now + timedelta(minutes=minutes)).strftime(form), f"<{said}, as {shape}>")
+            for form, shape in _FORMS
+        ]
+    return found
+
+
+def _zoned(now: datetime, zone: str | None) -> list[NowMoment]:
+    """The start of yesterday, today and tomorrow in ``zone`` (a live database's TimeZone off
+    UTC), as UTC text in each form: where its day and SQLite's UTC day part, at any hour
+    (``date(at) = date('now')`` against ``at::date = CURRENT_DATE`` part on UTC's start of today
+    or tomorrow while the two todays are one day, on the zone's while they are not)."""
+    try:
+        tz = ZoneInfo(zone) if zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return []
+    if tz is None:
+        return []
+    today = now.astimezone(tz).date()
+    found = []
+    for d in (0, -1, 1):
+        start = datetime.combine(today + timedelta(days=d), datetime.min.time(), tz)
+        said = f"the start of today ({zone})" + (f" {_days(d)}" if d else "")
+        found += [
+            NowMoment(start.astimezone(UTC).strftime(form), f"<{said}, as {shape}>")
+            for form, shape in _FORMS
+        ]
+    return found
+
+
+def _shifted(now: datetime, today: datetime, steps: tuple[int, ...]) -> list[NowMoment]:
+    """The start of today (UTC) and an hour after now, a day and each step before and after,
+    in each form: a moment's day against today, or a step away, parts on another day only."""
+    days = sorted({d for n in (1, *steps) for d in (n, -n)}, key=lambda d: (abs(d), d))
+    moments = ((today, "the start of today (UTC)"), (now + timedelta(hours=1), "an hour after now"))
+    return [
+        NowMoment((at + timedelta(days=d)).strftime(form), f"<{said} {_days(d)}, as {shape}>")
+        for d in days
+        for at, said in moments
+        for form, shape in _FORMS
+    ]
+
+
+def _days(days: int) -> str:
+    """A day step as a label says it: ``+ 1 day``, ``- 30 days``."""
+    return f"{'+' if days > 0 else '-'} {abs(days)} day{'s' if abs(days) != 1 else ''}"
+
+
+def on_one_day(run: Callable[[], T]) -> T:
+    """``run()``, again where it began on one day (UTC) and ended on the next: its probes'
+    today was not the databases' (a run is seconds; the second is then on one day)."""
+    began = datetime.now(UTC).date()
+    done = run()
+    return done if datetime.now(UTC).date() == began else run()
 
 
 def shown(value: Any, nows: dict[Any, str]) -> Any:
@@ -89,6 +222,8 @@ def shown(value: Any, nows: dict[Any, str]) -> Any:
     if isinstance(value, datetime):
         key = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
         return _Label(nows[key]) if key in nows else value
+    if isinstance(value, date):  # a date a database returned for a day near today
+        return _Label(nows[value]) if value in nows else value
     if isinstance(value, str) and value in nows:
         return _Label(nows[value])
     return value
@@ -98,7 +233,9 @@ def instants(values: list[Any]) -> dict[Any, str]:
     """The labels of the ``NowMoment`` among ``values``, by their text and their instant."""
     found: dict[Any, str] = {}
     for value in values:
-        if isinstance(value, NowMoment):
+        if isinstance(value, NowMoment) and len(value) == len("YYYY-MM-DD"):  # a day
+            found[str(value)] = found[date.fromisoformat(value)] = value.label
+        elif isinstance(value, NowMoment):
             at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
             found[str(value)] = value.label
             found[(at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)] = value.label

@@ -105,15 +105,20 @@ def keys_of(lt: Table, rt: Table, columns: Sequence[str]) -> list[int]:
 
 
 def candidates(
-    lt: Table, rt: Table, columns: Sequence[str], text: str, read: Sequence[bool]
+    lt: Table,
+    rt: Table,
+    columns: Sequence[str],
+    text: str,
+    read: Sequence[bool],
+    zone: str | None = None,
 ) -> list[list[Any]]:
     """Each column's probe values, most telling first: from its kind and the views' literals
     (``probes.values_for``; no NULL where either side says NOT NULL) and the telling values
     above; then from the literals of the CHECKs (a domain's among them) that read the column
     alone, and a moment in each form a CHECK's strftime() pins (stranger77 005, 006: a level
     CHECKed BETWEEN 1 AND 5 took 0 only, a pinned timestamp no form it takes); a list kept as
-    JSON text against an array as ``json_lists`` lists (004). ``view_fits`` keeps those both
-    sides' columns take."""
+    JSON text against an array as ``json_lists`` lists (004); ``zone``: a live database's
+    TimeZone off UTC (``view_now``). ``view_fits`` keeps those both sides' columns take."""
     numbers, strings = literals(text)
     values: list[list[Any]] = []
     keys = keys_of(lt, rt, columns)
@@ -138,7 +143,7 @@ def candidates(
             # Cut to the most telling, then the kind's own plain values the cut dropped ('A',
             # 'abc', '12': a view without literals still meets them).
             # Moments near now where the views read the clock (stranger79 001: ``view_now``).
-            near = view_now.near_now(kind, text)
+            near = view_now.near_now(kind, text, zone)
             plain = probes.values_for(kind, (), ())[:PLAIN]
             found = list(dict.fromkeys([*found[:VALUES], *near, *plain]))
             if j in keys and kind in _KEYS:  # a key read: one of its own for each row too
@@ -163,7 +168,7 @@ def crossed(
     most telling, then the kind's plain ones), crossed on a few diagonals, no two with the
     same primary key."""
     values = [
-        list(v) if j in keys else list(v)[: VALUES + PLAIN if read[j] else 1]
+        list(v) if j in keys else _cut(v, VALUES + PLAIN if read[j] else 1)
         for j, v in enumerate(values)
     ]
     rows: dict[tuple[Any, ...], None] = {}
@@ -182,8 +187,14 @@ def crossed(
             seen.add(key)
             rows.setdefault(row, None)
     near = _near_rows(values, keys, seen)
-    kept = [r for r in rows if r not in near][: ROWS - len(near)]
+    kept = [r for r in rows if r not in near][: max(ROWS - len(near), ROWS // 2)]
     return kept + near + view_switches.switch_rows(values, keys, read, kept + near, seen)
+
+
+def _cut(values: Sequence[Any], first: int) -> list[Any]:
+    """The ``first`` of a column's values and every moment near now past them (``view_now``:
+    a day a step away is no less telling than the values before it)."""
+    return [v for i, v in enumerate(values) if i < first or isinstance(v, view_now.NowMoment)]
 
 
 def _near_rows(

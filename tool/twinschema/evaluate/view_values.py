@@ -115,9 +115,10 @@ def plain_row(row: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
 def plain(value: Any) -> tuple[int, str]:
     """A value as both dialects' drivers can give it: booleans are 0 and 1, numbers compare by
     value (a zero too: SQLite's -0.0 is 0.0 in SQL, and both databases print it '0.0'), moments
-    by their ISO text, a UUID by its text, bytes as bytes, an array as its JSON text: the list
-    a SQLite column keeps as JSON text where domain.yaml allows ``text[]`` against TEXT
-    (``json_lists``; written '["a",null]' as SQLite's ``json()`` writes it, stranger77 004)."""
+    by their ISO text (an instant in UTC), a UUID by its text, bytes as bytes, an array as its
+    JSON text: the list a SQLite column keeps as JSON text where domain.yaml allows ``text[]``
+    against TEXT (``json_lists``; written '["a",null]' as SQLite's ``json()`` writes it,
+    stranger77 004)."""
     if value is None:
         return (0, "")
     if isinstance(value, bool | int | float | Decimal):
@@ -127,8 +128,8 @@ def plain(value: Any) -> tuple[int, str]:
         if number.is_zero():  # -0.0 (SQLite's round(-0.01, 1)) is the number 0 (stranger81 006)
             number = Decimal(0)
         return (1, str(number.normalize()) if number.is_finite() else str(number))
-    if isinstance(value, datetime) and value.utcoffset() is not None and not value.utcoffset():
-        value = value.replace(tzinfo=None)
+    if isinstance(value, datetime) and value.utcoffset() is not None:  # an instant, in UTC:
+        value = value.astimezone(UTC).replace(tzinfo=None)  # a live TimeZone's -05:00 too
     if isinstance(value, datetime | date | time):
         return (2, value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat())
     if isinstance(value, UUID):
