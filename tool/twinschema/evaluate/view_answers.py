@@ -26,6 +26,7 @@ from twinschema.evaluate import (
     view_now,
     view_probes,
     view_runs,
+    view_sums,
     view_values,
 )
 from twinschema.evaluate.backends import Backend
@@ -250,7 +251,10 @@ def _pair(
         made_rows = view_fits.checked(
             schemas, pair, columns, fits, made_rows, own_keys, read, backends
         )
-        rows.append(view_probes.grouped(made_rows, fits, own_keys, texts))
+        made_rows = view_probes.grouped(made_rows, fits, own_keys, texts)
+        rows.append(
+            view_sums.with_sums(schemas, pair, columns, fits, made_rows, own_keys, texts, backends)
+        )
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),
         view_runs.plan_of(right, bases[1], rviews, name),
