@@ -31,6 +31,7 @@ _WORDS = {
     "column_type": ("types", "type difference of"),
     "check": ("CHECKs", "pair of CHECKs it names on"),
     "column_nullable": ("nullabilities", "nullability difference of"),
+    "view": ("definitions", "change of either side's definition of view"),
 }
 
 

@@ -17,6 +17,7 @@ from twinschema.evaluate.view_answers import (
 from twinschema.model import OBJECT_VIEW, SchemaObject
 from twinschema.records import Difference, Equivalence, Witness
 from twinschema.records.differences import Severity
+from twinschema.records.pins import digest
 
 # The rule of an equivalence of two views that returned the same rows.
 SAME_RULE = "view answers: the same rows"
@@ -95,10 +96,17 @@ def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> D
         (_PAST_DOUBLE if verdict.past_double else "")
         + f"make view {verdict.view} select the same rows on both sides (the witness shows "
         "where they part), or declare it for one dialect in domain.yaml; if it differs on "
-        f"purpose, allow it there: views: {{{verdict.view}: {{allow: [{{kind: view, reason: "
-        "...}]}}",
+        f"purpose, allow it there, pinned to both definitions (either changed later is "
+        f"reported): views: {{{verdict.view}: {{allow: [{_pinned(st, texts)}]}}}}",
         witness=view_witness(verdict, said),
     )
+
+
+def _pinned(st: StageContext, texts: tuple[str, str]) -> str:
+    """The allowance of a view pinned to each side's definition by its digest (stranger81 005:
+    unpinned, ``{kind: view}`` allowed any later change of the view too, silently)."""
+    pins = ", ".join(f'{d}: "{digest(t)}"' for d, t in zip(st.dialects, texts, strict=True))
+    return f"{{kind: view, sides: {{{pins}}}, reason: ...}}"
 
 
 # The hint of answers that part only past a double's digits (stranger79 007): what to write.
