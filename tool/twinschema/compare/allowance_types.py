@@ -59,7 +59,7 @@ def _paired(differences: list[Difference]) -> list[Difference]:
     the warning names what each side's CHECK says (stranger81 008: ``{kind: check, name:
     ck_vacc_due}`` allowed the server's new ``due_on > given_on`` against the device's ``due_on
     >= given_on`` with no line naming that pair)."""
-    halves = {
+    halves: dict[tuple[str | None, str | None, bool], Difference] = {
         (d.table, d.name, d.left is None): d
         for d in differences
         if d.kind == "check" and d.name and (d.left is None) != (d.right is None)
