@@ -112,9 +112,10 @@ def _pinned(st: StageContext, texts: tuple[str, str]) -> str:
 # The hint of answers that part only past a double's digits (stranger79 007): what to write.
 # Both forms return the same rows (golden sl-pg.view-answers-avg-round-same, -avg-float8-same).
 _PAST_DOUBLE = (
-    "they part only past a double's 15-17 digits (SQLite computes avg() and a division as a "
-    "double, PostgreSQL as numeric with more digits): round both sides to the digits the "
-    "application shows (round(avg(x), 2) on both), or make PostgreSQL's a double too "
+    "they part only past a double's 15-17 digits (SQLite computes avg(), a division and a sum "
+    "of REAL or NUMERIC values as a double, PostgreSQL as numeric with more digits): round "
+    "both sides to the digits the application shows (round(avg(x), 2) on both, "
+    "round(sum(x), 2) for money), or make PostgreSQL's a double too "
     "(avg(x)::float8, (1.0 * a / b)::float8); or "
 )
 
