@@ -268,6 +268,7 @@ class _Reader:
                 f"{self.label}:{line}: {describe(where)} names view {name!r}; an allowance "
                 f"under views: {view}: allows view {view} only (write it under views: {name}:)"
             )
+        pinned = self._pinned(entry, where, line)
         return Allowance(
             table=view,
             kind=entry["kind"],
@@ -275,6 +276,7 @@ class _Reader:
             name=view,
             line=line,
             position=n + 1,
+            sides=pinned,
         )
 
     def _pinned(

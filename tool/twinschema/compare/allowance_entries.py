@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from twinschema.canonical.folding import renamed_in
-from twinschema.model import Index, Schema, Table, UniqueConstraint
+from twinschema.model import OBJECT_VIEW, Index, Schema, Table, UniqueConstraint
 from twinschema.model_shown import own_described
 from twinschema.records import Difference, FixSide, FixSite, Severity
 from twinschema.records.domain import (
@@ -19,6 +19,7 @@ from twinschema.records.domain import (
     check_text,
     pin_key,
 )
+from twinschema.records.pins import digest
 
 # Each side's canonical schema, by side: where an index's columns are read by logical name.
 Schemas = Mapping[FixSide, Schema]
@@ -236,6 +237,8 @@ def _pinned_sides(
     def text(shown: str, side: FixSide) -> str:
         if d.kind == "check":
             return check_text(shown)
+        if d.kind == OBJECT_VIEW:  # a definition, pinned by its digest (stranger81 005)
+            return digest(shown)
         return logical_text(shown, d, schemas.get(side)) or shown
 
     if d.left and d.right and not one_sided(d):

@@ -49,6 +49,7 @@ PINNABLE_KINDS = frozenset(
         "unique",
         "index",
         "enum",
+        "view",
     }
 )
 
