@@ -25,6 +25,7 @@ from twinschema.evaluate import (
     view_keys,
     view_now,
     view_probes,
+    view_reads,
     view_runs,
     view_shorter,
     view_sums,
@@ -32,7 +33,6 @@ from twinschema.evaluate import (
 )
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_digits import past_double
-from twinschema.evaluate.view_reads import needed, reads, word
 from twinschema.evaluate.view_runs import Answer, Base, Plan
 from twinschema.model import OBJECT_VIEW, Schema, Table
 from twinschema.records import Witness
@@ -208,10 +208,14 @@ def _pair(
     """Both sides' plans of view ``name`` and the probe rows of its base tables (of values both
     sides' columns take: ``view_fits``), or why none."""
     left, right = schemas
-    lviews, rviews = (needed(s, name) for s in schemas)
+    lviews, rviews = (view_reads.needed(s, name) for s in schemas)
     texts = " ".join(v.raw for v in (*lviews, *rviews))
-    tables = [t for t in sorted(left.tables) if reads(texts, left.tables[t])]
-    tables += [t for t in sorted(right.tables) if t not in tables and reads(texts, right.tables[t])]
+    tables = [t for t in sorted(left.tables) if view_reads.reads(texts, left.tables[t])]
+    tables += [
+        t
+        for t in sorted(right.tables)
+        if t not in tables and view_reads.reads(texts, right.tables[t])
+    ]
     bases: tuple[list[Base], list[Base]] = ([], [])
     pairs: list[tuple[Table, Table]] = []
     given: list[list[str]] = []
@@ -225,7 +229,7 @@ def _pair(
         # A generated column is left out of the copies (they do not compute it): only a view
         # reading one cannot be run (stranger76 007: a view not reading it was refused).
         made = [c for c in (*lt.columns, *rt.columns) if c.generated is not None]
-        read_made = [c.own_name for c in made if star or word(c.own_name).search(texts)]
+        read_made = [c.own_name for c in made if star or view_reads.word(c.own_name).search(texts)]
         if read_made:
             return (
                 f"it reads {table}.{read_made[0]}, a generated column (the scratch copies of "
@@ -243,7 +247,10 @@ def _pair(
         names = own if own == [rt.column(c).own_name for c in columns] else columns  # type: ignore[union-attr]
         shown.append((lt.physical or table, tuple(names)))
         read = tuple(
-            star or any(word(c.own_name).search(texts) for c in (lt.column(n), rt.column(n)) if c)
+            star
+            or any(
+                view_reads.word(c.own_name).search(texts) for c in (lt.column(n), rt.column(n)) if c
+            )
             for n in columns
         )
         reads.append(read)
