@@ -34,6 +34,10 @@ _TAKES = "SQLite rejects, PostgreSQL accepts"
          f"witness (x) = ('NaN'): {_TAKES}, storing nan, which SQLite rejects too"),
         ("sl-pg.check-one-sided-typeof-numeric-nan",
          f"witness (x) = ('NaN'): {_TAKES}, storing 'NaN', which SQLite rejects too"),
+        # a blob stays a blob in TEXT; PostgreSQL's text stores bytes by bytea's I/O cast
+        ("sl-pg.check-one-sided-typeof-text-blob",
+         "witness (x) = (X'6162') on SQLite, ('\\x6162'::bytea) on PostgreSQL: "
+         f"{_TAKES} (as written; it stores '\\x6162', which SQLite accepts)"),
     ],
 )  # fmt: skip
 def test_a_storage_class_check_on_one_side_names_its_witness(
@@ -61,6 +65,7 @@ def test_a_blob_check_names_a_text_witness(loader: Loader) -> None:
         "sl-sl.check-typeof-in-one-label-near-miss",  # IN ('integer') is = 'integer'
         "sl-pg.not-null-as-checks-conjunction",  # NULL settled, fractions the column's own
         "sl-pg.fraction-typeof-check-near-miss",  # nullable typeof() against NOT NULL
+        "sl-pg.check-one-sided-typeof-text-or-blob-near-miss",  # TEXT keeps text and blob only
     ],
 )
 def test_storage_class_near_misses_stay_the_same(loader: Loader, name: str) -> None:

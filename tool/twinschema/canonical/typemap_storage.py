@@ -79,6 +79,12 @@ KEPT_AS_TEXT = {
         "text": ("a",),
     }
 }
+# Bytes a dialect's column keeps as a blob whatever its type (no SQLite affinity reads a blob),
+# by the other dialects' logical kinds whose type stores a text of them: PostgreSQL 16's text and
+# varchar take a bytea by its I/O cast (b'ab' as '\\x6162', from psycopg 3's bytes parameter and
+# SQLAlchemy's Text alike), what parts ``typeof(x) = 'text'`` on SQLite's TEXT from text (run on
+# SQLite 3.40 and PostgreSQL 16; an integer or a number type there refuses bytes).
+KEPT_AS_BLOB = {SQLITE: dict.fromkeys(("text", "varchar"), (b"ab",))}
 NARROW_INTEGERS = {POSTGRESQL: frozenset({"integer", "smallint"})}
 # The smallest and largest value of each such kind: a generated column of one is probed where
 # its expression lands on each end and one past it (``evaluate.generated_rows.bound_landings``:

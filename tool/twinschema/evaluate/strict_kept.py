@@ -13,6 +13,12 @@ and NOT, whose answer follows the storage class alone, probed with a value of ea
 the texts and numbers a coercion turns into another; or the shapes ``type_kept`` covers on an
 INTEGER column, probed on its grid between the 64-bit ends. A NULL is tried where the column
 takes one (``typeof(NULL)`` is 'null').
+
+Without STRICT, a column keeps a value of any class its affinity leaves it in, so only the
+``typeof()`` shape is settled there, over the same values: ``x TEXT NOT NULL CHECK (typeof(x)
+IN ('text', 'blob'))`` against ``x text NOT NULL`` (TEXT affinity makes each number text; no
+value but NULL, which NOT NULL refuses, is another class). Near miss: ``typeof(x) = 'text'``
+there refuses X'61', which stays a blob (its witness: ``storage_classes``).
 """
 
 from __future__ import annotations
@@ -39,15 +45,17 @@ _INT64 = (Decimal(-(2**63)), Decimal(2**63 - 1))
 
 def settle(st: StageContext, d: Difference, side: str, text: str) -> bool:
     """Settle ``d``, a CHECK (``text``) only ``side`` has, as the equivalence "the type keeps
-    it" where its column is in a STRICT SQLite table whose type stores no value the CHECK
-    refuses (see the module docstring); True when settled (``d`` dropped)."""
+    it" where its SQLite column (in a STRICT table, or by its affinity for a ``typeof()``
+    CHECK) stores no value the CHECK refuses (see the module docstring); True when settled
+    (``d`` dropped)."""
     own = st.left if side == "left" else st.right
     if own.schema.dialect != SQLITE or d.table is None:
         return False
     table = find(own, d.table, "")[0]
-    if table is None or OPTION_STRICT not in table.options:
-        return False
+    strict = table is not None and OPTION_STRICT in table.options
     name, values = _typeof_column(text), list(_EACH_CLASS)
+    if table is None or (not strict and name is None):
+        return False  # a range of a column without STRICT: it keeps text and fractions too
     ranged = name is None  # else a range of an INTEGER column, on its grid
     if name is None:
         found = type_kept.shape(text, SQLITE)
@@ -61,7 +69,8 @@ def settle(st: StageContext, d: Difference, side: str, text: str) -> bool:
         return False
     values += [None] if column.nullable else []
     st.note(SQLITE)
-    store = partial(backend.store, column.name, column.type, values=values, options=[OPTION_STRICT])
+    options = [OPTION_STRICT] if strict else []
+    store = partial(backend.store, column.name, column.type, values=values, options=options)
     plain, checked = store(checks=[]), store(checks=[text])
     if plain is None or checked is None:
         return False
@@ -69,8 +78,9 @@ def settle(st: StageContext, d: Difference, side: str, text: str) -> bool:
     if not held or any(checked[i] is REJECTED for i in held):
         return False
     spelling = column.type.spelling()
+    held_by = f"a STRICT table's {spelling}" if strict else f"{spelling}'s affinity"
     rule = (
-        f"the type keeps it: a STRICT table's {spelling} stores no value the CHECK refuses "
+        f"the type keeps it: {held_by} stores no value the CHECK refuses "
         f"({probe_count(len(held), 'value')} stored, all accepted)"
     )
     return type_kept.kept(st, d, side, column, rule)
