@@ -77,6 +77,14 @@ KEPT_AS_TEXT = {
         **dict.fromkeys(("numeric", "float"), ("NaN", "Infinity", "-Infinity")),
         "bytes": ("ab",),
         "text": ("a",),
+        # ...and text PostgreSQL's date and timestamps read as a moment where SQLite's DATE or
+        # TIMESTAMP (NUMERIC affinity) keeps a number, or a text its date functions read as
+        # none or otherwise: '20240101' is an integer there (typeof() 'integer', past
+        # julianday()'s range), 'epoch' is 1970-01-01 to PostgreSQL and NULL to julianday(),
+        # '2024-01-01 10:00' a day to a date, which date() reads as '2024-01-01' (date(x) = x)
+        **dict.fromkeys(
+            ("date", "timestamp", "timestamptz"), ("20240101", "epoch", "2024-01-01 10:00")
+        ),
     }
 }
 # Bytes a dialect's column keeps as a blob whatever its type (no SQLite affinity reads a blob),
