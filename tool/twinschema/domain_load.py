@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from twinschema.domain_comments import with_commented_dialects
 from twinschema.domain_model import Domain, canonical_dialect
 from twinschema.domain_schema import validate
 from twinschema.domain_yaml import (
@@ -82,6 +83,7 @@ def parse_domain(text: str, label: str = "domain.yaml") -> Domain:
         for name in top.get(key) or {}
     )
     _check_one_trigger_each(objects, tables, label)
+    objects = with_commented_dialects(located, objects)
     view_allow = tuple(
         reader.view_allowance(name, n)
         for name, entry in (top.get("views") or {}).items()
