@@ -66,6 +66,7 @@ FLOORS: dict[str, int] = {
     "twinschema.domain_load": 1,
     "twinschema.domain_model": 1,
     "twinschema.domain_schema": 1,
+    "twinschema.domain_unique": 1,
     "twinschema.domain_yaml": 1,
     "twinschema.config": 1,
     "twinschema.config.values": 1,
@@ -518,6 +519,7 @@ DOMAIN_READERS = {
     "twinschema.domain_load",
     "twinschema.domain_model",
     "twinschema.domain_schema",
+    "twinschema.domain_unique",
     "twinschema.domain_yaml",
 }
 # Modules on the core's floors that may read domain.yaml, with why.
