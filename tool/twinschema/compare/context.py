@@ -11,7 +11,7 @@ from twinschema.model_shown import columns_shown, own_table, table_each, table_s
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
 from twinschema.records.comparison import agree_hint, fix_site
 from twinschema.records.domain import Domain, logical_spelled
-from twinschema.records.hint_ways import HintWays
+from twinschema.records.hint_ways import HintWays, Uncomment
 
 __all__ = [
     "AT_HEAD_CAUSES",
@@ -48,16 +48,19 @@ class Context:
         present: FixSide | None = None,
         drop_from: FixSide | None = None,
         declaration: str | None = None,
+        uncomment: Uncomment | None = None,
     ) -> None:
         """Record a difference; its hint says where the fix goes unless ``hint`` is given, and
         its ``fix`` where the fix goes as data. ``present``: for a flag both sides state (on
         against off), the side where it is on. ``drop_from``: the side whose object the fix
         removes (a rule the other dialect cannot have), where ``hint`` says so: ``fix`` names
         that side, not the one lacking it. ``declaration``: where domain.yaml declares an
-        object one side lacks, the way out on the side that has it (``HintWays``)."""
+        object one side lacks, the way out on the side that has it (``HintWays``);
+        ``uncomment``: the ``dialects:`` line commented out in that declaration which leaves
+        the lacking side out, named first, and where the fix goes."""
         ways = None
         if hint is None:
-            like = HintWays("", "", declaration=declaration)
+            like = HintWays("", "", declaration=declaration, uncomment=uncomment)
             ways = ways_for(left, right, self.left, self.right, self.pairing, like)
             hint = (
                 ways.text() if ways else hint_for(left, right, self.left, self.right, self.pairing)
@@ -75,7 +78,7 @@ class Context:
                 hint=hint,
                 left_source=self.left.label,
                 right_source=self.right.label,
-                fix=self._fix(left, right, drop_from),
+                fix=self._fix(left, right, drop_from, uncomment),
                 present=present,
                 ways=ways,
             )
@@ -106,7 +109,15 @@ class Context:
             )
         )
 
-    def _fix(self, left: str | None, right: str | None, drop_from: FixSide | None) -> FixSite:
+    def _fix(
+        self,
+        left: str | None,
+        right: str | None,
+        drop_from: FixSide | None,
+        uncomment: Uncomment | None = None,
+    ) -> FixSite:
+        if uncomment is not None:  # neither side: a line of domain.yaml
+            return FixSite(file=uncomment.file, line=uncomment.line)
         if drop_from is None:
             return fix_site(left, right, self.left.file, self.right.file)
         held = self.left if drop_from is FixSide.LEFT else self.right

@@ -79,7 +79,9 @@ def at_head_said_once(results: Sequence[LayerResult]) -> None:
         for d in result.differences:
             there = (d.table, d.column) in drifted or (d.table, None) in drifted
             reference = missing if there else SEE_NOTE
-            if AT_HEAD_CAUSES in d.hint:
+            if d.ways is not None and d.ways.uncomment is not None:
+                pass  # its fix is a line of domain.yaml that init wrote (stranger81 007)
+            elif AT_HEAD_CAUSES in d.hint:
                 d = replace(d, hint=d.hint.replace(AT_HEAD_CAUSES, reference))
             elif database in d.hint:
                 # A hint of its own whose fix may go to the database (a pair the evaluation

@@ -10,6 +10,19 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
+class Uncomment:
+    """A ``dialects:`` line commented out in a declaration of domain.yaml (``file``:``line``)
+    that, uncommented, declares the object (``what``: ``trigger t``) for ``dialects`` only
+    (``sqlite``), leaving out the side that lacks it: how ``init`` writes a trigger it found
+    on one side only, and the one-line fix a hint names first (stranger81 007)."""
+
+    dialects: str
+    file: str
+    line: int
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
 class HintWays:
     """The two ways out of a difference of an object one side lacks, as its hint says them:
     add it to the side that lacks it (``add_to``: that side's ``Side.fix``) or remove it from
@@ -26,10 +39,18 @@ class HintWays:
     lacked: str | None = None
     lacked_in: str = ""
     declaration: str | None = None
+    # The commented ``dialects:`` line that declares the object off the lacking side: then the
+    # hint is that line first and adding it there, nothing after (no cause: it was found so).
+    uncomment: Uncomment | None = None
 
     def text(self) -> str:
         """The hint these parts compose: ``add it to a.sql, or remove it from b.sql`` and what
         follows, each way worded as its part says."""
+        if (u := self.uncomment) is not None:
+            return (
+                f"uncomment `dialects: [{u.dialects}]` at {u.file}:{u.line} to declare "
+                f"{u.what} {u.dialects}-only, or add it to {self.add_to}"
+            )
         if self.lacked is None:
             add = f"add it to {self.add_to}"
         else:
