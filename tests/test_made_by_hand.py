@@ -259,8 +259,7 @@ def test_an_object_a_later_revision_makes_is_not_stamped_as_the_next_ones(
     mine = states(report)[dialect]
     assert f"stamp {SIDE[dialect]} 0002_test_{dialect}" not in mine, mine
     assert f"is exactly what revision 0003_test_{dialect}, a later one than the next" in mine
-    first = f"`twinschema migrate {SIDE[dialect]} "
-    assert first in mine and f"--to 0002_test_{dialect}`" in mine, mine
+    assert f"`twinschema migrate {SIDE[dialect]} --to 0002_test_{dialect}" in mine, mine
     assert f"`twinschema stamp {SIDE[dialect]} 0003_test_{dialect}" in mine, mine
 
     commands = [part for part in mine.split("`")[1::2] if part.startswith("twinschema ")]

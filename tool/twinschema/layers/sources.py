@@ -212,7 +212,9 @@ class Sources:
         if making is None or making[0] == following:
             return drop_first(made, fix, self.plan.stamp_command(dialect, following), following)
         stamp = self.plan.stamp_command(dialect, making[0])
-        return drop_first(made, fix, stamp, making[0], f"{fix} --to {making[1]}")
+        return drop_first(
+            made, fix, stamp, making[0], self.plan.migrate_to_command(dialect, making[1])
+        )
 
     def chain_history(self, dialect: str) -> tuple[list[Renamed], list[ColumnRenamed]]:
         """The tables and the columns ``dialect``'s chain renamed (its ``op.rename_table`` and
