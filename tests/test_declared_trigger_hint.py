@@ -9,6 +9,7 @@ SQLite file and a real PostgreSQL database, each way round."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -186,3 +187,78 @@ def test_the_hint_of_a_commented_line_is_that_line_then_the_side_that_lacks_it()
         "uncomment `dialects: [sqlite]` at domain.yaml:21 to declare trigger t sqlite-only, "
         "or add it to the PostgreSQL database"
     )
+
+
+# stranger82 009, Sakila's shape: one PostgreSQL trigger name on several tables (a plpgsql BEFORE
+# UPDATE keeping last_update fresh), none on SQLite; init declares one trigger per table,
+# ``names: {postgresql: last_updated}``, each with its commented ``dialects:`` line.
+TABLES = ("actor", "film")
+SAKILA_SQLITE = tuple(
+    f"CREATE TABLE {t} ({t}_id INTEGER PRIMARY KEY, last_update TEXT NOT NULL)" for t in TABLES
+)
+SAKILA_PG = (
+    *(f"CREATE TABLE {t} ({t}_id integer PRIMARY KEY, last_update text NOT NULL)" for t in TABLES),
+    "CREATE FUNCTION last_updated() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
+    "NEW.last_update := 'fresh'; RETURN NEW; END$$",
+    *(
+        f"CREATE TRIGGER last_updated BEFORE UPDATE ON {t} FOR EACH ROW "
+        "EXECUTE FUNCTION last_updated()"
+        for t in TABLES
+    ),
+)
+
+
+def test_a_trigger_name_init_paired_per_table_is_hinted_at_each_commented_line(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Each table's declaration (``actor_last_updated``, ``film_last_updated``) is reported
+    three times (module and database, the two databases, the chain's head), each hint naming
+    that declaration's own commented line; uncommenting them leaves no trigger difference.
+    Witness: the same UPDATE leaves ``last_update`` as written on SQLite, 'fresh' on
+    PostgreSQL."""
+    db = tmp_path / "dev.db"
+    project = tmp_path / "app"
+    shell = adopt(project, testing.sqlite_url(db), pg_url, SAKILA_SQLITE, SAKILA_PG)
+    lite = sqlite3.connect(db)
+    try:
+        lite.execute("INSERT INTO actor VALUES (1, 'then')")
+        lite.execute("UPDATE actor SET last_update = 'now'")
+        assert lite.execute("SELECT last_update FROM actor").fetchall() == [("now",)]
+        lite.rollback()
+    finally:
+        lite.close()
+    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as pg:
+        pg.execute(b"INSERT INTO actor VALUES (1, 'then')")
+        pg.execute(b"UPDATE actor SET last_update = 'now'")
+        assert pg.execute(b"SELECT last_update FROM actor").fetchall() == [("fresh",)]
+        pg.rollback()
+
+    domain = project / "domain.yaml"
+    text = domain.read_text("utf-8")
+    lines = text.splitlines()
+    comment = "    # dialects: [postgresql]  #"
+    for t in TABLES:
+        start = lines.index(f"  {t}_last_updated:")
+        assert lines[start + 2] == "    names: {postgresql: last_updated}", lines[start : start + 4]
+    code, report = check(shell)
+    assert code == 1
+    triggers = [
+        d for d in report["differences"] if d["name"] in {f"{t}_last_updated" for t in TABLES}
+    ]
+    assert len(triggers) == 3 * len(TABLES), report["differences"]
+    for d in triggers:
+        start = lines.index(f"  {d['name']}:")
+        line = 1 + next(n for n in range(start, len(lines)) if lines[n].startswith(comment))
+        assert d["hint"].startswith(
+            f"uncomment `dialects: [postgresql]` at domain.yaml:{line} to declare trigger "
+            f"{d['name']} postgresql-only, or add it to "
+        ), d["hint"]
+        for said in ("remove its declaration", "stamp", "a revision is likely missing"):
+            assert said not in d["hint"], d["hint"]
+
+    # What stranger82 did to take Sakila's 90 trigger differences to 0: uncomment each line.
+    uncommented = [re.sub(r"^    # (dialects: \[\w+\])  #.*", r"    \1", s) for s in lines]
+    assert uncommented != lines
+    domain.write_text("\n".join(uncommented) + "\n", "utf-8")
+    code, report = check(shell)
+    assert not [d for d in report["differences"] if "last_updated" in d["name"]], report

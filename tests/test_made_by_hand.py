@@ -216,3 +216,63 @@ def test_a_database_from_before_adoption_is_told_to_stamp_the_baseline_not_the_h
     _, report = check_afresh(project, urls, "live", "migrations")
     assert states(report) == {}, report["differences"]
     assert not [d for d in report["differences"] if d["layer"] == "live"], report["differences"]
+
+
+def test_an_object_a_later_revision_makes_is_not_stamped_as_the_next_ones(
+    dialect: str, sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """stranger82 008: the index is made by hand while two revisions are pending, 0002 making
+    another index and 0003 making this one. The hint offered to stamp 0002 (the next one),
+    which does not make it: following it skipped 0002's index and migrating still failed. It
+    now names 0003, after migrating to 0002; following it ends at head in sync, 0002's index
+    made. Near miss: made ahead of the next revision, that one is still the one to stamp
+    (``test_an_index_made_by_hand_before_its_revision_is_named_when_migrating_fails``)."""
+    urls = {"sqlite": sqlite_url, "postgresql": pg_url}
+    project = at_heads(tmp_path, urls)
+    execute(urls[dialect], BY_HAND)
+    other_index = "ix_profiles_last_seen_at"
+    for side, module in MODULE.items():
+        second = write_revision(
+            project, side, f'op.create_index("{other_index}", "profiles", ["last_seen_at"])'
+        )
+        write_revision(
+            project,
+            side,
+            f'op.create_index("{INDEX}", "profiles", ["joined_at"])',
+            revision=f"0003_test_{side}",
+            down=second,
+        )
+        path = project / module
+        text = path.read_text()
+        path.write_text(
+            text.replace(
+                ANCHOR,
+                f'{ANCHOR}    sa.Index("{INDEX}", p.joined_at),\n'
+                f'    sa.Index("{other_index}", p.last_seen_at),\n',
+            )
+        )
+    domain = project / "domain.yaml"
+    domain.write_text(domain.read_text().replace("version: 1\n", "version: 2\n", 1))
+
+    code, report = check_afresh(project, urls, "migrations")
+    assert code == 1, report
+    mine = states(report)[dialect]
+    assert f"stamp {SIDE[dialect]} 0002_test_{dialect}" not in mine, mine
+    assert f"is exactly what revision 0003_test_{dialect}, a later one than the next" in mine
+    assert f"`twinschema migrate {SIDE[dialect]} --to 0002_test_{dialect}" in mine, mine
+    assert f"`twinschema stamp {SIDE[dialect]} 0003_test_{dialect}" in mine, mine
+
+    commands = [part for part in mine.split("`")[1::2] if part.startswith("twinschema ")]
+    for command in commands[-2:]:  # migrate --to the one before, stamp the one that makes it
+        done = invoke_afresh(command.split()[1:], project, dict(os.environ))
+        assert done.returncode == 0, command + done.stdout + done.stderr
+    for side in urls:
+        assert migrate_afresh(project, side, urls[side]).exit_code == 0
+    engine = sa.create_engine(urls[dialect])
+    try:
+        assert other_index in {i["name"] for i in sa.inspect(engine).get_indexes("profiles")}
+    finally:
+        engine.dispose()
+    _, report = check_afresh(project, urls, "live", "migrations")
+    assert states(report) == {}, report["differences"]
+    assert not [d for d in report["differences"] if d["layer"] == "live"], report["differences"]

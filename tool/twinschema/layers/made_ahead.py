@@ -123,11 +123,14 @@ def drop_first(
     migrate_command: str,
     stamp_command: str,
     following: str = "head",
+    before: str | None = None,
 ) -> str:
     """What to do, in order, for a database behind its chain that already holds ``made``: a
     pending revision creating one fails (already exists). Only ``following``, the revision that
-    runs first, is offered to stamp (as ``migrate``'s failure offers it): stamping the head
-    would skip the later revisions, which the database lacks (stranger61 007)."""
+    makes it, is offered to stamp (as ``migrate``'s failure offers it): stamping the head
+    would skip the later revisions, which the database lacks (stranger61 007). ``before``: the
+    command migrating to the revision before ``following`` where that is not the next one:
+    stamping it first would skip the revisions between (stranger82 008)."""
     drops = [f"`DROP INDEX {sql_name(m.split()[1])}`" for m in made if m.startswith("index ")]
     how = f" ({'; '.join(drops)})" if drops and len(drops) == len(made) else ""
     return (
@@ -135,17 +138,18 @@ def drop_first(
         f"({', '.join(made)} already there): drop it first{how}, then migrate "
         f"with `{migrate_command}` (an index or constraint loses nothing: the revision makes "
         "it anew); or, if it holds data you keep "
-        f"{_exactly(following)}, record {_it(following)} as applied with `{stamp_command}`"
+        f"{_exactly(following, before is None)}, "
+        + ("" if before is None else f"first migrate to the revision before it with `{before}`, ")
+        + f"record {_it(following)} as applied with `{stamp_command}`"
         + ("" if following == "head" else ", then migrate again")
     )
 
 
-def _exactly(following: str) -> str:
+def _exactly(following: str, next_one: bool = True) -> str:
     if following == "head":
         return "and is exactly what the pending revisions make"
-    return (
-        f"and is exactly what revision {following}, the next one, makes (and it makes nothing else)"
-    )
+    which = "the next one" if next_one else "a later one than the next"
+    return f"and is exactly what revision {following}, {which}, makes (and it makes nothing else)"
 
 
 def _it(following: str) -> str:

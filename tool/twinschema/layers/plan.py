@@ -68,6 +68,12 @@ class CheckPlan:
             return migrate_command(self.config, dialect)
         return f"twinschema migrate {SIDE_OF[dialect]} {flag}"
 
+    def migrate_to_command(self, dialect: str, to: str) -> str:
+        """The ``twinschema migrate`` command taking the database this check reads for
+        ``dialect`` to revision ``to`` (never a Makefile target: it takes no ``--to``)."""
+        flag = self.url_flags.get(dialect)
+        return f"twinschema migrate {SIDE_OF[dialect]} --to {to}" + (f" {flag}" if flag else "")
+
     def stamp_command(self, dialect: str, to: str = "head") -> str:
         """The command that records the database this check reads for ``dialect`` at ``to``
         without running anything (with the URL flag that names it, if any)."""

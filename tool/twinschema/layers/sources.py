@@ -189,12 +189,32 @@ class Sources:
             stamp = self.plan.stamp_command(dialect, chain_head(self.plan, dialect))
             return stamp_first(made, fix, stamp)
         if made:
-            from twinschema.migrations.migrations_renames import next_revision
-
-            following = next_revision(self.plan, dialect)
-            stamp = self.plan.stamp_command(dialect, following)
-            return drop_first(made, fix, stamp, following)
+            return self._drop_first(dialect, made, found, head, earlier)
         return None
+
+    def _drop_first(
+        self, dialect: str, made: list[str], found: Side, head: Schema, earlier: Renames
+    ) -> str:
+        """The hint for ``made``, made by hand ahead of ``dialect``'s chain: drop it first, or
+        stamp the one revision that makes it, after migrating to the revision before it (never
+        the next one when a later one makes it: stamping that skips its other steps,
+        stranger82 008)."""
+        from twinschema.migrations.migrations_renames import next_revision, revision_making
+
+        fix = self.plan.fix_command(dialect)
+        following = next_revision(self.plan, dialect)
+
+        def makes(built: Schema) -> bool:
+            at = make_canonical(built, self.domain)
+            return made_ahead(at, found.schema, head, earlier) != made
+
+        making = revision_making(self.plan, dialect, self.options[dialect], makes)
+        if making is None or making[0] == following:
+            return drop_first(made, fix, self.plan.stamp_command(dialect, following), following)
+        stamp = self.plan.stamp_command(dialect, making[0])
+        return drop_first(
+            made, fix, stamp, making[0], self.plan.migrate_to_command(dialect, making[1])
+        )
 
     def chain_history(self, dialect: str) -> tuple[list[Renamed], list[ColumnRenamed]]:
         """The tables and the columns ``dialect``'s chain renamed (its ``op.rename_table`` and

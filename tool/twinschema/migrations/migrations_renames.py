@@ -8,6 +8,8 @@ fails, the pending revisions fail on the database too, whatever it holds (strang
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from twinschema.dialects import ReflectOptions
 from twinschema.errors import TwinschemaError
 from twinschema.layers.plan import CheckPlan
@@ -99,3 +101,44 @@ def next_revision(plan: CheckPlan, dialect: str) -> str:
         return "head"
     pending = [r for r in pending if not current or r.revision != current[0]]
     return str(pending[-1].revision) if pending else "head"
+
+
+def revision_making(
+    plan: CheckPlan, dialect: str, options: ReflectOptions, makes: Callable[[Schema], bool]
+) -> tuple[str, str] | None:
+    """The first pending revision of ``dialect``'s chain after which the schema it builds
+    ``makes`` something (what was made by hand ahead of it), and the revision before it (where
+    the live database must be migrated first, so that no other revision is skipped:
+    stranger82 008, a column 0005 adds, with 0004 pending too). Built on a scratch database,
+    one revision at a time; None when the chain or database cannot be read, has several heads,
+    or no pending revision makes it."""
+    config, url = plan.config, plan.urls.get(dialect)
+    if url is None or config.side(dialect).migrations is None:
+        return None
+    from twinschema.migrations import migrate_chain
+    from twinschema.migrations.migrations_alembic import run_step
+    from twinschema.migrations.migrations_state import current_revisions
+
+    try:
+        script = migrate_chain.script_directory(migrate_chain.alembic_config(config, dialect))
+        heads = script.get_heads()
+        current = current_revisions(url, config.postgres_schema, config.lock_timeout)
+        if len(heads) != 1 or len(current) > 1:
+            return None
+        start = current[0] if current else "base"
+        pending = [
+            str(r.revision)
+            for r in reversed(list(script.iterate_revisions(heads[0], start)))
+            if r.revision != start
+        ]
+        before = start
+        with scratch.empty_database(config, dialect, plan.scratch_url) as built:
+            for revision in pending:
+                if run_step(config, (dialect, built), "upgrade", revision) is not None:
+                    return None
+                if makes(reflect_url(built, options)):
+                    return revision, before
+                before = revision
+    except Exception:  # Alembic imports each revision module here: whatever the user's code raises
+        return None
+    return None
