@@ -9,9 +9,9 @@ from twinschema.compare.pairing import Pairing
 from twinschema.model import Column
 from twinschema.model_shown import columns_shown, own_table, table_each, table_shown
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
-from twinschema.records.comparison import agree_hint, fix_site
+from twinschema.records.comparison import fix_site
 from twinschema.records.domain import Domain, logical_spelled
-from twinschema.records.hint_ways import ALLOW_PHRASE, HintWays
+from twinschema.records.hint_ways import ALLOW_PHRASE, HintWays, paired_ways
 
 __all__ = [
     "AT_HEAD_CAUSES",
@@ -210,10 +210,10 @@ def located_hints(differences: list[Difference], left: Side, right: Side) -> lis
     placed_left, placed_right = left.located(), right.located()
     result = []
     for d in differences:
-        if d.ways is not None:  # the usual hint, and what a comparator said after it
+        if d.ways is not None and d.ways.paired:  # a pair the evaluation stage merged
+            d = d.reworded(paired_ways(placed_left.fix, placed_right.fix))
+        elif d.ways is not None:  # the usual hint, and what a comparator said after it
             d = d.reworded(ways_for(d.left, d.right, placed_left, placed_right, pairing, d.ways))
-        elif d.hint == agree_hint(left, right):  # a pair the evaluation stage merged
-            d = replace(d, hint=agree_hint(placed_left, placed_right))
         result.append(d)
     return result
 

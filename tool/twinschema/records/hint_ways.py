@@ -28,7 +28,9 @@ class HintWays:
     ``cause``: the likely cause the hint ends with (a database at its chain's head: what the
     at-head pass swaps for a reference to its comparison's note).
     ``agree``: where both sides have the object, the hint is ``make A and B agree`` (``add_to``
-    is A, ``remove_from`` B) and what follows."""
+    is A, ``remove_from`` B) and what follows; ``paired``: that of two values the evaluation
+    stage paired (a left-only and a right-only CHECK), whose allowance clause follows as
+    ``, or allow it ...`` (``paired_ways``)."""
 
     add_to: str
     remove_from: str
@@ -38,12 +40,13 @@ class HintWays:
     declaration: str | None = None
     cause: str = ""
     agree: bool = False
+    paired: bool = False
 
     @property
     def after(self) -> str:
         """What the hint says after where the fix goes: the allowance clause, then the cause."""
-        allow = f"; if it differs on purpose, {self.allow}" if self.allow else ""
-        return allow + self.cause
+        lead = ", or " if self.paired else "; if it differs on purpose, "
+        return (f"{lead}{self.allow}" if self.allow else "") + self.cause
 
     def text(self) -> str:
         """The hint these parts compose: ``add it to a.sql, or remove it from b.sql`` and what
@@ -63,3 +66,9 @@ class HintWays:
         else:
             remove = f", or remove its declaration from {self.declaration}"
         return add + remove + self.after
+
+
+def paired_ways(left_fix: str, right_fix: str) -> HintWays:
+    """The parts of the hint of a difference the evaluation stage makes of two present values:
+    make each side's fix (``Side.fix``) agree, or allow it in domain.yaml with a reason."""
+    return HintWays(left_fix, right_fix, ALLOW_PHRASE, agree=True, paired=True)
