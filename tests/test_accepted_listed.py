@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 from pg_helpers import clean_env, invoke_afresh
 from support.testing import execute, sqlite_file
+from test_view_allowance import DOMAIN as VIEW_DOMAIN
 
 from twinschema.cli import cli
 from twinschema.servers.scratch import SCRATCH_URL_ENV
@@ -280,21 +281,6 @@ def test_readme_shows_what_this_repository_accepts(monkeypatch: pytest.MonkeyPat
     json_sample = readme[readme.index("### JSON report") :].split("```")[1]
     assert '"file": "domain.yaml", "line": 48}' in json_sample
     assert "accepted by domain.yaml:48 (index profiles ix_profiles_metadata_gin" in cut
-
-
-VIEW_DOMAIN = """\
-version: 1
-tables:
-  play:
-    columns:
-      id: {kind: integer}
-      artist: {kind: text}
-      secs: {kind: integer}
-views:
-  avg_len:
-    allow:
-      - {kind: view, reason: "the server rounds to whole seconds on purpose"}
-"""
 
 
 @pytest.mark.parametrize("rounded", [True, False], ids=["differs", "alike-near-miss"])

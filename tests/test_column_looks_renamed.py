@@ -30,16 +30,23 @@ RETYPED = (
 )
 
 
-def _missing(tmp_path: Path, pg_url: str, dialect: str, *edit: str) -> list[dict[str, str]]:
-    """The ``column_missing`` differences of ``check`` after ``edit`` on ``dialect``'s database
-    of an adopted project (exit 1)."""
+def _missing(
+    tmp_path: Path,
+    pg_url: str,
+    dialect: str,
+    *edit: str,
+    schemas: tuple[tuple[str, ...], tuple[str, ...]] = (SQLITE, POSTGRES),
+    columns: frozenset[str] = frozenset({"body", "note_text"}),
+) -> list[dict[str, str]]:
+    """The ``column_missing`` differences (on ``columns``) of ``check`` after ``edit`` on
+    ``dialect``'s database of a project adopted from ``schemas`` (exit 1)."""
     db = testing.sqlite_url(tmp_path / "dev.db")
-    shell = adopt(tmp_path / "app", db, pg_url, SQLITE, POSTGRES)
+    shell = adopt(tmp_path / "app", db, pg_url, *schemas)
     testing.execute(db if dialect == "sqlite" else pg_url, *edit)
     code, report = check(shell)
     assert code == 1
     found = [d for d in report["differences"] if d["kind"] == "column_missing"]
-    assert {d["column"] for d in found} == {"body", "note_text"}, report["differences"]
+    assert {d["column"] for d in found} == columns, report["differences"]
     return found
 
 
@@ -91,16 +98,10 @@ DONE_RETYPED = (
 
 
 def _boolean_missing(tmp_path: Path, pg_url: str, dialect: str, *edit: str) -> list[dict[str, str]]:
-    """The ``column_missing`` differences of ``check`` after ``edit`` on ``dialect``'s database
-    of an adopted project whose column done is the comparer's boolean on both (exit 1)."""
-    db = testing.sqlite_url(tmp_path / "dev.db")
-    shell = adopt(tmp_path / "app", db, pg_url, BOOLEAN_SQLITE, BOOLEAN_POSTGRES)
-    testing.execute(db if dialect == "sqlite" else pg_url, *edit)
-    code, report = check(shell)
-    assert code == 1
-    found = [d for d in report["differences"] if d["kind"] == "column_missing"]
-    assert {d["column"] for d in found} == {"done", "finished"}, report["differences"]
-    return found
+    """``_missing`` on a project whose column done is the comparer's boolean on both."""
+    both = (BOOLEAN_SQLITE, BOOLEAN_POSTGRES)
+    done = frozenset({"done", "finished"})
+    return _missing(tmp_path, pg_url, dialect, *edit, schemas=both, columns=done)
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])

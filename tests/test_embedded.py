@@ -184,10 +184,20 @@ PLAIN = "CREATE TABLE t (id integer PRIMARY KEY);\n"
 SLEEPY = "CREATE TABLE t (id integer PRIMARY KEY);\nSELECT pg_sleep(100);\n"
 
 
+# Starts the command with SIGHUP at its default, as a shell in a terminal starts it: a run of
+# the suite under ``nohup`` (SIGHUP ignored, which exec passes on) gave the command an ignored
+# SIGHUP, which twinschema rightly leaves ignored, so the SIGHUP test below waited out the whole
+# pg_sleep(100) and failed. ``-S``: the wrapper needs nothing from site-packages.
+_DEFAULT_HUP = (
+    "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
+
+
 def _command(folder: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     clean = {k: v for k, v in os.environ.items() if k != "TWINSCHEMA_SCRATCH_URL"}
     return subprocess.Popen(
-        [TWINSCHEMA, *args],
+        [sys.executable, "-S", "-c", _DEFAULT_HUP, TWINSCHEMA, *args],
         cwd=folder,
         env={**clean, **env},
         stdout=subprocess.PIPE,

@@ -62,9 +62,11 @@ FLOORS: dict[str, int] = {
     "twinschema.dialects.*": 1,
     "twinschema.definitions": 1,
     "twinschema.sources.*": 1,
+    "twinschema.domain_comments": 1,
     "twinschema.domain_load": 1,
     "twinschema.domain_model": 1,
     "twinschema.domain_schema": 1,
+    "twinschema.domain_unique": 1,
     "twinschema.domain_yaml": 1,
     "twinschema.config": 1,
     "twinschema.config.values": 1,
@@ -513,9 +515,11 @@ def test_a_check_without_migrations_does_not_import_alembic() -> None:
 # attribute access for application code (``domain_model``: ``names()``, ``values()``, the
 # did-you-mean errors) are below it on the floor plan but none of its business.
 DOMAIN_READERS = {
+    "twinschema.domain_comments",
     "twinschema.domain_load",
     "twinschema.domain_model",
     "twinschema.domain_schema",
+    "twinschema.domain_unique",
     "twinschema.domain_yaml",
 }
 # Modules on the core's floors that may read domain.yaml, with why.

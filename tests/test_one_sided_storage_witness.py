@@ -34,6 +34,19 @@ _TAKES = "SQLite rejects, PostgreSQL accepts"
          f"witness (x) = ('NaN'): {_TAKES}, storing nan, which SQLite rejects too"),
         ("sl-pg.check-one-sided-typeof-numeric-nan",
          f"witness (x) = ('NaN'): {_TAKES}, storing 'NaN', which SQLite rejects too"),
+        # a blob stays a blob in TEXT; PostgreSQL's text stores bytes by bytea's I/O cast
+        ("sl-pg.check-one-sided-typeof-text-blob",
+         "witness (x) = (X'6162') on SQLite, ('\\x6162'::bytea) on PostgreSQL: "
+         f"{_TAKES} (as written; it stores '\\x6162', which SQLite accepts)"),
+        # a date's text PostgreSQL reads that SQLite's DATE keeps as a number, or date() reads
+        # otherwise (witness82 sweep); said as written: PostgreSQL keeps the day, which crosses
+        ("sl-pg.check-one-sided-typeof-text-on-date", f"witness (x) = ('20240101'): {_TAKES}"),
+        ("sl-pg.check-one-sided-julianday-on-date", f"witness (x) = ('20240101'): {_TAKES}"),
+        ("sl-pg.check-one-sided-typeof-not-blob-on-text-near-miss",
+         "witness (x) = (X'6162') on SQLite, ('\\x6162'::bytea) on PostgreSQL: "
+         f"{_TAKES} (as written; it stores '\\x6162', which SQLite accepts)"),
+        ("sl-pg.check-one-sided-date-is-itself",
+         f"witness (x) = ('2024-01-01 10:00'): {_TAKES}"),
     ],
 )  # fmt: skip
 def test_a_storage_class_check_on_one_side_names_its_witness(
@@ -61,6 +74,8 @@ def test_a_blob_check_names_a_text_witness(loader: Loader) -> None:
         "sl-sl.check-typeof-in-one-label-near-miss",  # IN ('integer') is = 'integer'
         "sl-pg.not-null-as-checks-conjunction",  # NULL settled, fractions the column's own
         "sl-pg.fraction-typeof-check-near-miss",  # nullable typeof() against NOT NULL
+        "sl-pg.check-one-sided-typeof-text-or-blob-near-miss",  # TEXT keeps text and blob only
+        "sl-pg.check-one-sided-typeof-not-blob-on-integer",  # integer refuses bytes: no witness
     ],
 )
 def test_storage_class_near_misses_stay_the_same(loader: Loader, name: str) -> None:

@@ -52,3 +52,25 @@ def test_past_double_merges_only_a_double_against_its_decimal() -> None:
     assert not past_double([(100, numeric)], [(100, Decimal("34.666666666666664"))])
     assert not past_double([(100, double)], [(100, numeric), (101, numeric)])
     assert not past_double([(100, 1.5)], [(100, 2)])
+
+
+def test_a_float_sum_of_money_gets_the_same_hint(loader: Loader) -> None:
+    """stranger81 003: sum() of money SQLite keeps as doubles (NUMERIC(10,2)) against
+    numeric(10,2) parts at the last digit (0.30000000000000004 against 0.30, golden
+    ``sl-pg.view-answers-sum-money-differs``): the hint says to round the sum on both sides
+    (``-sum-money-round-same`` returns the same rows); past_double merges that double and
+    Decimal, never 0.31 against 0.30."""
+    table = {
+        "sqlite": "CREATE TABLE inv (id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL, "
+        "amount NUMERIC(10,2) NOT NULL);\n",
+        "postgresql": "CREATE TABLE inv (id integer PRIMARY KEY, owner_id integer NOT NULL, "
+        "amount numeric(10,2) NOT NULL);\n",
+    }
+    view = "CREATE VIEW totals AS SELECT owner_id, sum(amount) AS total FROM inv GROUP BY owner_id;"
+    found = compare_texts(
+        loader, ("sqlite", "postgresql"), table["sqlite"] + view, table["postgresql"] + view
+    )
+    [parted] = [d for d in found.differences if d.kind == "view"]
+    assert "round(sum(x), 2) for money" in parted.hint, parted.hint
+    assert past_double([(7, 0.30000000000000004)], [(7, Decimal("0.30"))])
+    assert not past_double([(7, 0.31)], [(7, Decimal("0.30"))])

@@ -12,8 +12,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from twinschema.domain_comments import with_commented_dialects
 from twinschema.domain_model import Domain, canonical_dialect
 from twinschema.domain_schema import validate
+from twinschema.domain_unique import (
+    check_one_trigger_each,
+    check_physical_uniqueness,
+    check_unique_physical,
+)
 from twinschema.domain_yaml import (
     Located,
     Where,
@@ -75,13 +81,14 @@ def parse_domain(text: str, label: str = "domain.yaml") -> Domain:
     top = located.data
     reader = _Reader(located, label)
     tables = {name: reader.table(name) for name in top["tables"]}
-    _check_physical_uniqueness(tables, label)
+    check_physical_uniqueness(tables, label)
     objects = tuple(
         reader.declared(kind, name, tables)
         for kind, key in (("view", "views"), ("trigger", "triggers"))
         for name in top.get(key) or {}
     )
-    _check_one_trigger_each(objects, tables, label)
+    check_one_trigger_each(objects, tables, label)
+    objects = with_commented_dialects(located, objects)
     view_allow = tuple(
         reader.view_allowance(name, n)
         for name, entry in (top.get("views") or {}).items()
@@ -134,7 +141,7 @@ class _Reader:
         entry = self.located.data["tables"][logical]
         columns = {name: self.column(logical, name) for name in entry["columns"]}
         line = self.located.line(where)
-        _check_unique_physical(
+        check_unique_physical(
             {c.name: c.names for c in columns.values()},
             self.label,
             line,
@@ -268,6 +275,7 @@ class _Reader:
                 f"{self.label}:{line}: {describe(where)} names view {name!r}; an allowance "
                 f"under views: {view}: allows view {view} only (write it under views: {name}:)"
             )
+        pinned = self._pinned(entry, where, line)
         return Allowance(
             table=view,
             kind=entry["kind"],
@@ -275,6 +283,7 @@ class _Reader:
             name=view,
             line=line,
             position=n + 1,
+            sides=pinned,
         )
 
     def _pinned(
@@ -347,51 +356,3 @@ _PINNED_WHAT = {
     "checks": "the CHECK of each side of a check difference",
     "nullable": "each side's nullability of a column_nullable difference",
 }
-
-
-def _check_unique_physical(
-    names: Mapping[str, Mapping[str, str]], label: str, line: int, what: str
-) -> None:
-    for dialect in DIALECTS:
-        seen: dict[str, str] = {}
-        for logical, per in names.items():
-            physical = per[dialect]
-            if physical in seen:
-                raise DomainError(
-                    f"{label}:{line}: {what}: {logical!r} and {seen[physical]!r} both use the "
-                    f"{dialect} name {physical!r}"
-                )
-            seen[physical] = logical
-
-
-def _check_physical_uniqueness(tables: Mapping[str, DomainTable], label: str) -> None:
-    for dialect in DIALECTS:
-        seen: dict[str, str] = {}
-        for table in tables.values():
-            if dialect not in table.dialects:
-                continue
-            physical = table.physical(dialect)
-            if physical in seen:
-                raise DomainError(
-                    f"{label}:{table.line}: tables {table.name!r} and {seen[physical]!r} both use "
-                    f"the {dialect} name {physical!r}"
-                )
-            seen[physical] = table.name
-
-
-def _check_one_trigger_each(
-    objects: tuple[DeclaredObject, ...], tables: Mapping[str, DomainTable], label: str
-) -> None:
-    """Two entries of ``triggers:`` may not find one trigger (its name on its table, per
-    dialect, case aside as the check finds it): one database trigger would satisfy both."""
-    seen: dict[tuple[str, str, str], str] = {}
-    for obj in objects:
-        for dialect in obj.dialects if obj.table is not None else ():
-            name = obj.physical(dialect)
-            key = (dialect, tables[str(obj.table)].physical(dialect).lower(), name.lower())
-            if key in seen:
-                raise DomainError(
-                    f"{label}:{obj.line}: triggers {obj.name!r} and {seen[key]!r} both name the "
-                    f"{dialect} trigger {name!r} on {obj.table}"
-                )
-            seen[key] = obj.name

@@ -41,6 +41,29 @@ class Located:
     key_lines: dict[Where, int] = field(default_factory=dict)  # a mapping key's, a list item's
     value_lines: dict[Where, int] = field(default_factory=dict)
     texts: dict[Where, str] = field(default_factory=dict)  # each scalar as written
+    lines: tuple[str, ...] = ()  # the file's lines as written, comments and all
+
+    def commented_dialects(self, where: Where) -> tuple[tuple[str, ...], int]:
+        """The names on a ``dialects:`` line commented out inside the block of the key at
+        ``where`` (the lines indented deeper than that key, up to the first that is not), and
+        that line's number; ``((), 0)`` where there is none. YAML drops comments, but this one
+        is how ``init`` writes an object it found on one side only (``# dialects: [sqlite]  #
+        found on sqlite only, ...``): uncommented, it is the one-line fix a hint names
+        (stranger81 007)."""
+        start = self.key_lines.get(where, 0)
+        if not 0 < start <= len(self.lines):
+            return (), 0
+        indent = _indent(self.lines[start - 1])
+        for number, text in enumerate(self.lines[start:], start + 1):
+            if not text.strip():
+                continue
+            if _indent(text) <= indent:
+                break
+            found = _COMMENTED_DIALECTS.match(text)
+            if found is not None:
+                names = (n.strip().strip("'\"") for n in found.group(1).split(","))
+                return tuple(n for n in names if n), number
+        return (), 0
 
     def line(self, where: Where) -> int:
         """The line of the key (or list item) at ``where``, else of its value."""
@@ -49,6 +72,14 @@ class Located:
     def value_line(self, where: Where) -> int:
         """The line the value at ``where`` starts on."""
         return self.value_lines.get(where) or self.line(where)
+
+
+# A ``dialects:`` line commented out: ``    # dialects: [sqlite]  # found on sqlite only``.
+_COMMENTED_DIALECTS = re.compile(r"\s*#\s*dialects:\s*\[([^][#]*)\]")
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
 
 
 def file_kind(mode: int) -> str:
@@ -87,7 +118,7 @@ def compose(text: str, label: str) -> Located | None:
         raise DomainError(f"{label}: not valid YAML: {' '.join(str(exc).split())}") from None
     if root is None:
         return None
-    located = Located(None)
+    located = Located(None, lines=tuple(text.splitlines()))
     located.data = _data(root, (), located, yaml.SafeLoader(""), label)
     return located
 

@@ -77,8 +77,22 @@ KEPT_AS_TEXT = {
         **dict.fromkeys(("numeric", "float"), ("NaN", "Infinity", "-Infinity")),
         "bytes": ("ab",),
         "text": ("a",),
+        # ...and text PostgreSQL's date and timestamps read as a moment where SQLite's DATE or
+        # TIMESTAMP (NUMERIC affinity) keeps a number, or a text its date functions read as
+        # none or otherwise: '20240101' is an integer there (typeof() 'integer', past
+        # julianday()'s range), 'epoch' is 1970-01-01 to PostgreSQL and NULL to julianday(),
+        # '2024-01-01 10:00' a day to a date, which date() reads as '2024-01-01' (date(x) = x)
+        **dict.fromkeys(
+            ("date", "timestamp", "timestamptz"), ("20240101", "epoch", "2024-01-01 10:00")
+        ),
     }
 }
+# Bytes a dialect's column keeps as a blob whatever its type (no SQLite affinity reads a blob),
+# by the other dialects' logical kinds whose type stores a text of them: PostgreSQL 16's text and
+# varchar take a bytea by its I/O cast (b'ab' as '\\x6162', from psycopg 3's bytes parameter and
+# SQLAlchemy's Text alike), what parts ``typeof(x) = 'text'`` on SQLite's TEXT from text (run on
+# SQLite 3.40 and PostgreSQL 16; an integer or a number type there refuses bytes).
+KEPT_AS_BLOB = {SQLITE: dict.fromkeys(("text", "varchar"), (b"ab",))}
 NARROW_INTEGERS = {POSTGRESQL: frozenset({"integer", "smallint"})}
 # The smallest and largest value of each such kind: a generated column of one is probed where
 # its expression lands on each end and one past it (``evaluate.generated_rows.bound_landings``:

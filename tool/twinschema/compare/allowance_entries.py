@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from twinschema.canonical.folding import renamed_in
-from twinschema.model import Index, Schema, Table, UniqueConstraint
+from twinschema.model import OBJECT_VIEW, Index, Schema, Table, UniqueConstraint
 from twinschema.model_shown import own_described
 from twinschema.records import Difference, FixSide, FixSite, Severity
 from twinschema.records.domain import (
@@ -20,6 +20,7 @@ from twinschema.records.domain import (
     pin_key,
 )
 from twinschema.records.hint_ways import ALLOW_PHRASE
+from twinschema.records.pins import digest
 
 # Each side's canonical schema, by side: where an index's columns are read by logical name.
 Schemas = Mapping[FixSide, Schema]
@@ -237,6 +238,8 @@ def _pinned_sides(
     def text(shown: str, side: FixSide) -> str:
         if d.kind == "check":
             return check_text(shown)
+        if d.kind == OBJECT_VIEW:  # a definition, pinned by its digest (stranger81 005)
+            return digest(shown)
         return logical_text(shown, d, schemas.get(side)) or shown
 
     if d.left and d.right and not one_sided(d):
@@ -256,7 +259,9 @@ def quoted(text: str) -> str:
 def _offers(d: Difference) -> bool:
     """True when ``d``'s hint offers an allowance in so many words (``ALLOW_PHRASE``): its
     ``allow`` part where it has parts, else its words (a hint a comparator wrote whole)."""
-    return d.ways.allow == ALLOW_PHRASE if d.ways is not None else ALLOW_PHRASE in d.hint
+    if d.ways is not None:
+        return d.ways.allow == ALLOW_PHRASE and d.ways.uncomment is None  # that hint has none
+    return ALLOW_PHRASE in d.hint
 
 
 def _allowing(d: Difference, said: str) -> Difference:

@@ -15,6 +15,7 @@ from twinschema.compare.allowance_entries import logical_text, one_shape, one_si
 from twinschema.model import OBJECT_VIEW, Schema
 from twinschema.records import Difference, FixSide
 from twinschema.records.domain import Allowance, Domain, check_key
+from twinschema.records.pins import pin_matches
 
 # The kinds whose difference is always one of what both sides have: an allowance with
 # ``dialect:`` (which side's type is on purpose) cannot mean another either.
@@ -198,7 +199,7 @@ def _same_sides(
             if allowance.kind == "check":
                 if not _same_check(pinned, difference, s, schemas):
                     return False
-            elif check_key(text) != check_key(pinned) and not _logically(
+            elif not pin_matches(pinned, text) and not _logically(
                 pinned, text, difference, schemas.get(s)
             ):
                 return False

@@ -18,6 +18,7 @@ warning leaves the exit code alone; one ``check`` says it once (``once``), not i
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from twinschema.compare.allowance_entries import allowance_entry, one_sided, place, quoted
 from twinschema.records import Difference, FixSide, FixSite, LayerResult, Severity
@@ -31,6 +32,7 @@ _WORDS = {
     "column_type": ("types", "type difference of"),
     "check": ("CHECKs", "pair of CHECKs it names on"),
     "column_nullable": ("nullabilities", "nullability difference of"),
+    "view": ("definitions", "change of either side's definition of view"),
 }
 
 
@@ -51,6 +53,27 @@ def _pinnable(allowance: Allowance, d: Difference) -> bool:
     )
 
 
+def _paired(differences: list[Difference]) -> list[Difference]:
+    """``differences`` with each two halves of one named CHECK (on the left only, on the right
+    only: the comparer's, before the evaluation stage pairs them) read as the pair they are, so
+    the warning names what each side's CHECK says (stranger81 008: ``{kind: check, name:
+    ck_vacc_due}`` allowed the server's new ``due_on > given_on`` against the device's ``due_on
+    >= given_on`` with no line naming that pair)."""
+    halves: dict[tuple[str | None, str | None, bool], Difference] = {
+        (d.table, d.name, d.left is None): d
+        for d in differences
+        if d.kind == "check" and d.name and (d.left is None) != (d.right is None)
+    }
+    found = []
+    for d in differences:
+        if d in halves.values() and d.left is not None:
+            other = halves.get((d.table, d.name, True))
+            found.append(replace(d, right=other.right) if other is not None else d)
+        elif not (d in halves.values() and halves.get((d.table, d.name, False)) is not None):
+            found.append(d)
+    return found
+
+
 def unpinned_allowances(
     domain: Domain,
     used: dict[Allowance, list[Difference]],
@@ -68,7 +91,7 @@ def unpinned_allowances(
     for allowance, differences in used.items():
         if allowance.kind not in PINNABLE_KINDS or allowance.sides:
             continue
-        allowed = [d for d in differences if _pinnable(allowance, d)]
+        allowed = [d for d in _paired(differences) if _pinnable(allowance, d)]
         if not allowed:
             continue
         reason = f"reason: {quoted(allowance.reason)}}}"

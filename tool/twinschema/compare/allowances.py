@@ -287,7 +287,8 @@ def _pointed(
                     f
                     for f in found
                     if (f.table, f.kind) == (allowance.table, allowance.kind)
-                    and "allow it in domain.yaml" in f.hint
+                    # a view's hint says "allow it there" (views: V: allow:), pinned too
+                    and ("allow it in domain.yaml" in f.hint or f.kind == "view")
                 ),
                 None,
             )

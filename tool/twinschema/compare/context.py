@@ -11,7 +11,7 @@ from twinschema.model_shown import columns_shown, own_table, table_each, table_s
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
 from twinschema.records.comparison import fix_site
 from twinschema.records.domain import Domain, logical_spelled
-from twinschema.records.hint_ways import ALLOW_PHRASE, HintWays, paired_ways
+from twinschema.records.hint_ways import ALLOW_PHRASE, HintWays, Uncomment, paired_ways
 
 __all__ = [
     "AT_HEAD_CAUSES",
@@ -48,6 +48,7 @@ class Context:
         present: FixSide | None = None,
         drop_from: FixSide | None = None,
         declaration: str | None = None,
+        uncomment: Uncomment | None = None,
         then: str = "",
     ) -> None:
         """Record a difference; its hint says where the fix goes unless ``hint`` is given, and
@@ -55,11 +56,13 @@ class Context:
         against off), the side where it is on. ``drop_from``: the side whose object the fix
         removes (a rule the other dialect cannot have), where ``hint`` says so: ``fix`` names
         that side, not the one lacking it. ``declaration``: where domain.yaml declares an
-        object one side lacks, the way out on the side that has it (``HintWays``). ``then``:
-        what the usual hint goes on to say (``Difference.then``), where ``hint`` is not given."""
+        object one side lacks, the way out on the side that has it (``HintWays``);
+        ``uncomment``: the ``dialects:`` line commented out in that declaration which leaves
+        the lacking side out, named first, and where the fix goes. ``then``: what the usual
+        hint goes on to say (``Difference.then``), where ``hint`` is not given."""
         ways = None
         if hint is None:
-            like = HintWays("", "", declaration=declaration)
+            like = HintWays("", "", declaration=declaration, uncomment=uncomment)
             ways = ways_for(left, right, self.left, self.right, self.pairing, like)
             hint = ways.text() + then
         else:
@@ -77,7 +80,7 @@ class Context:
                 hint=hint,
                 left_source=self.left.label,
                 right_source=self.right.label,
-                fix=self._fix(left, right, drop_from),
+                fix=self._fix(left, right, drop_from, uncomment),
                 present=present,
                 ways=ways,
                 then=then,
@@ -109,7 +112,15 @@ class Context:
             )
         )
 
-    def _fix(self, left: str | None, right: str | None, drop_from: FixSide | None) -> FixSite:
+    def _fix(
+        self,
+        left: str | None,
+        right: str | None,
+        drop_from: FixSide | None,
+        uncomment: Uncomment | None = None,
+    ) -> FixSite:
+        if uncomment is not None:  # neither side: a line of domain.yaml
+            return FixSite(file=uncomment.file, line=uncomment.line)
         if drop_from is None:
             return fix_site(left, right, self.left.file, self.right.file)
         held = self.left if drop_from is FixSide.LEFT else self.right

@@ -41,6 +41,7 @@ from twinschema.model import (
 )
 from twinschema.records import FixSide
 from twinschema.records.domain import DeclaredObject, Domain
+from twinschema.records.hint_ways import Uncomment
 
 Key = tuple[str, str, str]  # ``SchemaObject.key``
 
@@ -87,9 +88,10 @@ def objects(ctx: Context) -> None:
     alike = "chain" not in (left.role, right.role)
     found = compare_objects(left.schema, right.schema, labels, ctx.domain, ctx.pairing, alike)
     for d in found.differences:
-        hint, declaration = d.hint, None
+        hint, declaration, uncomment = d.hint, None, None
         if d.declared is not None and ctx.domain is not None:
             hint, declaration = None, _declaration(d.declared, ctx.domain)
+            uncomment = _uncomment(ctx, d, d.declared, ctx.domain)
         drop_from = None
         if d.dropped:
             drop_from = FixSide.LEFT if d.left is not None else FixSide.RIGHT
@@ -104,6 +106,7 @@ def objects(ctx: Context) -> None:
             hint,
             drop_from=drop_from,
             declaration=declaration,
+            uncomment=uncomment,
         )
     for e in found.equivalences:
         ctx.same(e.table, None, f"{e.kind} definition", e.left, e.right)
@@ -118,6 +121,19 @@ def _declaration(declared: DeclaredObject, domain: Domain) -> str:
     U3), as its hint names it (``HintWays.declaration``)."""
     where = f"{domain.path}:{declared.line}" if declared.line else domain.path
     return f"{where} ({declared.kind}s: {declared.name})"
+
+
+def _uncomment(
+    ctx: Context, d: ObjectDifference, declared: DeclaredObject, domain: Domain
+) -> Uncomment | None:
+    """The ``dialects:`` line commented out in the declaration of an object one side lacks,
+    where uncommenting it leaves that side out (``DeclaredObject.commented``), else None: no
+    such line, or it names the lacking side's dialect too."""
+    missing = ctx.left if d.left is None else ctx.right
+    if not declared.commented_line or missing.schema.dialect in declared.commented:
+        return None
+    what = f"{declared.kind} {declared.name}"
+    return Uncomment(", ".join(declared.commented), domain.path, declared.commented_line, what)
 
 
 def compare_objects(

@@ -8,7 +8,9 @@ which the CHECK refuses, PostgreSQL stores 1 (run on SQLite 3.40 and PostgreSQL 
 the CHECK's side keeps fractions in an integer column (``typemap_storage.KEEPS_FRACTIONS``),
 each whole number a probe row holds there is tried half a unit either side, and the text that
 side keeps as text where the other's type reads a value from it
-(``typemap_storage.KEPT_AS_TEXT``: '1_000', 'NaN', 'ab' in a bytea). A fraction is the column
+(``typemap_storage.KEPT_AS_TEXT``: '1_000', 'NaN', 'ab' in a bytea), and the bytes it keeps as
+a blob where the other's type stores their text (``KEPT_AS_BLOB``: X'6162' in a TEXT column,
+which ``typeof(x) = 'text'`` refuses, PostgreSQL's text stores as '\\x6162'). A fraction is the column
 pair's own matter wherever a CHECK pair or an equivalence is judged (``kept_fractions``): these
 rows only name the witness of a CHECK on one side only that stays a difference (``one_sided``),
 none being found among the probe rows.
@@ -22,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.canonical.typemap_storage import KEEPS_FRACTIONS, KEPT_AS_TEXT
+from twinschema.canonical.typemap_storage import KEEPS_FRACTIONS, KEPT_AS_BLOB, KEPT_AS_TEXT
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.witness_rows import magnitude
 from twinschema.records.kinds import INTEGER_KINDS
@@ -47,8 +49,10 @@ def rows(found: ProbeSet, side: str, dialects: tuple[str, str]) -> ProbeSet:
                 fractions += [_at(row, i, whole + half) for half in (0.5, -0.5)]
         fractions.sort(key=magnitude)
         texts = {t for k in sorted(kinds) for t in KEPT_AS_TEXT.get(own, {}).get(k, ())}
+        blobs = {b for k in sorted(kinds) for b in KEPT_AS_BLOB.get(own, {}).get(k, ())}
         first = next(iter(_holding(found.rows, i, lambda v: v is not None)), None)
-        spelled = [_at(first, i, t) for t in sorted(texts)] if first is not None else []
+        kept = [*sorted(texts), *sorted(blobs)]
+        spelled = [_at(first, i, t) for t in kept] if first is not None else []
         made += [r for r in dict.fromkeys(fractions + spelled) if r not in found.rows]
     return replace(found, rows=tuple(dict.fromkeys(made)))
 

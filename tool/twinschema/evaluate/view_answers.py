@@ -25,14 +25,16 @@ from twinschema.evaluate import (
     view_keys,
     view_now,
     view_probes,
+    view_reads,
     view_runs,
     view_shorter,
+    view_sums,
     view_values,
 )
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_digits import past_double
 from twinschema.evaluate.view_runs import Answer, Base, Plan
-from twinschema.model import OBJECT_VIEW, Schema, SchemaObject, Table
+from twinschema.model import OBJECT_VIEW, Schema, Table
 from twinschema.records import Witness
 from twinschema.records.dialects import DIALECT_NAMES
 
@@ -206,11 +208,13 @@ def _pair(
     """Both sides' plans of view ``name`` and the probe rows of its base tables (of values both
     sides' columns take: ``view_fits``), or why none."""
     left, right = schemas
-    lviews, rviews = (_needed(s, name) for s in schemas)
+    lviews, rviews = (view_reads.needed(s, name) for s in schemas)
     texts = " ".join(v.raw for v in (*lviews, *rviews))
-    tables = [t for t in sorted(left.tables) if _reads(texts, left.tables[t])]
+    tables = [t for t in sorted(left.tables) if view_reads.reads(texts, left.tables[t])]
     tables += [
-        t for t in sorted(right.tables) if t not in tables and _reads(texts, right.tables[t])
+        t
+        for t in sorted(right.tables)
+        if t not in tables and view_reads.reads(texts, right.tables[t])
     ]
     bases: tuple[list[Base], list[Base]] = ([], [])
     pairs: list[tuple[Table, Table]] = []
@@ -225,7 +229,7 @@ def _pair(
         # A generated column is left out of the copies (they do not compute it): only a view
         # reading one cannot be run (stranger76 007: a view not reading it was refused).
         made = [c for c in (*lt.columns, *rt.columns) if c.generated is not None]
-        read_made = [c.own_name for c in made if star or _word(c.own_name).search(texts)]
+        read_made = [c.own_name for c in made if star or view_reads.word(c.own_name).search(texts)]
         if read_made:
             return (
                 f"it reads {table}.{read_made[0]}, a generated column (the scratch copies of "
@@ -243,7 +247,10 @@ def _pair(
         names = own if own == [rt.column(c).own_name for c in columns] else columns  # type: ignore[union-attr]
         shown.append((lt.physical or table, tuple(names)))
         read = tuple(
-            star or any(_word(c.own_name).search(texts) for c in (lt.column(n), rt.column(n)) if c)
+            star
+            or any(
+                view_reads.word(c.own_name).search(texts) for c in (lt.column(n), rt.column(n)) if c
+            )
             for n in columns
         )
         reads.append(read)
@@ -263,38 +270,16 @@ def _pair(
             schemas, pair, columns, fits, made_rows, own_keys, read, backends, views
         )
         held = view_probes.held_keys(lt, rt, columns, texts)
-        rows.append(view_probes.grouped(made_rows, fits, own_keys, texts, held))
+        made_rows = view_probes.grouped(made_rows, fits, own_keys, texts, held)
+        rows.append(
+            view_sums.with_sums(schemas, pair, columns, fits, made_rows, own_keys, texts, backends)
+        )
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),
         view_runs.plan_of(right, bases[1], rviews, name),
     )
     keys = view_keys.keys_of(pairs, given)
     return _Pair(plans, tuple(shown), tuple(reads), keys), rows
-
-
-def _needed(schema: Schema, name: str) -> list[SchemaObject]:
-    """View ``name`` of ``schema`` and the views it reads, those it reads first."""
-    views = {o.name: o for o in schema.objects if o.kind == OBJECT_VIEW}
-    order: list[SchemaObject] = []
-
-    def visit(view: SchemaObject, seen: frozenset[str]) -> None:
-        for other in sorted(views):
-            text = view.raw
-            if other not in seen and other != view.name and _word(other).search(text):
-                visit(views[other], seen | {other})
-        if view not in order:
-            order.append(view)
-
-    visit(views[name], frozenset({name}))
-    return order
-
-
-def _word(name: str) -> re.Pattern[str]:
-    return re.compile(r'(?<![\w$"])"?' + re.escape(name) + r'"?(?![\w$])', re.I)
-
-
-def _reads(text: str, table: Table) -> bool:
-    return bool(_word(table.physical or table.name).search(text))
 
 
 def _answers(

@@ -1,5 +1,6 @@
 """Whether two views' answers part only past a double's digits (stranger79 007): SQLite
-computes ``avg()`` and a division of a REAL as a double (``34.666666666666664``), PostgreSQL
+computes ``avg()``, a division of a REAL and a ``sum()`` of REAL or NUMERIC values as a double
+(``34.666666666666664``; a sum of money 0.30000000000000004, stranger81 003), PostgreSQL
 ``avg()`` of integers and ``numeric`` arithmetic with more digits (``34.6666666666666667``).
 The rows do differ as an application receives them (a number by value), so the view stays a
 difference; what this tells is the hint: round both sides to the digits the application shows
@@ -28,8 +29,13 @@ def past_double(left: Sequence[tuple[Any, ...]], right: Sequence[tuple[Any, ...]
 
 
 def _doubles(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``row`` with each number a double at 15 significant digits, which every double keeps: a
+    float sum's last digit (0.30000000000000004, stranger81 003) is past them too."""
     return tuple(
-        float(v) if isinstance(v, float | Decimal) and not isinstance(v, bool) else v for v in row
+        float(f"{float(v):.15g}")
+        if isinstance(v, float | Decimal) and not isinstance(v, bool)
+        else v
+        for v in row
     )
 
 

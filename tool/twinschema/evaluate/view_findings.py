@@ -17,6 +17,7 @@ from twinschema.evaluate.view_answers import (
 from twinschema.model import OBJECT_VIEW, SchemaObject
 from twinschema.records import Difference, Equivalence, Witness
 from twinschema.records.differences import Severity
+from twinschema.records.pins import digest
 
 # The rule of an equivalence of two views that returned the same rows.
 SAME_RULE = "view answers: the same rows"
@@ -95,18 +96,26 @@ def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> D
         (_PAST_DOUBLE if verdict.past_double else "")
         + f"make view {verdict.view} select the same rows on both sides (the witness shows "
         "where they part), or declare it for one dialect in domain.yaml; if it differs on "
-        f"purpose, allow it there: views: {{{verdict.view}: {{allow: [{{kind: view, reason: "
-        "...}]}}",
+        f"purpose, allow it there, pinned to both definitions (either changed later is "
+        f"reported): views: {{{verdict.view}: {{allow: [{_pinned(st, texts)}]}}}}",
         witness=view_witness(verdict, said),
     )
+
+
+def _pinned(st: StageContext, texts: tuple[str, str]) -> str:
+    """The allowance of a view pinned to each side's definition by its digest (stranger81 005:
+    unpinned, ``{kind: view}`` allowed any later change of the view too, silently)."""
+    pins = ", ".join(f'{d}: "{digest(t)}"' for d, t in zip(st.dialects, texts, strict=True))
+    return f"{{kind: view, sides: {{{pins}}}, reason: ...}}"
 
 
 # The hint of answers that part only past a double's digits (stranger79 007): what to write.
 # Both forms return the same rows (golden sl-pg.view-answers-avg-round-same, -avg-float8-same).
 _PAST_DOUBLE = (
-    "they part only past a double's 15-17 digits (SQLite computes avg() and a division as a "
-    "double, PostgreSQL as numeric with more digits): round both sides to the digits the "
-    "application shows (round(avg(x), 2) on both), or make PostgreSQL's a double too "
+    "they part only past a double's 15-17 digits (SQLite computes avg(), a division and a sum "
+    "of REAL or NUMERIC values as a double, PostgreSQL as numeric with more digits): round "
+    "both sides to the digits the application shows (round(avg(x), 2) on both, "
+    "round(sum(x), 2) for money), or make PostgreSQL's a double too "
     "(avg(x)::float8, (1.0 * a / b)::float8); or "
 )
 

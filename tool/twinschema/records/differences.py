@@ -86,7 +86,9 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "rows on which the two part; a view that cannot be run there is a warning). Recreate the "
     "view from its migration, or declare it where it belongs; a view that differs across "
     "dialects on purpose is allowed, with a reason, under its own entry: views: {v: {allow: "
-    "[{kind: view, reason: ...}]}} (stale once the two sides no longer differ).",
+    "[{kind: view, sides: {sqlite: ..., postgresql: ...}, reason: ...}]}}, pinned to each "
+    "side's definition (its text or digest, as the hint writes it; either changed later is "
+    "reported); stale once the two sides no longer differ.",
     "trigger": "A trigger exists on one side only, or its definition (timing, events, table, "
     "body, enabled state) differs. Compared like views; across dialects, a trigger domain.yaml "
     "declares under `triggers:` (with its `table`) must exist on each dialect it names. A "
@@ -148,7 +150,8 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "unpinned_allowance": "A warning: an allowance in domain.yaml pins neither side of what it "
     "allows (a `column_type` one without `types:`, a `check` one without `checks:`, a "
     "`column_nullable` one without `nullable:`, a `foreign_key`, `enum`, `unique`, `index`, "
-    "`primary_key`, `column_default` or `column_generated` one without `sides:`), so it allows "
+    "`primary_key`, `column_default`, `column_generated` or `view` one without `sides:`), so it "
+    "allows "
     "any such difference of its table, column or CHECK, one that comes later on either side "
     "too. It still allows; pin it to what each side has (`types: {sqlite: text, postgresql: "
     '"text[]"}`, `checks: {sqlite: "n > 0", postgresql: "n >= 0"}`, `nullable: {sqlite: "NOT '

@@ -49,6 +49,7 @@ PINNABLE_KINDS = frozenset(
         "unique",
         "index",
         "enum",
+        "view",
     }
 )
 
@@ -149,6 +150,10 @@ class DeclaredObject:
     line: int = 0
     # A trigger's name on a dialect that spells it otherwise (``names:``); else ``name``.
     names: Mapping[str, str] = field(default_factory=dict)
+    # A ``dialects:`` line commented out in it (init's, for an object found on one side
+    # only): its dialects and line, the one-line fix a hint names (stranger81 007).
+    commented: tuple[str, ...] = ()
+    commented_line: int = 0
 
     def physical(self, dialect: str) -> str:
         """Its name in ``dialect``: a trigger may be spelled otherwise per side (SQLite's

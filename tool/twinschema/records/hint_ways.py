@@ -14,6 +14,19 @@ ALLOW_PHRASE = "allow it in domain.yaml with a reason"
 
 
 @dataclass(frozen=True, slots=True)
+class Uncomment:
+    """A ``dialects:`` line commented out in a declaration of domain.yaml (``file``:``line``)
+    that, uncommented, declares the object (``what``: ``trigger t``) for ``dialects`` only
+    (``sqlite``), leaving out the side that lacks it: how ``init`` writes a trigger it found
+    on one side only, and the one-line fix a hint names first (stranger81 007)."""
+
+    dialects: str
+    file: str
+    line: int
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
 class HintWays:
     """The two ways out of a difference of an object one side lacks, as its hint says them:
     add it to the side that lacks it (``add_to``: that side's ``Side.fix``) or remove it from
@@ -41,6 +54,9 @@ class HintWays:
     cause: str = ""
     agree: bool = False
     paired: bool = False
+    # The commented ``dialects:`` line that declares the object off the lacking side: then the
+    # hint is that line first and adding it there, nothing after (no cause: it was found so).
+    uncomment: Uncomment | None = None
 
     @property
     def after(self) -> str:
@@ -54,6 +70,11 @@ class HintWays:
         follows where both have it)."""
         if self.agree:
             return f"make {self.add_to} and {self.remove_from} agree{self.after}"
+        if (u := self.uncomment) is not None:
+            return (
+                f"uncomment `dialects: [{u.dialects}]` at {u.file}:{u.line} to declare "
+                f"{u.what} {u.dialects}-only, or add it to {self.add_to}"
+            )
         if self.lacked is None:
             add = f"add it to {self.add_to}"
         else:
