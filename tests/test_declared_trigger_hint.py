@@ -178,7 +178,7 @@ def test_the_hint_of_a_commented_line_is_that_line_then_the_side_that_lacks_it()
     """``HintWays.text`` with the commented line: it first, then adding it to the side that
     lacks it, nothing after (no cause, no allowance: declaring it one-sided is the way to
     keep it so); near miss, no such line: the usual ways and what follows."""
-    ways = HintWays("the PostgreSQL database", "schemas/sqlite.py", after=" (a cause)")
+    ways = HintWays("the PostgreSQL database", "schemas/sqlite.py", cause=" (a cause)")
     assert ways.text() == (
         "add it to the PostgreSQL database, or remove it from schemas/sqlite.py (a cause)"
     )

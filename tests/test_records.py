@@ -150,7 +150,7 @@ def test_a_hint_is_composed_from_its_parts_each_way_worded_by_its_own() -> None:
     lacking side's dialect has not changes the first way only, a declaration the second."""
     from twinschema.records.hint_ways import HintWays
 
-    usual = HintWays("b.sql", "a.sql", "; if it differs on purpose, allow it")
+    usual = HintWays("b.sql", "a.sql", "allow it")
     assert (
         usual.text()
         == "add it to b.sql, or remove it from a.sql; if it differs on purpose, allow it"
@@ -165,6 +165,36 @@ def test_a_hint_is_composed_from_its_parts_each_way_worded_by_its_own() -> None:
     )
     assert declared.text() == (
         "add it to the PostgreSQL database, or remove its declaration from domain.yaml:9 (views: v)"
+    )
+
+
+def test_a_hints_cause_and_allowance_are_parts_a_later_stage_swaps() -> None:
+    """The likely cause and the allowance clause are parts of their own: swapping one (the
+    at-head pass's reference to its note; an allowance entry) leaves every other word, and
+    what a comparator said after the parts, as it was; a part left empty says nothing
+    (no "; if it differs on purpose, " without a clause). Both sides having the object, the
+    hint is "make ... agree" and the same parts."""
+    from dataclasses import replace
+
+    from twinschema.records.hint_ways import ALLOW_PHRASE, HintWays
+
+    ways = HintWays("b.py", "the PostgreSQL database", ALLOW_PHRASE, cause=" (at head)")
+    made = replace(_difference(), hint=ways.text(), ways=ways).said_after("; then this")
+    assert made.hint == (
+        "add it to b.py, or remove it from the PostgreSQL database; if it differs on purpose, "
+        "allow it in domain.yaml with a reason (at head); then this"
+    )
+    referred = made.reworded(replace(ways, cause=" (see the note)"))
+    assert referred.hint == made.hint.replace(" (at head)", " (see the note)")
+    allowed = referred.reworded(replace(referred.ways, allow=f"{ALLOW_PHRASE}: x"))
+    assert allowed.hint.endswith("with a reason: x (see the note); then this")
+    assert "then" not in allowed.to_dict() and allowed.to_dict()["hint"] == allowed.hint
+    bare = HintWays("b.py", "a.py")
+    assert bare.text() == "add it to b.py, or remove it from a.py"  # near miss: no clause
+    agree = HintWays("a.py", "b.py", ALLOW_PHRASE, cause=" (c)", agree=True)
+    assert agree.text() == (
+        "make a.py and b.py agree; if it differs on purpose, allow it in domain.yaml with a "
+        "reason (c)"
     )
 
 

@@ -19,6 +19,7 @@ from twinschema.records.domain import (
     check_text,
     pin_key,
 )
+from twinschema.records.hint_ways import ALLOW_PHRASE
 from twinschema.records.pins import digest
 
 # Each side's canonical schema, by side: where an index's columns are read by logical name.
@@ -255,7 +256,22 @@ def quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-ALLOW_PHRASE = "allow it in domain.yaml with a reason"
+def _offers(d: Difference) -> bool:
+    """True when ``d``'s hint offers an allowance in so many words (``ALLOW_PHRASE``): its
+    ``allow`` part where it has parts, else its words (a hint a comparator wrote whole)."""
+    if d.ways is not None:
+        return d.ways.allow == ALLOW_PHRASE and d.ways.uncomment is None  # that hint has none
+    return ALLOW_PHRASE in d.hint
+
+
+def _allowing(d: Difference, said: str) -> Difference:
+    """``d`` with its allowance clause (``ALLOW_PHRASE``) said as ``said``: its ``allow`` part
+    where its hint is composed of parts (``Difference.ways``), else the first clause the words
+    of a hint a comparator wrote whole carry."""
+    if d.ways is not None and d.ways.allow == ALLOW_PHRASE:
+        return d.reworded(replace(d.ways, allow=said))
+    return replace(d, hint=d.hint.replace(ALLOW_PHRASE, said, 1))
+
 
 # The kinds whose difference's own hint gives the allowance pinned to what each side shows
 # (a CHECK's hint is ``unnamed_check_hints``' own).
@@ -290,27 +306,20 @@ def unnamed_check_hints(
         # A view on one side only has no pinned allowance (its entry's allow: takes no name or
         # dialect): its way out is the declaration, which the hint names.
         lone_view = d.kind == "view" and one_sided(d)
-        if (
-            d.kind in _PINNED_HINTED
-            and ALLOW_PHRASE in d.hint
-            and (d.left or d.right)
-            and not lone_view
-        ):
+        if d.kind in _PINNED_HINTED and _offers(d) and (d.left or d.right) and not lone_view:
             pinned = _pinned_sides(d, dialects)
             if len(dialects) == 2 and pinned:  # across the dialects
                 said = f"{ALLOW_PHRASE}, pinned to what each side has:"
                 if pinned != _pinned_sides(d, dialects, schemas):
                     said = said[:-1] + " (its columns by domain.yaml's names, which renames keep):"
                 entry = allowance_entry(d, dialects, schemas)
-                d = replace(d, hint=d.hint.replace(ALLOW_PHRASE, f"{said} {entry}", 1))
-        elif d.kind == "dialect_object" and ALLOW_PHRASE in d.hint and len(dialects) == 2:
+                d = _allowing(d, f"{said} {entry}")
+        elif d.kind == "dialect_object" and _offers(d) and len(dialects) == 2:
             entry = allowance_entry(d, dialects)  # by its name (on_conflict, unlogged, ...)
-            d = replace(d, hint=d.hint.replace(ALLOW_PHRASE, f"{ALLOW_PHRASE}: {entry}", 1))
-        elif d.kind == "check" and ALLOW_PHRASE in d.hint and (_unnamed(d) or one_sided(d)):
+            d = _allowing(d, f"{ALLOW_PHRASE}: {entry}")
+        elif d.kind == "check" and _offers(d) and (_unnamed(d) or one_sided(d)):
             said = f"{ALLOW_PHRASE}: this CHECK, {_naming(d, dialects)}alone by"
-            d = replace(
-                d, hint=d.hint.replace(ALLOW_PHRASE, f"{said} {allowance_entry(d, dialects)}", 1)
-            )
+            d = _allowing(d, f"{said} {allowance_entry(d, dialects)}")
         found.append(d)
     return found
 

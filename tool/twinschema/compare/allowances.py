@@ -14,7 +14,7 @@ nullability, a default, an enum's values or a value warning, which both sides ha
 from __future__ import annotations
 
 from collections.abc import Container, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from twinschema.compare.allowance_entries import (
     BROAD,
@@ -96,11 +96,14 @@ def stale_allowance(
     left: str,
     right: str,
     first: Allowance | None = None,
+    instead: str | None = None,
 ) -> Difference:
     """The warning for an allowance that matched nothing between sources ``left`` and
     ``right``: the two sides agree now, or the object is gone (also used for the evaluation
     stage's ``value_compatibility`` allowances); or it is a copy of the allowance ``first``
-    (``allowance_match.copies``: one CHECK written in two spellings), or of one written alike."""
+    (``allowance_match.copies``: one CHECK written in two spellings), or of one written alike.
+    ``instead``: what an allowance written once says it matches in place of "nothing here"
+    (no difference as written: not the one of its kind on its table)."""
     return Difference(
         layer=layer,
         kind="stale_allowance",
@@ -109,7 +112,7 @@ def stale_allowance(
         name=allowance.name,
         left=None,
         right=None,
-        message=_stale_message(domain, allowance, first),
+        message=_stale_message(domain, allowance, first, instead),
         hint=_stale_hint(domain, allowance, first),
         severity=Severity.WARNING,
         left_source=left,
@@ -118,10 +121,12 @@ def stale_allowance(
     )
 
 
-def _stale_message(domain: Domain, allowance: Allowance, first: Allowance | None) -> str:
+def _stale_message(
+    domain: Domain, allowance: Allowance, first: Allowance | None, instead: str | None
+) -> str:
     alike = repeated(domain, allowance)
     if alike is None and first is None:
-        return f"allowance {allowance.describe()} matches nothing here"
+        return f"allowance {allowance.describe()} {instead or 'matches nothing here'}"
     if alike is not None:
         return (
             f"allowance {allowance.describe()} is written twice: this entry repeats the one at "
@@ -277,9 +282,6 @@ def _pointed(
         allowance = _allowance_of(domain, d, used)
         base = d
         if allowance is not None:
-            base = stale_allowance(
-                domain, allowance, d.layer, d.left_source, d.right_source, twice.get(allowance)
-            )
             near = next(
                 (
                     f
@@ -290,8 +292,8 @@ def _pointed(
                 ),
                 None,
             )
+            instead = None
             if near is not None:
-                entry = allowance_entry(near, dialects, schemas)
                 # Beside a difference of its kind on its table, it is no "difference gone":
                 # as written it names another (stranger71 012: {kind: unique} for a UNIQUE on
                 # one side only, which needs dialect:).
@@ -309,17 +311,24 @@ def _pointed(
                     and (allowance.name is None or near.named(allowance.name))
                     and (allowance.dialect is None or (side is not None and near.holds(side)))
                 )
-                base = replace(
-                    base,
-                    message=base.message
-                    if not meant
-                    else base.message.replace(
-                        " matches nothing here",
-                        f" matches no difference here as written: not the {near.kind} "
-                        f"difference left on {near.table}{why}",
-                    ),
-                    hint=f"{base.hint}; the {near.kind} difference left on {near.table} is "
-                    f"allowed by {entry}",
+                if meant:
+                    instead = (
+                        f"matches no difference here as written: not the {near.kind} "
+                        f"difference left on {near.table}{why}"
+                    )
+            base = stale_allowance(
+                domain,
+                allowance,
+                d.layer,
+                d.left_source,
+                d.right_source,
+                twice.get(allowance),
+                instead,
+            )
+            if near is not None:
+                entry = allowance_entry(near, dialects, schemas)
+                base = base.said_after(
+                    f"; the {near.kind} difference left on {near.table} is allowed by {entry}"
                 )
         result.append(base)
     return result

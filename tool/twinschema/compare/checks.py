@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped, split_alike
 from twinschema.canonical.expressions import across, local_clock_rule
 from twinschema.canonical.folding import renamed_in
@@ -65,10 +63,8 @@ def checks(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
             None if on_left else text,
             f"{visible_sql(text)} on {ctx.table_shown(left.name)} exists only in "
             f"{ctx.label('left' if on_left else 'right')}{held}",
+            then=hint,
         )
-        if hint:
-            last = ctx.result.differences[-1]
-            ctx.result.differences[-1] = replace(last, hint=last.hint + hint)
 
 
 def _domain_held(check: CheckConstraint) -> tuple[str, str]:

@@ -9,9 +9,9 @@ from twinschema.compare.pairing import Pairing
 from twinschema.model import Column
 from twinschema.model_shown import columns_shown, own_table, table_each, table_shown
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
-from twinschema.records.comparison import agree_hint, fix_site
+from twinschema.records.comparison import fix_site
 from twinschema.records.domain import Domain, logical_spelled
-from twinschema.records.hint_ways import HintWays, Uncomment
+from twinschema.records.hint_ways import ALLOW_PHRASE, HintWays, Uncomment, paired_ways
 
 __all__ = [
     "AT_HEAD_CAUSES",
@@ -49,6 +49,7 @@ class Context:
         drop_from: FixSide | None = None,
         declaration: str | None = None,
         uncomment: Uncomment | None = None,
+        then: str = "",
     ) -> None:
         """Record a difference; its hint says where the fix goes unless ``hint`` is given, and
         its ``fix`` where the fix goes as data. ``present``: for a flag both sides state (on
@@ -57,14 +58,15 @@ class Context:
         that side, not the one lacking it. ``declaration``: where domain.yaml declares an
         object one side lacks, the way out on the side that has it (``HintWays``);
         ``uncomment``: the ``dialects:`` line commented out in that declaration which leaves
-        the lacking side out, named first, and where the fix goes."""
+        the lacking side out, named first, and where the fix goes. ``then``: what the usual
+        hint goes on to say (``Difference.then``), where ``hint`` is not given."""
         ways = None
         if hint is None:
             like = HintWays("", "", declaration=declaration, uncomment=uncomment)
             ways = ways_for(left, right, self.left, self.right, self.pairing, like)
-            hint = (
-                ways.text() if ways else hint_for(left, right, self.left, self.right, self.pairing)
-            )
+            hint = ways.text() + then
+        else:
+            then = ""
         self.result.differences.append(
             Difference(
                 layer=self.layer,
@@ -81,6 +83,7 @@ class Context:
                 fix=self._fix(left, right, drop_from, uncomment),
                 present=present,
                 ways=ways,
+                then=then,
             )
         )
 
@@ -209,27 +212,19 @@ def located_hints(differences: list[Difference], left: Side, right: Side) -> lis
     difference is left after the evaluation stage). A hint the comparer wrote for the sides as
     they were is written again for the located sides, and so is one that starts with it (the
     usual hint and what a comparator added after it: how a module declares row-level security;
-    stranger65 003, whose hint at head said to migrate): from its parts where it has them
-    (``Difference.ways``: a declaration to remove, a function the other dialect lacks, kept);
-    any other hint is kept."""
+    stranger65 003, whose hint at head said to migrate): from its parts (``Difference.ways``: a
+    declaration to remove, a function the other dialect lacks, kept; ``Difference.then``, what
+    a comparator said after them); any other hint is kept."""
     if not differences or (left.placed is None and right.placed is None):
         return differences
     pairing = Pairing.of(left.schema.dialect, right.schema.dialect)
     placed_left, placed_right = left.located(), right.located()
     result = []
     for d in differences:
-        if d.ways is not None and d.hint.startswith(said := d.ways.text()):
-            ways = ways_for(d.left, d.right, placed_left, placed_right, pairing, d.ways)
-            assert ways is not None  # one side lacks it, as when the parts were made
-            d = replace(d, hint=ways.text() + d.hint[len(said) :], ways=ways)
-            result.append(d)
-            continue
-        usual = hint_for(d.left, d.right, left, right, pairing)
-        if d.hint is not None and d.hint.startswith(usual):  # and what a comparator added to it
-            located = hint_for(d.left, d.right, placed_left, placed_right, pairing)
-            d = replace(d, hint=located + d.hint[len(usual) :])
-        elif d.hint == agree_hint(left, right):  # a pair the evaluation stage merged
-            d = replace(d, hint=agree_hint(placed_left, placed_right))
+        if d.ways is not None and d.ways.paired:  # a pair the evaluation stage merged
+            d = d.reworded(paired_ways(placed_left.fix, placed_right.fix))
+        elif d.ways is not None:  # the usual hint, and what a comparator said after it
+            d = d.reworded(ways_for(d.left, d.right, placed_left, placed_right, pairing, d.ways))
         result.append(d)
     return result
 
@@ -254,11 +249,7 @@ def hint_for(
     left: str | None, right: str | None, left_side: Side, right_side: Side, pairing: Pairing
 ) -> str:
     """Where the fix goes, and the likely cause when a metadata module meets its database."""
-    ways = ways_for(left, right, left_side, right_side, pairing)
-    if ways is not None:
-        return ways.text()
-    agree = f"make {left_side.fix} and {right_side.fix} agree"
-    return agree + _after(None, left_side, right_side, pairing)
+    return ways_for(left, right, left_side, right_side, pairing).text()
 
 
 def ways_for(
@@ -268,45 +259,49 @@ def ways_for(
     right_side: Side,
     pairing: Pairing,
     like: HintWays | None = None,
-) -> HintWays | None:
-    """The parts of ``hint_for`` where one side lacks the object (its value None): add it to
-    that side, or remove it from the other, and what follows; worded as ``like`` words them (a
-    declaration to remove, a function that side lacks) where given. None where both have it."""
+) -> HintWays:
+    """The parts of ``hint_for``: where one side lacks the object (its value None), add it to
+    that side, or remove it from the other; where both have it, make the two agree; and what
+    follows (the allowance clause, the likely cause); worded as ``like`` words them (a
+    declaration to remove, a function that side lacks) where given."""
+    allow = ALLOW_PHRASE if pairing.allowances_apply else ""
     if left is not None and right is not None:
-        return None
+        cause = _cause(None, left_side, right_side)
+        return HintWays(left_side.fix, right_side.fix, allow, cause=cause, agree=True)
     missing, present = (left_side, right_side) if left is None else (right_side, left_side)
-    after = _after(missing, left_side, right_side, pairing)
+    cause = _cause(missing, left_side, right_side)
     return replace(
-        like or HintWays("", ""), add_to=missing.fix, remove_from=present.fix, after=after
+        like or HintWays("", ""),
+        add_to=missing.fix,
+        remove_from=present.fix,
+        allow=allow,
+        cause=cause,
+        agree=False,
     )
 
 
-def _after(missing: Side | None, left_side: Side, right_side: Side, pairing: Pairing) -> str:
-    """What a hint says after where the fix goes: that an allowance may keep a difference on
-    purpose, and the likely cause when a metadata module meets its database (``missing``: the
-    side that lacks the object, None where both have it)."""
-    hint = ""
-    if pairing.allowances_apply:
-        hint += "; if it differs on purpose, allow it in domain.yaml with a reason"
+def _cause(missing: Side | None, left_side: Side, right_side: Side) -> str:
+    """The likely cause a hint ends with when a metadata module meets its database
+    (``missing``: the side that lacks the object, None where both have it); "" otherwise."""
     roles = {left_side.role, right_side.role}
     if roles != {"model", "database"}:
-        return hint
+        return ""
     database = left_side if left_side.role == "database" else right_side
     if database.state == "ahead":
-        return hint + AHEAD_CAUSE
+        return AHEAD_CAUSE
     if missing is not None and missing.role == "model" and database.state == "behind":
         # A revision the database has not applied yet may drop or rename it (stranger71 003:
         # "usually ... changed by hand" on a healthy device two revisions behind).
-        return hint + (
+        return (
             " (only the database has it, and the database is behind its chain: a revision it"
             " has not applied yet likely drops or renames it; migrate it first)"
         )
     if missing is not None and missing.role == "model":
-        return hint + " (only the database has it: this usually means someone changed it by hand)"
+        return " (only the database has it: this usually means someone changed it by hand)"
     if database.state == "at_head":
-        return hint + AT_HEAD_CAUSES
+        return AT_HEAD_CAUSES
     if database.state == "behind":
-        return hint + " (the database is behind its chain: migrating it may fix this)"
+        return " (the database is behind its chain: migrating it may fix this)"
     if missing is not None:
-        return hint + " (the database lacks it: it is behind its chain, or a migration is missing)"
-    return hint + " (a migration is missing, or the database was changed by hand)"
+        return " (the database lacks it: it is behind its chain, or a migration is missing)"
+    return " (a migration is missing, or the database was changed by hand)"

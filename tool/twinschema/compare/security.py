@@ -6,7 +6,7 @@ from twinschema.compare.common import (
     cols,
     ordered_keys,
 )
-from twinschema.compare.context import Context, hint_for
+from twinschema.compare.context import Context
 from twinschema.model import (
     Policy,
     Table,
@@ -26,13 +26,7 @@ def security(ctx: Context, left: Table, right: Table) -> None:
             _on(right.row_level_security),
             f"row-level security on {ctx.table_shown(left.name)} is "
             + ctx.each(_on(left.row_level_security), _on(right.row_level_security)),
-            hint=module_hint(
-                ctx,
-                _on(left.row_level_security),
-                _on(right.row_level_security),
-                left.row_level_security,
-                '"row_level_security": True',
-            ),
+            then=module_hint(ctx, left.row_level_security, '"row_level_security": True'),
             present=FixSide.LEFT if left.row_level_security else FixSide.RIGHT,
         )
     lforce, rforce = left.force_row_level_security, right.force_row_level_security
@@ -70,12 +64,8 @@ def policies(ctx: Context, left: Table, right: Table) -> None:
                 None if on_left else f"policy {name}",
                 f"policy {name} on {ctx.table_shown(left.name)} exists only in "
                 f"{ctx.label('left' if on_left else 'right')}",
-                hint=module_hint(
-                    ctx,
-                    f"policy {name}" if on_left else None,
-                    None if on_left else f"policy {name}",
-                    on_left,
-                    f'"row_level_security": True, "policies": ["{name}"]',
+                then=module_hint(
+                    ctx, on_left, f'"row_level_security": True, "policies": ["{name}"]'
                 ),
             )
             continue
@@ -98,18 +88,15 @@ def policies(ctx: Context, left: Table, right: Table) -> None:
                 )
 
 
-def module_hint(
-    ctx: Context, left: str | None, right: str | None, on_left: bool, entry: str
-) -> str:
-    """The usual hint, and where a metadata module lacks what its database has, how a module
-    declares it: ``info={"twinschema": {...}}`` among its ``sa.Table``'s arguments (what
-    ``sources.metadata`` reads; README "row-level security")."""
-    hint = hint_for(left, right, ctx.left, ctx.right, ctx.pairing)
+def module_hint(ctx: Context, on_left: bool, entry: str) -> str:
+    """What the usual hint goes on to say where a metadata module lacks what its database has:
+    how a module declares it, ``info={"twinschema": {...}}`` among its ``sa.Table``'s
+    arguments (what ``sources.metadata`` reads; README "row-level security"); "" elsewhere."""
     lacking, present = (ctx.right, ctx.left) if on_left else (ctx.left, ctx.right)
     if (lacking.role, present.role) != ("model", "database"):
-        return hint
+        return ""
     return (
-        f"{hint}; a metadata module declares it as a keyword argument of its sa.Table: "
+        "; a metadata module declares it as a keyword argument of its sa.Table: "
         f'info={{"twinschema": {{{entry}}}}} (a policy is its name, or a mapping with "name" '
         'and any of "command", "permissive", "roles", "using", "with_check")'
     )

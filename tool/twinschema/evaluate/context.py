@@ -96,7 +96,8 @@ class StageContext:
         difference that holds both sides already: its message is ``message``. Named otherwise
         on each side, it carries both names (what an allowance's ``name:`` matches). ``kind``:
         the merged difference's, where not ``ld``'s; ``witness``: the one ``message`` names."""
-        from twinschema.records.comparison import agree_hint, fix_site
+        from twinschema.records.comparison import fix_site
+        from twinschema.records.hint_ways import paired_ways
 
         otherwise = ld is not rd and ld.name != rd.name
         merged = replace(
@@ -105,7 +106,9 @@ class StageContext:
             right=rd.right,
             names=(ld.name, rd.name) if otherwise else ld.names,
             message=message,
-            hint=agree_hint(self.left, self.right),
+            hint=(ways := paired_ways(self.left.fix, self.right.fix)).text(),
+            ways=ways,  # its own parts, never those of ``ld`` (one side's: add it, or remove it)
+            then="",
             fix=fix_site(ld.left, rd.right, self.left.file, self.right.file),
             witness=None,
         ).given(witness)

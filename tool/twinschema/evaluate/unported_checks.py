@@ -86,10 +86,11 @@ def retell(st: StageContext, d: Difference, side: str, function: str) -> Differe
     worded so), and keeps what a comparator added after them; a hint made otherwise is kept."""
     other = st.right if side == "left" else st.left
     ways = d.ways
-    if ways is None or not d.hint.startswith(said := ways.text()):
+    if ways is None or ways.agree:
         return d
-    told = replace(ways, lacked=function, lacked_in=DIALECT_NAMES[other.schema.dialect])
-    changed = replace(d, hint=told.text() + d.hint[len(said) :], ways=told)
+    changed = d.reworded(
+        replace(ways, lacked=function, lacked_in=DIALECT_NAMES[other.schema.dialect])
+    )
     st.comparison.differences = [changed if f is d else f for f in st.comparison.differences]
     # A pair left unjudged still says why (``unjudged_checks`` finds its differences by identity).
     st.unjudged = [

@@ -46,9 +46,9 @@ def at_head_note(named: str, module: str, stamp_command: str | None) -> Note:
 
 def at_head_said_once(results: Sequence[LayerResult]) -> None:
     """Replace, in place, the causes each difference of a live module-vs-database comparison
-    with an at-head note repeats by a reference to that note (and give that reference to a
-    difference whose hint names the database but no cause: a pair the evaluation stage made
-    of two values).
+    with an at-head note repeats (its hint's ``cause`` part) by a reference to that note (and
+    give that reference to a difference whose hint names the database but no cause: a pair
+    the evaluation stage made of two values).
     Where the migrations layer built that chain (``results`` holds its comparison with the
     module) and it agrees with the module on an object, no revision is missing there: the
     note says so; where it does not (a ``migration_drift`` on that table or column), the
@@ -81,13 +81,13 @@ def at_head_said_once(results: Sequence[LayerResult]) -> None:
             reference = missing if there else SEE_NOTE
             if d.ways is not None and d.ways.uncomment is not None:
                 pass  # its fix is a line of domain.yaml that init wrote (stranger81 007)
-            elif AT_HEAD_CAUSES in d.hint:
-                d = replace(d, hint=d.hint.replace(AT_HEAD_CAUSES, reference))
+            elif d.ways is not None and d.ways.cause == AT_HEAD_CAUSES:
+                d = d.reworded(replace(d.ways, cause=reference))  # the note says the causes
             elif database in d.hint:
                 # A hint of its own whose fix may go to the database (a pair the evaluation
                 # stage made, a column that looks renamed) refers to the note too; one whose
                 # fix is elsewhere (a stale allowance: domain.yaml alone) does not.
-                d = replace(d, hint=d.hint + reference)
+                d = d.said_after(reference)
             said.append(d)
         result.differences = said
         if chain is not None:

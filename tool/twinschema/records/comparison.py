@@ -94,13 +94,6 @@ class Side:
         return replace(self.placed(), placed=None)
 
 
-def agree_hint(left: Side, right: Side) -> str:
-    """The hint of a difference the evaluation stage makes of two present values: where each
-    side's fix goes (``Side.fix``: for a live database, whether migrating it can fix this once
-    ``located`` has read its place on its chain)."""
-    return f"make {left.fix} and {right.fix} agree, or allow it in domain.yaml with a reason"
-
-
 def fix_site(
     left_value: str | None, right_value: str | None, left_file: str | None, right_file: str | None
 ) -> FixSite:

@@ -321,6 +321,8 @@ class Difference:
     # lacks (``HintWays``; ``hint`` may go on after their text): what a later stage rewords.
     # Not in the report.
     ways: HintWays | None = field(default=None, compare=False)
+    # What a comparator said after the parts (``hint`` is ``ways.text() + then``). Not reported.
+    then: str = field(default="", compare=False)
 
     def given(self, witness: Witness | None) -> Difference:
         """This difference with ``witness`` (its table this one's) where it has none yet: a
@@ -338,10 +340,19 @@ class Difference:
             return name == self.name or name in self.names
         return name == self.names[0 if side is FixSide.LEFT else 1]
 
+    def reworded(self, ways: HintWays) -> Difference:
+        """This difference with its hint composed from ``ways`` (a part worded otherwise: a
+        located side, a reference for a cause), what a comparator said after them kept."""
+        return replace(self, hint=ways.text() + self.then, ways=ways)
+
+    def said_after(self, more: str) -> Difference:
+        """This difference with ``more`` said at the end of its hint (kept by ``reworded``)."""
+        return replace(self, hint=self.hint + more, then=self.then + more)
+
     def to_dict(self) -> dict[str, Any]:
         """The record as the JSON report writes it (``fix``: ``{side, file, line}`` or null)."""
         found = asdict(self)
-        del found["ways"]
+        del found["ways"], found["then"]
         return found
 
     def holds(self, side: FixSide) -> bool:

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The clause a hint offers an allowance with, where the two sides' dialects let one apply
+# (``allowance_entries`` completes it with the entry to write: the ``allow`` part).
+ALLOW_PHRASE = "allow it in domain.yaml with a reason"
+
 
 @dataclass(frozen=True, slots=True)
 class Uncomment:
@@ -26,26 +30,46 @@ class Uncomment:
 class HintWays:
     """The two ways out of a difference of an object one side lacks, as its hint says them:
     add it to the side that lacks it (``add_to``: that side's ``Side.fix``) or remove it from
-    the one that has it (``remove_from``), then ``after`` (the allowance clause and the likely
-    cause, as ``compare.context`` words them for the two sides). ``lacked``: the function the
-    lacking side's dialect has not (``typeof(integer)``, as that database names it), so the
-    way there is the same rule in that dialect's own terms (``lacked_in``: "PostgreSQL");
+    the one that has it (``remove_from``), then ``allow`` (the allowance clause, after "if it
+    differs on purpose", where allowances apply: ``ALLOW_PHRASE``, or that completed with the
+    entry to write) and ``cause`` (the likely cause), as ``compare.context`` words them.
+    ``lacked``: the function the lacking side's dialect has not (``typeof(integer)``, as that
+    database names it), so the way there is the same rule in that dialect's own terms
+    (``lacked_in``: "PostgreSQL");
     ``declaration``: where domain.yaml declares the object (``domain.yaml:9 (views: v)``), the
-    way out on the side that has it (no metadata module holds a declared view or trigger)."""
+    way out on the side that has it (no metadata module holds a declared view or trigger).
+    ``cause``: the likely cause the hint ends with (a database at its chain's head: what the
+    at-head pass swaps for a reference to its comparison's note).
+    ``agree``: where both sides have the object, the hint is ``make A and B agree`` (``add_to``
+    is A, ``remove_from`` B) and what follows; ``paired``: that of two values the evaluation
+    stage paired (a left-only and a right-only CHECK), whose allowance clause follows as
+    ``, or allow it ...`` (``paired_ways``)."""
 
     add_to: str
     remove_from: str
-    after: str = ""
+    allow: str = ""
     lacked: str | None = None
     lacked_in: str = ""
     declaration: str | None = None
+    cause: str = ""
+    agree: bool = False
+    paired: bool = False
     # The commented ``dialects:`` line that declares the object off the lacking side: then the
     # hint is that line first and adding it there, nothing after (no cause: it was found so).
     uncomment: Uncomment | None = None
 
+    @property
+    def after(self) -> str:
+        """What the hint says after where the fix goes: the allowance clause, then the cause."""
+        lead = ", or " if self.paired else "; if it differs on purpose, "
+        return (f"{lead}{self.allow}" if self.allow else "") + self.cause
+
     def text(self) -> str:
         """The hint these parts compose: ``add it to a.sql, or remove it from b.sql`` and what
-        follows, each way worded as its part says."""
+        follows, each way worded as its part says (``make a.sql and b.sql agree`` and what
+        follows where both have it)."""
+        if self.agree:
+            return f"make {self.add_to} and {self.remove_from} agree{self.after}"
         if (u := self.uncomment) is not None:
             return (
                 f"uncomment `dialects: [{u.dialects}]` at {u.file}:{u.line} to declare "
@@ -63,3 +87,9 @@ class HintWays:
         else:
             remove = f", or remove its declaration from {self.declaration}"
         return add + remove + self.after
+
+
+def paired_ways(left_fix: str, right_fix: str) -> HintWays:
+    """The parts of the hint of a difference the evaluation stage makes of two present values:
+    make each side's fix (``Side.fix``) agree, or allow it in domain.yaml with a reason."""
+    return HintWays(left_fix, right_fix, ALLOW_PHRASE, agree=True, paired=True)
