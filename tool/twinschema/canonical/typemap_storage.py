@@ -59,13 +59,9 @@ ENFORCES_LENGTH = frozenset({POSTGRESQL})
 # affinity stores 99.5 as the REAL 99.5 (a CHECK sees 99.5), PostgreSQL's integer rounds it to 100
 # before its CHECK runs (``evaluate.kept_fractions``; stranger68 018).
 KEEPS_FRACTIONS = frozenset({SQLITE})
-# Why such a column parts a CHECK written alike (``evaluate.kept_fractions.reasons``; stranger82
-# 005: ``battery_pct < 100`` on both sides, witness 99.6).
-FRACTION_REASON = (
-    "{column} is an integer on both sides: {rounds} rounds a number not whole to a whole one "
-    "on store, before its CHECK runs, {keeps} keeps it as written ({value} is {rounded} on one, "
-    "{value} on the other)"
-)
+# The type a dialect's integer column is judged as where a CHECK is asked about a number not
+# whole as another dialect keeps it (``evaluate.stored_rows``): PostgreSQL's numeric holds 99.5.
+HOLDS_FRACTIONS = {POSTGRESQL: "numeric"}
 # Text a dialect's column keeps as text (its affinity finds no number or bytes in it) where the
 # other dialects' type of that kind reads a value of its own from it, by logical kind: what parts
 # a CHECK on the storage class (``typeof(x) = 'integer'``) from a column without it

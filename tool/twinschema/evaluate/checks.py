@@ -17,7 +17,6 @@ from twinschema.evaluate import (
     equated_rows,
     expression_reads,
     json_escape,
-    kept_fractions,
     null_spellings,
     probes,
     side_checks,
@@ -129,9 +128,6 @@ def dependent(st: StageContext, ltext: str, rtext: str, table: str | None = None
     read = {c for r in (lreads, rreads) if r is not None for c in r.columns}
     if not text_on_both(st, table, *sorted(rendered)) or scale_reasons(st, table, read):
         return True
-    pairs = [(find(st.left, table, c)[1], find(st.right, table, c)[1]) for c in sorted(read)]
-    if kept_fractions.rounded_apart(pairs):
-        return True
     if collated_apart(st, table, read) or padded_apart(st, table, read):
         return True
     ordered = {c for r in (lreads, rreads) if r is not None for c in r.ordered}
@@ -213,8 +209,6 @@ def why_dependent(
     )
     read = {c for r in found if r is not None for c in r.columns}
     scaled = scale_reasons(st, table, read, past, seen)
-    pairs = [(find(st.left, table, c)[1], find(st.right, table, c)[1]) for c in sorted(read)]
-    scaled += kept_fractions.reasons(pairs, seen)
     operators = sorted(used[0] & used[1] or (set() if scaled else used[0] | used[1]))
     dialects = (st.left.schema.dialect, st.right.schema.dialect)
     collated = collation_reasons(st, table, read, seen)

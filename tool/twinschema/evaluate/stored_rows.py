@@ -13,11 +13,14 @@ them in (a row its other CHECKs refuse is no witness).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.canonical.identifiers import catalog_key
+from twinschema.canonical.typemap import kinds_of
+from twinschema.canonical.typemap_storage import HOLDS_FRACTIONS
 from twinschema.evaluate import expression_reads, json_lists, probes
 from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find
@@ -27,7 +30,9 @@ from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.side_checks import checks_within, own_names
 from twinschema.evaluate.witness_rows import plainness
+from twinschema.model import ColumnType
 from twinschema.records import Side
+from twinschema.records.kinds import INTEGER_KINDS
 
 # A row both sides judged: the row, the left verdict, the right verdict (True: accepted).
 Judged = tuple[tuple[Any, ...], bool, bool]
@@ -134,27 +139,59 @@ def partings(
             direct.append(Parting(row, a, b))
         else:
             changed.append(((row, a, b), kept))
-    return _refused_as(st, table, found, direct) + _rerun(st, found, texts, changed, written)
+    return _refused_as(st, table, found, texts, direct) + _rerun(st, found, texts, changed, written)
 
 
 def _refused_as(
-    st: StageContext, table: str, found: ProbeSet, direct: list[Parting]
+    st: StageContext, table: str, found: ProbeSet, texts: tuple[str, str], direct: list[Parting]
 ) -> list[Parting]:
     """``direct`` with each row the rejecting side holds otherwise than written marked so
     (``Parting.refused_as``): SQLite stores 99.5 in an INTEGER column, PostgreSQL's integer
-    rejects it as 100 (stranger68 018), which the witness says. Such a row is a witness even
-    where the rejecting side's CHECK would take the number as written, as the same CHECK on
-    both sides does (``battery_pct < 100``: SQLite stores 99.6, PostgreSQL refuses the 100 it
-    makes of it), since a sync of that row from the side that stores it fails: the rule of
-    0.001 under ``w > 0`` on numeric(6,2) (stranger82 005; until then such a row was no
-    witness and only ``crossing``'s warning named it)."""
+    rejects it as 100 (stranger68 018), which the witness says. Such a row whose number not
+    whole the rejecting side's CHECK accepts as written, its integer columns judged as the type
+    that holds it (``typemap_storage.HOLDS_FRACTIONS``), is no witness: the CHECKs judge the
+    value alike, and only its rounding parts them, which the same CHECK on both sides does too
+    (``c0 > 7.25`` on both: SQLite stores 7.35, PostgreSQL refuses the 7 it makes of it; that
+    SQLite keeps 7.35 is ``crossing``'s warning). SQLite's ``BETWEEN 1 AND 99.5`` against
+    PostgreSQL's ``BETWEEN 1 AND 99`` parts on 99.5 itself: a witness."""
     held_as: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-    for side in ("left", "right"):
+    alike: set[tuple[Any, ...]] = set()
+    for n, side in enumerate(("left", "right")):
         rows = [p.row for p in direct if p.left != (side == "left")]  # rejected on ``side``
         held = stored_by(st, side, table, found, rows)
         changed = [r for r in rows if held.get(r, r) != r and REJECTED not in held[r]]
         held_as.update((r, held[r]) for r in changed)
-    return [replace(p, refused_as=held_as[p.row]) if p.row in held_as else p for p in direct]
+        wide = _holding_fractions(found.left if n == 0 else found.right)
+        fractions = [r for r in changed if any(_fraction(v) for v in r)]
+        if wide is not None and fractions:
+            got = found.backends[n].try_rows(wide, texts[n], fractions, True)
+            alike |= {r for r, ok in zip(fractions, got, strict=True) if ok is True}
+    return [
+        replace(p, refused_as=held_as[p.row]) if p.row in held_as else p
+        for p in direct
+        if p.row not in alike
+    ]
+
+
+def _holding_fractions(
+    columns: tuple[tuple[str, ColumnType], ...],
+) -> tuple[tuple[str, ColumnType], ...] | None:
+    """``columns`` with each integer one of a dialect that rounds a number not whole typed as
+    the one that holds it (``HOLDS_FRACTIONS``); None where there is none."""
+    rounding = [
+        c.dialect in HOLDS_FRACTIONS and bool(kinds_of(c) & INTEGER_KINDS) for _, c in columns
+    ]
+    if not any(rounding):
+        return None
+    return tuple(
+        (name, replace(ctype, raw=HOLDS_FRACTIONS[ctype.dialect]) if wide else ctype)
+        for (name, ctype), wide in zip(columns, rounding, strict=True)
+    )
+
+
+def _fraction(value: Any) -> bool:
+    """True for a number not whole as SQLite keeps it (a double)."""
+    return isinstance(value, float) and math.isfinite(value) and not value.is_integer()
 
 
 def stored_by(
