@@ -235,6 +235,7 @@ def _comparison(node: exp.Expr, ctx: Context) -> exp.Expr:
         return canon(listed, ctx)
     a, b = canon(node.this, ctx), canon(right, ctx)
     a, b = _as_column_kind(a, b, ctx), _as_column_kind(b, a, ctx)
+    a, b = _json_value(a, b, ctx), _json_value(b, a, ctx)
     a, b = _affinity(a, b, ctx), _affinity(b, a, ctx)
     flag = _boolean_test(cls, a, b, ctx)
     if flag is not None:
@@ -270,7 +271,9 @@ def _in_list(node: exp.Expr, ctx: Context) -> exp.Expr:
         return _children(node, ctx)
     operand = canon(node.this, ctx)
     values = [
-        _affinity(_as_column_kind(canon(v, ctx), operand, ctx), operand, ctx)
+        _affinity(
+            _json_value(_as_column_kind(canon(v, ctx), operand, ctx), operand, ctx), operand, ctx
+        )
         for v in node.expressions
     ]
     return make_in(operand, values)
@@ -292,6 +295,19 @@ def _as_column_kind(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
 # The value kinds of SQLite columns with numeric affinity (INTEGER, REAL, NUMERIC) and text.
 _NUMERIC_AFFINITY = frozenset({"integer", "float", "numeric"})
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def _json_value(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
+    """A string literal compared with a PostgreSQL json column, as the jsonb value it is read
+    as (``'{}'::jsonb``, written or not): jsonb compares values, SQLite's JSON text its text, so
+    across dialects ``details <> '{}'`` is no one comparison ('{ }' is stored by SQLite, jsonb
+    reads it as {} and refuses it; stranger82 002). Between two PostgreSQL sources both print
+    the cast."""
+    if ctx.dialect != "postgresql" or kind_of(other, ctx) != "json":
+        return value
+    if isinstance(value, exp.Literal) and value.is_string:
+        return exp.Cast(this=value, to=exp.DataType.build("jsonb"))
+    return value
 
 
 def _affinity(value: exp.Expr, other: exp.Expr, ctx: Context) -> exp.Expr:
