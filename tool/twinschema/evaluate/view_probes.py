@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.evaluate import json_lists, probe_json, probes, view_now, view_switches
+from twinschema.evaluate.view_text_keys import key_texts
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
 
@@ -44,9 +45,6 @@ _KEYS: dict[str, tuple[Any, ...]] = {
     "uuid": tuple(f"00000000-0000-4000-8000-{n:012d}" for n in range(1, 3 * ROWS + 1)),
     **{k: tuple(range(1, 3 * ROWS + 1)) for k in INTEGER_KINDS},
 }
-# Short texts a text key takes after its own probe values, one per row (stranger82 001: a
-# UNIQUE varchar(20) kept 22 of them, the diagonals spent those and the moments near now got none).
-_TEXT_KEYS = tuple(f"k{n}" for n in range(1, 3 * ROWS + 1))
 # Text where functions part the dialects on any value, tried before the kind's plain values
 # (stranger76 001, 002): non-ASCII letters in each case, alone and in a word, and a text longer
 # than a substr() from the end reaches.
@@ -158,7 +156,8 @@ def candidates(
         if listed is None and not (j in keys and not read[j] and kind in _KEYS):
             found += [v for v in _checked(kind, own_numbers, own_strings) if v not in found]
         if j in keys and kind in probes.TEXT_KINDS:
-            found += [k for k in _TEXT_KEYS if k not in found]
+            keyed = key_texts(own_numbers, own_strings, 3 * ROWS)
+            found += [k for k in keyed if k not in found]  # one of its own each row
         if not (lc.nullable and rc.nullable):
             found = [v for v in found if v is not None]
         values.append(found)
