@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.evaluate import json_lists, probe_json, probes, view_now, view_switches
+from twinschema.evaluate.view_text_keys import key_texts
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
 
@@ -154,6 +155,9 @@ def candidates(
             found = probes.values_for(kind, (), labels)
         if listed is None and not (j in keys and not read[j] and kind in _KEYS):
             found += [v for v in _checked(kind, own_numbers, own_strings) if v not in found]
+        if j in keys and kind in probes.TEXT_KINDS:
+            keyed = key_texts(own_numbers, own_strings, 3 * ROWS)
+            found += [k for k in keyed if k not in found]  # one of its own each row
         if not (lc.nullable and rc.nullable):
             found = [v for v in found if v is not None]
         values.append(found)
