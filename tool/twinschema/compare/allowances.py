@@ -23,7 +23,12 @@ from twinschema.compare.allowance_entries import (
     one_sided,
     place,
 )
-from twinschema.compare.allowance_match import copies, matching_allowance, repeated
+from twinschema.compare.allowance_match import (
+    columns_unallowed,
+    copies,
+    matching_allowance,
+    repeated,
+)
 from twinschema.compare.allowance_types import unpinned_allowances
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
@@ -66,7 +71,7 @@ def apply_allowances(ctx: Context, held: Held = NOTHING_HELD) -> None:
             else matching_allowance(ctx.domain, difference, sides, halves, schemas)
         )
         if allowance is None:
-            kept.append(difference)
+            kept.append(difference if held_back else columns_unallowed(ctx.domain, difference))
         else:
             used.setdefault(allowance, []).append(difference)
     kept += broad_allowances(ctx.domain, used, sides, ctx.left.label, ctx.right.label)
@@ -206,7 +211,7 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
         warned = d.kind in ("stale_allowance", BROAD)
         allowance = None if warned else matching_allowance(domain, d, sides, halves, schemas)
         if allowance is None:
-            kept.append(d)
+            kept.append(d if warned else columns_unallowed(domain, d))
         else:
             used.setdefault(allowance, []).append(d)
     comparison.accepted += accepted_by(used.items(), domain.path)
