@@ -18,9 +18,11 @@ import pytest
 from click.testing import CliRunner
 from support.testing import execute, sqlite_file
 from test_init_project import adopt_in_sync, check, migrate_both, replace_in, revised
-from test_revision_renamed_view_column import POSTGRES as RENAMED_POSTGRES
-from test_revision_renamed_view_column import SQLITE as RENAMED_SQLITE
-from test_revision_renamed_view_column import _query
+from test_revision_renamed_view_column import (
+    POSTGRES as RENAMED_POSTGRES,
+    SQLITE as RENAMED_SQLITE,
+    _query,
+)
 
 from twinschema.cli import cli
 from twinschema.dialects import ReflectOptions
