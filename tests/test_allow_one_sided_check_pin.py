@@ -1,10 +1,12 @@
 """stranger82 007: a named CHECK on one side only (the device's ``json_valid(details)``, which
-the server's jsonb does by itself) was offered ``{kind: check, name: ck_logs_size, dialect:
-sqlite}`` as "this CHECK, alone"; written so, it kept allowing the CHECK after its text changed
-(``json_valid(details) AND length(details) < 20``, which refuses most of the server's logs), in
-sync and silent. The hint now offers the entry pinned to the CHECK's text too (``check:``),
-which reports the CHECK changed later; the name-only entry still allows (a file that worked
-yesterday works today) and warns (``unpinned_allowance``) offering the pinned one. Checked on a
+the server's jsonb does by itself) was offered ``{kind: check, name: ck_maint_details_json,
+dialect: sqlite}`` as "this CHECK, alone"; written so, it kept allowing the CHECK after its text
+changed (``json_valid(details) AND length(details) < 20``, which refuses most of the server's
+logs), in sync and silent. Here the device's CHECK is ``length(details) <= 4000`` (a lone
+``json_valid`` is the jsonb type's own rule, no difference), tightened to ``length(details) <
+20``. The hint now offers the entry pinned to the CHECK's text too (``check:``), which reports
+the CHECK changed later; the name-only entry still allows (a file that worked yesterday works
+today) and warns (``unpinned_allowance``) offering the pinned one. Checked on a
 real SQLite file and a real PostgreSQL database."""
 
 from __future__ import annotations
