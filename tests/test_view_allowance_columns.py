@@ -108,7 +108,7 @@ def test_a_view_column_list_changed_is_reported_naming_the_allowance(
 ) -> None:
     """One side's view column renamed (``SELECT a`` fails on the device, runs on the server):
     the view's columns difference is reported (exit 1), naming the allowance's line, which
-    does not allow it."""
+    does not allow it, and is the only difference."""
     sqlite = _build(tmp_path, pg_url, sqlite_a, pg_a)
     assert _reads(tmp_path, pg_url, "a") == (False, True)
     code, found = _diff(tmp_path, sqlite, pg_url)
@@ -118,6 +118,9 @@ def test_a_view_column_list_changed_is_reported_naming_the_allowance(
     assert columns[0]["right"] == "columns (artist, a)"
     assert "not allowed by the view allowance at" in columns[0]["message"]
     assert "domain.yaml:11" in columns[0]["message"], columns[0]["message"]
+    # Its rows are not compared while the columns differ: the allowance is not called stale
+    # (its hint offered a pin of the two column lists, which would hide them again).
+    assert [d["kind"] for d in found["differences"]] == ["view"], found["differences"]
 
 
 def test_the_chains_report_a_view_column_renamed_under_a_view_allowance(
