@@ -75,11 +75,13 @@ def test_the_kind_is_case_and_dash_insensitive() -> None:
 
 def test_migration_parity_says_what_a_view_allowance_leaves_out() -> None:
     """README: a view's columns apart at the chains' heads are left out where domain.yaml
-    allows the view (``{kind: view, name: ..., reason: ...}``), as between the databases;
-    ``--explain`` said no allowance ever applies ("always fixed in the files", s79views)."""
+    allows those columns (``{kind: view, sides: ..., reason: ...}``, pinned to them), as
+    between the databases; ``--explain`` said no allowance ever applies ("always fixed in the
+    files", s79views). One without ``sides:`` accepts the rows only (stranger82 006)."""
     code, out, _ = explain("migration_parity")
     assert code == 0
     flat = " ".join(out.split())
-    assert "{kind: view, name: v, reason: ...}" in flat
-    assert "a view allowance of the view's name leaves its columns apart" in flat
+    assert "{kind: view, sides: ..., reason: ...}" in flat
+    assert "accepts the view's rows only, not its columns" in flat
+    assert "a view allowance of the view's name pinned to its columns (sides:) leaves" in flat
     assert "cannot allow this kind: it is always fixed in the files" not in flat

@@ -16,8 +16,8 @@ ALL = "all"
 # Kinds no allowance names, of which an allowance of another kind leaves some out (README: a
 # view's columns apart at the chains' heads go where the pair of databases' do).
 _THROUGH = {
-    "migration_parity": "a view allowance of the view's name leaves its columns apart at the "
-    "chains' heads out (above); the rest is fixed in the files.",
+    "migration_parity": "a view allowance of the view's name pinned to its columns (sides:) "
+    "leaves its columns apart at the chains' heads out (above); the rest is fixed in the files.",
 }
 _WIDTH = 100
 

@@ -199,7 +199,7 @@ def allowance_entry(
     ``sides:`` for the others; of an object on one side only, that side's: either side
     changed later is then reported; an index or UNIQUE by its columns' logical names, read in
     ``schemas``, so that the pin holds through a rename: ``logical_text``); else a CHECK named
-    on neither side by its text."""
+    on neither side, or on one side only, by its text (``check:``)."""
     parts = [f"kind: {d.kind}"]
     if d.column is not None:
         parts.append(f"column: {d.column}")
@@ -216,7 +216,9 @@ def allowance_entry(
     if each:
         key = pin_key(d.kind)
         parts.append(f"{key}: {{" + ", ".join(f"{k}: {quoted(t)}" for k, t in each) + "}")
-    elif d.kind == "check" and name is None:  # named on neither side: by its text
+    elif d.kind == "check" and (name is None or one):
+        # Named on neither side: by its text; on one side only, by its text too, so that
+        # the CHECK changed later under its name is reported (stranger82 007).
         text = d.left if d.left is not None and (not one or side is FixSide.LEFT) else d.right
         if text is not None:
             parts.append(f"check: {quoted(check_text(text))}")
@@ -293,10 +295,11 @@ def unnamed_check_hints(
     """The differences, each CHECK named on neither side (or on one only) whose hint offers an
     allowance saying the one that allows it alone, by its text (``check:``): by its kind alone,
     an allowance allows every CHECK difference of the table (stranger60 023). A named CHECK on
-    one side only is offered its own by its name, so that allowing one CHECK of a table never
-    hides another (stranger67 010: two one-sided CHECKs, each allowed alone). A type or a
-    nullability differing across the dialects is offered its allowance pinned to both sides
-    (``types:``, ``nullable:``), so that a later change of either is reported (stranger68 003).
+    one side only is offered its own by its name and text (stranger82 007), so that allowing
+    one CHECK of a table never hides another (stranger67 010: two one-sided CHECKs, each
+    allowed alone), nor the CHECK changed later under its name. A type or a nullability
+    differing across the dialects is offered its allowance pinned to both sides (``types:``,
+    ``nullable:``), so that a later change of either is reported (stranger68 003).
     A dialect object (an ON CONFLICT clause, row-level security, a policy, UNLOGGED) is offered
     its allowance by its name, as every other kind's hint gives its own (stranger70 004: the
     name ``on_conflict`` was to be learned from a stale warning only)."""

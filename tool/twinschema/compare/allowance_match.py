@@ -9,9 +9,11 @@ is gone."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Set as AbstractSet
+from dataclasses import replace
 
 from twinschema.canonical.check_reading import same_check
 from twinschema.compare.allowance_entries import logical_text, one_shape, one_sided
+from twinschema.compare.view_columns import of_columns
 from twinschema.model import OBJECT_VIEW, Schema
 from twinschema.records import Difference, FixSide
 from twinschema.records.domain import Allowance, Domain, check_key
@@ -100,6 +102,26 @@ def matching_allowance(
     return None
 
 
+def columns_unallowed(domain: Domain, difference: Difference) -> Difference:
+    """``difference``, where it is a view's columns difference beside a view allowance that
+    pins no definitions, saying that allowance does not allow it: such an allowance accepts
+    the rows difference it was written for (text timestamps), not a column list that one side
+    changed later (stranger82 006: a column renamed under the view renamed the device's view
+    column, not the server's ``battery_pct AS battery``; the app's ``SELECT battery`` fails on
+    the device), which was allowed in sync and silent."""
+    if not of_columns(difference):
+        return difference
+    unpinned = [a for a in domain.view_allowances(difference.table or "") if not a.sides]
+    if not unpinned or f"{domain.path}:{unpinned[0].line}" in difference.message:
+        return difference
+    said = (
+        f" (not allowed by the view allowance at {domain.path}:{unpinned[0].line}: a view "
+        "allowance without sides: accepts the rows the two sides return, not the view's "
+        "columns)"
+    )
+    return replace(difference, message=difference.message + said)
+
+
 def fits(
     allowance: Allowance,
     difference: Difference,
@@ -132,6 +154,8 @@ def fits(
         return False
     if not allowance.sides and _uniqueness_apart(difference, schemas):
         return False  # an unpinned allowance never hides a UNIQUE lost or gained
+    if not allowance.sides and of_columns(difference):
+        return False  # nor a view's columns (``columns_unallowed``)
     one = (
         one_sided(difference) and (difference.kind, difference.table, difference.name) not in halves
     )

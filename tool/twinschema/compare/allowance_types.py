@@ -45,10 +45,26 @@ def _pinnable(allowance: Allowance, d: Difference) -> bool:
         return False
     if d.left and d.right and not one_sided(d):
         return True
+    if _by_name_alone(allowance, d):
+        return True
     return (
         one_sided(d)
         and d.kind not in PIN_KEYS
         and allowance.name is None
+        and bool(d.left or d.right)
+    )
+
+
+def _by_name_alone(allowance: Allowance, d: Difference) -> bool:
+    """Whether ``allowance`` allows the CHECK ``d`` on one side only by its name and dialect,
+    not its text (``check:``): any CHECK later put under that name is allowed too (stranger82
+    007: the device's CHECK tightened to refuse most of the server's rows, in sync)."""
+    return (
+        d.kind == "check"
+        and one_sided(d)
+        and allowance.name is not None
+        and allowance.dialect is not None
+        and allowance.check is None
         and bool(d.left or d.right)
     )
 
@@ -113,7 +129,13 @@ def unpinned_allowances(
             f"names no {noun}: it allows any {what} {where}{but}, one that comes later on "
             "either side too"
         )
-        if allowance.check:  # one side's CHECK by its text: the other side's is not pinned
+        if all(_by_name_alone(allowance, d) for d in allowed):
+            names = (
+                f"names no CHECK text: it allows any CHECK named {allowance.name} on {where} "
+                f"on {allowance.dialect} only, one whose text changes later too"
+            )
+            noun = "CHECK"
+        elif allowance.check:  # one side's CHECK by its text: the other side's is not pinned
             names = (
                 f"names one CHECK, not the pair: it allows any pair of CHECKs on {where} that "
                 f"shows {quoted(allowance.check)} on one side, whatever the other side's CHECK "

@@ -23,10 +23,16 @@ from twinschema.compare.allowance_entries import (
     one_sided,
     place,
 )
-from twinschema.compare.allowance_match import copies, matching_allowance, repeated
+from twinschema.compare.allowance_match import (
+    columns_unallowed,
+    copies,
+    matching_allowance,
+    repeated,
+)
 from twinschema.compare.allowance_types import unpinned_allowances
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
+from twinschema.compare.view_columns import of_columns
 from twinschema.model import OBJECT_VIEW, Schema
 from twinschema.records import Comparison, Difference, FixSide, FixSite, Severity, Side
 from twinschema.records.accepted import accepted_by
@@ -66,7 +72,7 @@ def apply_allowances(ctx: Context, held: Held = NOTHING_HELD) -> None:
             else matching_allowance(ctx.domain, difference, sides, halves, schemas)
         )
         if allowance is None:
-            kept.append(difference)
+            kept.append(difference if held_back else columns_unallowed(ctx.domain, difference))
         else:
             used.setdefault(allowance, []).append(difference)
     kept += broad_allowances(ctx.domain, used, sides, ctx.left.label, ctx.right.label)
@@ -84,6 +90,7 @@ def apply_allowances(ctx: Context, held: Held = NOTHING_HELD) -> None:
         # that ran (held), never called stale where no one compared them (--no-evaluate).
         and (allowance.kind != OBJECT_VIEW or OBJECT_VIEW in held.kinds)
         and not needs_a_zone(ctx.result, ctx.left.schema, ctx.right.schema, allowance)
+        and not rows_unjudged(allowance, kept)
     ]
     twice = copies(ctx.domain, used, sides, schemas, halves)
     ctx.result.differences = kept + _pointed(ctx.domain, stale, kept, sides, twice, used, schemas)
@@ -167,6 +174,18 @@ def needs_a_zone(
     )
 
 
+def rows_unjudged(allowance: Allowance | None, differences: list[Difference]) -> bool:
+    """Whether ``allowance`` is a view allowance without ``sides:`` whose view's columns differ
+    (among ``differences``): the rows it was written for are not compared then, so it is not
+    stale; the columns difference names it (``columns_unallowed``, stranger82 006)."""
+    return (
+        allowance is not None
+        and allowance.kind == OBJECT_VIEW
+        and not allowance.sides
+        and any(of_columns(d) and d.table == allowance.table for d in differences)
+    )
+
+
 def _visible(ctx: Context, allowance: Allowance) -> bool:
     """Whether both sides hold what ``allowance`` is on (its table; a view's, its view, on
     sides that read their objects): else it is not judged here, neither used nor stale."""
@@ -211,7 +230,7 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
         warned = d.kind in ("stale_allowance", BROAD)
         allowance = None if warned else matching_allowance(domain, d, sides, halves, schemas)
         if allowance is None:
-            kept.append(d)
+            kept.append(d if warned else columns_unallowed(domain, d))
         else:
             used.setdefault(allowance, []).append(d)
     comparison.accepted += accepted_by(used.items(), domain.path)
@@ -237,6 +256,7 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
         if _allowance_of(domain, d, used) not in used
         and not needs_a_zone(comparison, left.schema, right.schema, _allowance_of(domain, d, used))
     ]
+    kept = [d for d in kept if not rows_unjudged(_allowance_of(domain, d, used), kept)]
     found = [d for d in kept if d.kind != "stale_allowance"]
     stale = [d for d in kept if _allowance_of(domain, d, used) is not None]
     twice = copies(domain, {**before, **used}, sides, schemas, halves)

@@ -13,8 +13,26 @@ Pure and dialect-free.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from twinschema.compare.objects_alone import ObjectDifference
 from twinschema.model import OBJECT_VIEW, Schema
+from twinschema.records import Difference
+
+
+def shown(columns: Sequence[str]) -> str:
+    """How a view's columns stand for its side in the difference (``left``/``right``)."""
+    return f"columns ({', '.join(columns)})"
+
+
+def of_columns(difference: Difference) -> bool:
+    """Whether ``difference`` is a view's columns difference (``view_columns``'s own, or the
+    migrations layer's made of it): each side's value is its columns as ``shown`` writes
+    them, never a definition (stranger82 006: a view allowance written for the rows is not
+    written for these)."""
+    return difference.kind == OBJECT_VIEW and all(
+        t is not None and t.startswith(shown(())[:-1]) for t in (difference.left, difference.right)
+    )
 
 
 def view_columns(left: Schema, right: Schema, labels: tuple[str, str]) -> list[ObjectDifference]:
@@ -44,8 +62,8 @@ def view_columns(left: Schema, right: Schema, labels: tuple[str, str]) -> list[O
                 OBJECT_VIEW,
                 mine.name,
                 mine.name,
-                f"columns ({texts[0]})",
-                f"columns ({texts[1]})",
+                shown(mine.columns),
+                shown(other.columns),
                 f"the columns of view {mine.name} differ: ({texts[0]}) vs ({texts[1]}): {why}. "
                 "An application reading the view by column name or position gets other "
                 "columns on each side",

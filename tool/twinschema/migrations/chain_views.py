@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from twinschema.compare.allowance_match import matching_allowance
+from twinschema.compare.allowance_match import columns_unallowed, matching_allowance
 from twinschema.compare.view_columns import view_columns
 from twinschema.migrations.migrations_chain import PARITY, migration_difference
 from twinschema.migrations.migrations_twins import (
@@ -72,6 +72,9 @@ def head_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[D
         if (OBJECT_VIEW, d.name) not in own and not allowed:
             key = next((k for k in last if k[0] == OBJECT_VIEW and k[2] == d.name), None)
             pair = last.get(key) if key is not None else None
+            if domain is not None:  # a view allowance beside it, which allows no columns
+                said = columns_unallowed(domain, replace(difference, kind=OBJECT_VIEW))
+                difference = replace(difference, message=said.message)
             found.append(replace(difference, fix=_site((left, right), key, pair)))
     return found
 

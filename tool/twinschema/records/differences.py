@@ -88,7 +88,8 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "dialects on purpose is allowed, with a reason, under its own entry: views: {v: {allow: "
     "[{kind: view, sides: {sqlite: ..., postgresql: ...}, reason: ...}]}}, pinned to each "
     "side's definition (its text or digest, as the hint writes it; either changed later is "
-    "reported); stale once the two sides no longer differ.",
+    "reported; without sides: it accepts the rows, not the view's columns); stale once the two "
+    "sides no longer differ.",
     "trigger": "A trigger exists on one side only, or its definition (timing, events, table, "
     "body, enabled state) differs. Compared like views; across dialects, a trigger domain.yaml "
     "declares under `triggers:` (with its `table`) must exist on each dialect it names. A "
@@ -165,10 +166,10 @@ DIFFERENCE_KINDS: dict[str, str] = {
     "was; or a view's columns differ at the heads). A later twin pair that makes both chains "
     "build it alike again mends it; a view or trigger of one dialect only is declared so in "
     "domain.yaml (views: {v: {dialects: [postgresql]}}). A view's columns apart at the heads, "
-    "which the two live databases show too, are left out where domain.yaml allows that view's "
-    "difference (views: {v: {allow: [{kind: view, name: v, reason: ...}]}}), as between the "
-    "databases; the others are "
-    "fixed in the revision files.",
+    "which the two live databases show too, are left out where domain.yaml allows those "
+    "columns (views: {v: {allow: [{kind: view, sides: ..., reason: ...}]}}, pinned to them), as "
+    "between the databases (one without sides: accepts the view's rows only, not its columns, "
+    "and is named); the others are fixed in the revision files.",
     "migration_drift": "Upgrading an empty database to the chain's head does not give the "
     "schema of its metadata module: a migration is missing or wrong.",
     "migration_roundtrip": "Downgrading to base and upgrading again leaves a trace: a "
