@@ -163,3 +163,22 @@ def test_an_unpinned_view_allowance_warns_that_it_accepts_any_change(
     hint = warned[0]["hint"]
     assert "domain.yaml:11: pin it to the definitions it is written for" in hint
     assert _pins(bare) in hint and "the server rounds to whole seconds on purpose" in hint
+
+
+def test_an_unpinned_view_allowance_warning_shows_each_definition_on_one_line(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """The warning of an unpinned view allowance quotes both definitions; PostgreSQL's is
+    printed over several lines, and the text report escaped the whole message as if one
+    literal ran from SQLite's last quote to PostgreSQL's first ('-24 hoursE'), \\n and all
+    (recheck of stranger82 006). Each definition is now shown as its own one-line SQL: the
+    SQLite text exactly as written, PostgreSQL's with its line breaks as single spaces."""
+    sqlite_a = "strftime('%Y', 'now', '-24 hours') || count(*)"
+    sqlite = _build(tmp_path, pg_url, sqlite_a, "length('ab') + count(*)")
+    (tmp_path / "domain.yaml").write_text(DOMAIN.format(pin=""))
+    args = ["diff", sqlite, pg_url, "--domain", str(tmp_path / "domain.yaml"), "-v", "--no-color"]
+    out = CliRunner().invoke(cli, args).stdout
+    [line] = [x for x in out.splitlines() if "unpinned_allowance" in x]
+    assert VIEW.format(a=sqlite_a).rstrip(";") in line, line
+    assert "E'" not in line and "\\n" not in line, line
+    assert "postgresql SELECT artist, length('ab'::text) + count(*) AS a FROM play GROUP BY" in line

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from twinschema.compare.allowance_entries import allowance_entry, one_sided, place, quoted
+from twinschema.definitions import visible_sql
 from twinschema.records import Difference, FixSide, FixSite, LayerResult, Severity
 from twinschema.records.domain import PIN_KEYS, PINNABLE_KINDS, Allowance, Domain
 
@@ -116,7 +117,7 @@ def unpinned_allowances(
         shown = "; ".join(
             (f"{d.column}: " if d.column else "")
             + ", ".join(
-                f"{dialects[s]} {text if text is not None else '-'}"
+                f"{dialects[s]} {visible_sql(text) if text is not None else '-'}"
                 for s, text in ((FixSide.LEFT, d.left), (FixSide.RIGHT, d.right))
             )
             for d in allowed
