@@ -146,6 +146,35 @@ MODULES_DIFFER = (
 )
 
 
+Found = dict[Key, list[Difference]]
+
+
+def _causes_of(
+    d: Difference,
+    found: tuple[Found, Found, Found],
+    renames: dict[tuple[str | None, str | None], Difference],
+) -> list[Difference]:
+    """The module-vs-database differences that cause live pair difference ``d``, each once:
+    ``found`` holds them by key and presence, by what the database holds and by what its module
+    lost (``live_pair_hints``); ``renames``, by a renamed object's key."""
+    by_database, by_held, by_lost = found
+    presence = _presence_key(d)
+    causes = [
+        *by_database.get(_key(d), ()),
+        *(by_database.get(presence, ()) if presence else ()),
+    ]
+    if not causes and presence is None:  # stranger69 006: blamed an untouched database
+        causes = [c for text in (d.left, d.right) for c in by_held.get((*_key(d)[:3], text), ())]
+    if presence is not None:  # the other database lost what this one holds
+        lacks = d.right_source if d.left is not None else d.left_source
+        text = d.left if d.left is not None else d.right
+        causes += [c for c in by_lost.get((*_key(d)[:3], text), ()) if c.right_source == lacks]
+    renamed = _renamed_key(d)
+    if not causes and renamed is not None and renamed in renames:
+        causes = [renames[renamed]]
+    return _one_each(causes)
+
+
 def live_pair_hints(
     pair: Sequence[Difference],
     module_vs_database: Iterable[Difference],
@@ -156,12 +185,12 @@ def live_pair_hints(
     each match their module) the metadata modules, whose comparison shows it (a stale
     allowance there: its fix, in domain.yaml alone); and the note of what follows a fix of
     the modules (a revision for each chain, both migrated), where one is the cause."""
-    by_database: dict[Key, list[Difference]] = {}
+    by_database: Found = {}
     # By what the database holds (both sides have it): a key each dialect names its own way
     # (SQLite's naming convention, PostgreSQL's ``_fkey``) is not found by its name; and by
     # what its module has there that it lost (stranger78 004: the other database's index).
-    by_held: dict[Key, list[Difference]] = {}
-    by_lost: dict[Key, list[Difference]] = {}
+    by_held: Found = {}
+    by_lost: Found = {}
     module_vs_database = list(module_vs_database)
     renames = _renames(module_vs_database)
     for d in module_vs_database:
@@ -180,23 +209,7 @@ def live_pair_hints(
     on_table = {c.table: c for c in reversed(held_first)}
     result, noted = [], False
     for d in pair:
-        presence = _presence_key(d)
-        causes = [
-            *by_database.get(_key(d), ()),
-            *(by_database.get(presence, ()) if presence else ()),
-        ]
-        if not causes and presence is None:  # stranger69 006: blamed an untouched database
-            causes = [
-                c for text in (d.left, d.right) for c in by_held.get((*_key(d)[:3], text), ())
-            ]
-        if presence is not None:  # the other database lost what this one holds
-            lacks = d.right_source if d.left is not None else d.left_source
-            text = d.left if d.left is not None else d.right
-            causes += [c for c in by_lost.get((*_key(d)[:3], text), ()) if c.right_source == lacks]
-        renamed = _renamed_key(d)
-        if not causes and renamed is not None and renamed in renames:
-            causes = [renames[renamed]]
-        causes = _one_each(causes)
+        causes = _causes_of(d, (by_database, by_held, by_lost), renames)
         cause = causes[0] if causes else None
         module = _module_twin(d, by_models.get(_key(d)[:3], []))
         if d.kind == "stale_allowance":
