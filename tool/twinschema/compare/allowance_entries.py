@@ -260,8 +260,10 @@ def quoted(text: str) -> str:
 
 def _offers(d: Difference) -> bool:
     """True when ``d``'s hint offers an allowance in so many words (``ALLOW_PHRASE``): its
-    ``allow`` part where it has parts, else its words (a hint a comparator wrote whole)."""
-    if d.ways is not None:
+    ``allow`` part where its hint is still composed of them, else its words (a hint a
+    comparator or a later stage wrote whole)."""
+    if d.composed:
+        assert d.ways is not None
         return d.ways.allow == ALLOW_PHRASE and d.ways.uncomment is None  # that hint has none
     return ALLOW_PHRASE in d.hint
 
@@ -270,7 +272,7 @@ def _allowing(d: Difference, said: str) -> Difference:
     """``d`` with its allowance clause (``ALLOW_PHRASE``) said as ``said``: its ``allow`` part
     where its hint is composed of parts (``Difference.ways``), else the first clause the words
     of a hint a comparator wrote whole carry."""
-    if d.ways is not None and d.ways.allow == ALLOW_PHRASE:
+    if d.composed and d.ways is not None and d.ways.allow == ALLOW_PHRASE:
         return d.reworded(replace(d.ways, allow=said))
     return replace(d, hint=d.hint.replace(ALLOW_PHRASE, said, 1))
 

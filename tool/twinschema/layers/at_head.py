@@ -81,7 +81,7 @@ def at_head_said_once(results: Sequence[LayerResult]) -> None:
             reference = missing if there else SEE_NOTE
             if d.ways is not None and d.ways.uncomment is not None:
                 pass  # its fix is a line of domain.yaml that init wrote (stranger81 007)
-            elif d.ways is not None and d.ways.cause == AT_HEAD_CAUSES:
+            elif d.ways is not None and d.ways.cause == AT_HEAD_CAUSES and d.composed:
                 d = d.reworded(replace(d.ways, cause=reference))  # the note says the causes
             elif database in d.hint:
                 # A hint of its own whose fix may go to the database (a pair the evaluation

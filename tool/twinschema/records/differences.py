@@ -341,9 +341,15 @@ class Difference:
             return name == self.name or name in self.names
         return name == self.names[0 if side is FixSide.LEFT else 1]
 
+    @property
+    def composed(self) -> bool:
+        """Whether the hint is the one its parts make (not one a later stage wrote anew)."""
+        return self.ways is not None and self.hint == self.ways.text() + self.then
+
     def reworded(self, ways: HintWays) -> Difference:
-        """This difference with its hint composed from ``ways`` (a part worded otherwise: a
-        located side, a reference for a cause), what a comparator said after them kept."""
+        """This difference with its hint composed from ``ways``, ``then`` kept (not one anew)."""
+        if self.ways is not None and not self.composed:
+            return self
         return replace(self, hint=ways.text() + self.then, ways=ways)
 
     def said_after(self, more: str) -> Difference:
