@@ -23,9 +23,9 @@ from twinschema.records.dialects import DIALECT_NAMES
 
 if TYPE_CHECKING:
     from twinschema.evaluate.context import StageContext
-    from twinschema.model import ColumnType
     from twinschema.evaluate.probe_sets import ProbeSet
     from twinschema.evaluate.stored_rows import Parting
+    from twinschema.model import ColumnType
 
 
 def check_warnings(
