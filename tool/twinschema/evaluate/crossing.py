@@ -21,6 +21,7 @@ from twinschema.evaluate import (
     date_pairs,
     date_text,
     expression_reads,
+    fraction_checks,
     json_precision,
 )
 from twinschema.evaluate.backends import REJECTED, Backend, type_sql
@@ -128,6 +129,10 @@ def findings(
             (own,) = columns_shown(lt, rt, [lc.name])
             bare = [(backends[d], d, t, c, (), raw) for d, t, c in ((ld, lt, lc), (rd, rt, rc))]
             parted = parted_first(values, (lgot, rgot), partial(_bare, crossing, bare))
+            # A fraction a CHECK parts, the witness of the fraction warning (stranger82 005).
+            checks = {d: (r[1], r[3]) for d, r in runs.items()}
+            store = partial(_store, crossing, runs)
+            lead = fraction_checks.lead(kind, parted, (ld, rd), store, checks)
             # Whether the column has a warning for its scale at all, what names the first.
             warns = any(
                 FINER in s and _judged(crossing, kind, (s, v), ((ld, a), (rd, b)), runs, False)
@@ -155,6 +160,11 @@ def findings(
                 if NO_DAY in said or said == NOT_A_DATE:
                     hints.add(NOT_A_DATE)
                 push, what = judged
+                # The lead names the fraction warning, or a fraction both store (1.5 crossing
+                # as 2) is said after it; one a side refuses says enough on its own.
+                if lead is not None and fraction_checks.is_fraction(kind, value):
+                    if lead.push or REJECTED not in (a, b):
+                        push, said, what = fraction_checks.message(lead, said, what, push)
                 message = f"{column_shown(lt, rt, lc.name)}: {said}: {what}"
                 found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))
             if kind == "json":
@@ -346,3 +356,10 @@ def _unique_findings(
 def _bare(crossing: Crossing, sides: list[tuple[Any, ...]], n: int) -> list[Any] | None:
     """What side ``n``'s column stores of the probe values with no CHECK (``parted_first``)."""
     return crossing.stored(*sides[n])
+
+
+def _store(crossing: Crossing, runs: dict[str, Run], dialect: str, checks: Sequence[str],
+           values: list[Any]) -> list[Any] | None:  # fmt: skip
+    """What ``dialect``'s copy of the column stores of ``values`` under ``checks`` alone."""
+    backend, table, column, _ = runs[dialect]
+    return crossing.stored(backend, dialect, table, column, checks, values)
