@@ -160,11 +160,8 @@ def findings(
                 if NO_DAY in said or said == NOT_A_DATE:
                     hints.add(NOT_A_DATE)
                 push, what = judged
-                # The lead names the fraction warning, or a fraction both store (1.5 crossing
-                # as 2) is said after it; one a side refuses says enough on its own.
-                if lead is not None and fraction_checks.is_fraction(kind, value):
-                    if lead.push or REJECTED not in (a, b):
-                        push, said, what = fraction_checks.message(lead, said, what, push)
+                if lead is not None and fraction_checks.names(lead, kind, value, (a, b)):
+                    push, said, what = fraction_checks.message(lead, said, what, push)
                 message = f"{column_shown(lt, rt, lc.name)}: {said}: {what}"
                 found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))
             if kind == "json":

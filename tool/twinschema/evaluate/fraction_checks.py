@@ -127,6 +127,14 @@ def _refused(rounded: Any, check: str) -> str:
     )
 
 
+def names(lead_: Lead, kind: str | None, value: Any, got: tuple[Any, Any]) -> bool:
+    """True when ``lead_`` names the fraction warning judged on ``value`` (what the two sides
+    stored of it: ``got``): a fraction, and a lead a sync fails on, or a fraction both sides
+    store (1.5 crossing as 2, said after the lead); one a side refuses (PostgreSQL's 2, which
+    SQLite refuses: a sync fails) says enough on its own."""
+    return is_fraction(kind, value) and (lead_.push or REJECTED not in got)
+
+
 def message(lead_: Lead, said: str, what: str, push: bool) -> tuple[bool, str, str]:
     """The column's fraction warning where ``lead_`` is found, instead of the first fraction
     judged (``said``: how it is named, ``what``: what happens to it, ``push``: whether a push
