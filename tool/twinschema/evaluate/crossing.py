@@ -15,18 +15,20 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from twinschema.canonical import key_sequences
 from twinschema.canonical.identifiers import catalog_key
-from twinschema.canonical.typemap import ROWID_REUSE
-from twinschema.evaluate import date_pairs, date_text, expression_reads, json_precision
+from twinschema.evaluate import (
+    crossing_keys,
+    date_pairs,
+    date_text,
+    expression_reads,
+    fraction_checks,
+    json_precision,
+)
 from twinschema.evaluate.backends import REJECTED, Backend, type_sql
 from twinschema.evaluate.crossing_hints import (
-    HINT_NULL_ID,
     HINT_RULE,
-    HINT_SEQUENCE,
     NO_DAY,
     hint_for,
-    sequence_statement,
 )
 from twinschema.evaluate.crossing_values import (
     FINER,
@@ -127,6 +129,10 @@ def findings(
             (own,) = columns_shown(lt, rt, [lc.name])
             bare = [(backends[d], d, t, c, (), raw) for d, t, c in ((ld, lt, lc), (rd, rt, rc))]
             parted = parted_first(values, (lgot, rgot), partial(_bare, crossing, bare))
+            # A fraction a CHECK parts, the witness of the fraction warning (stranger82 005).
+            checks = {d: (r[1], r[3]) for d, r in runs.items()}
+            store = partial(_store, crossing, runs)
+            lead = fraction_checks.lead(kind, parted, (ld, rd), store, checks)
             # Whether the column has a warning for its scale at all, what names the first.
             warns = any(
                 FINER in s and _judged(crossing, kind, (s, v), ((ld, a), (rd, b)), runs, False)
@@ -154,6 +160,8 @@ def findings(
                 if NO_DAY in said or said == NOT_A_DATE:
                     hints.add(NOT_A_DATE)
                 push, what = judged
+                if lead is not None and fraction_checks.names(lead, kind, value, (a, b)):
+                    push, said, what = fraction_checks.message(lead, said, what, push)
                 message = f"{column_shown(lt, rt, lc.name)}: {said}: {what}"
                 found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))
             if kind == "json":
@@ -162,7 +170,7 @@ def findings(
         found += _unique_findings(left, right, backends, crossing, layer, lt, rt)
         found += date_text.findings(left, right, backends, layer, (lt, rt), warning)
         found += date_pairs.findings((left, right), backends, layer, (lt, rt), warning)
-        found += _key_findings(left, right, layer, lt, rt)
+        found += crossing_keys.findings(left, right, layer, (lt, rt), warning)
     return found
 
 
@@ -342,56 +350,13 @@ def _unique_findings(
     return found
 
 
-def _key_findings(
-    left: Side, right: Side, layer: str, lt: Table, rt: Table
-) -> list[tuple[bool, Difference]]:
-    """A SQLite rowid alias against a PostgreSQL key with an identity BY DEFAULT or a sequence
-    (the comparer's ``rowid-alias``): where they part, with the witness sequence of inserts.
-    After an explicit id (every synced row has one), the next row that omits the id gets the
-    next free id on SQLite and a duplicate key on PostgreSQL, whose sequence did not move.
-    GENERATED ALWAYS, which rejects every explicit id, is the comparer's difference, not a
-    warning here (stranger65 008)."""
-    from twinschema.model import (
-        IDENTITY_AUTOINCREMENT,
-        IDENTITY_BY_DEFAULT,
-        IDENTITY_ROWID,
-        IDENTITY_SEQUENCE,
-    )
-
-    if len(lt.primary_key) != 1 or lt.primary_key != rt.primary_key:
-        return []
-    lc, rc = lt.column(lt.primary_key[0]), rt.column(rt.primary_key[0])
-    if lc is None or rc is None:
-        return []
-    sqlite, pg = (lc, rc) if left.schema.dialect == "sqlite" else (rc, lc)
-    if sqlite.identity not in (IDENTITY_ROWID, IDENTITY_AUTOINCREMENT):
-        return []
-    where, (own,) = column_shown(lt, rt, lc.name), columns_shown(lt, rt, [lc.name])
-    reuse = f"; {ROWID_REUSE}" if sqlite.identity == IDENTITY_ROWID else ""
-    if pg.identity not in (IDENTITY_BY_DEFAULT, IDENTITY_SEQUENCE):
-        return []
-    null_id = (
-        f"{where}: an explicit NULL id (INSERT ... ({own}) VALUES (NULL), SQLite's idiom "
-        "for the next id) gets the next id on SQLite and is rejected on PostgreSQL, whose key "
-        "is NOT NULL (an identity or a serial default fills in only an omitted id)"
-    )
-    found = [(False, warning(layer, left, right, lt.name, lc, rc, null_id, HINT_NULL_ID))]
-    # The witness at the id the sequence gives next (where a live database's stands, else its
-    # START: 1 unless the options say else).
-    first = key_sequences.first_id(pg.generator, pg.next_id)
-    # SQLite's next id goes past the explicit one, and past the largest it had (where read).
-    after = max(first + 1, sqlite.next_id or 0)
-    largest = (
-        pg.largest_id if key_sequences.behind_up(pg.generator, pg.next_id, pg.largest_id) else None
-    )
-    message = key_sequences.explicit_id_parting(where, own, (first, after), largest) + reuse
-    ptable, read = (rt.physical or rt.name, right) if pg is rc else (lt.physical or lt.name, left)
-    statement = sequence_statement(ptable, pg, read.schema.objects_read)
-    hint = HINT_SEQUENCE.format(sequence=statement)
-    found.insert(0, (False, warning(layer, left, right, lt.name, lc, rc, message, hint)))
-    return found
-
-
 def _bare(crossing: Crossing, sides: list[tuple[Any, ...]], n: int) -> list[Any] | None:
     """What side ``n``'s column stores of the probe values with no CHECK (``parted_first``)."""
     return crossing.stored(*sides[n])
+
+
+def _store(crossing: Crossing, runs: dict[str, Run], dialect: str, checks: Sequence[str],
+           values: list[Any]) -> list[Any] | None:  # fmt: skip
+    """What ``dialect``'s copy of the column stores of ``values`` under ``checks`` alone."""
+    backend, table, column, _ = runs[dialect]
+    return crossing.stored(backend, dialect, table, column, checks, values)

@@ -202,12 +202,19 @@ def longer_literals(
 
 
 def fractions(reads: list[expression_reads.Reads]) -> list[tuple[str, Any]]:
-    """For an integer column, each whole number its CHECKs name plus 0.7: where a CHECK refuses
-    1.5 (``x % 5 = 0``) the fraction SQLite keeps and PostgreSQL rounds may pass it (0.7: 0.7
-    % 5 is 0 on SQLite, PostgreSQL stores 1, which fails; stranger34). Not a half, which
-    PostgreSQL rounds to even from a double and away from zero from a numeric."""
+    """For an integer column, each whole number its CHECKs name plus 0.7, less 0.4 and plus
+    0.4: where a CHECK refuses 1.5 (``x % 5 = 0``) the fraction SQLite keeps and PostgreSQL
+    rounds may pass it (0.7: 0.7 % 5 is 0 on SQLite, PostgreSQL stores 1, which fails;
+    stranger34); a bound's neighbours PostgreSQL rounds back onto it part a bound (99.6 under
+    ``x < 100``: SQLite stores it, PostgreSQL's 100 fails; -0.4 under ``x >= 0``: SQLite refuses
+    it, PostgreSQL stores 0; stranger82 005, ``fraction_checks``). Not a half, which PostgreSQL
+    rounds to even from a double and away from zero from a numeric."""
     found = dict.fromkeys(
-        n + Decimal("0.7") for read in reads for n in read.numbers if n == int(n) and abs(n) < 2**31
+        n + Decimal(step)
+        for read in reads
+        for n in read.numbers
+        if n == int(n) and abs(n) < 2**31
+        for step in ("0.7", "-0.4", "0.4")
     )
     return [(f"the number {n} (not a whole number)", n) for n in found]
 

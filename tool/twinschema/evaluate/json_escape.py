@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from twinschema.evaluate.context import StageContext
     from twinschema.evaluate.probe_sets import ProbeSet
     from twinschema.evaluate.stored_rows import Parting
+    from twinschema.model import ColumnType
 
 
 def check_warnings(
@@ -67,12 +68,11 @@ def _rows(
 ) -> dict[tuple[Any, ...], tuple[int, bool, str, str]]:
     """The rows to run, each with its JSON column's index, whether its keys (else its string
     values) are escaped, the first one escaped and the escaped document."""
-    from twinschema.canonical import typemap
     from twinschema.evaluate import expression_reads
     from twinschema.evaluate.json_twice import VALUES, document, escaped, key_path, member_values
 
     pairs = list(enumerate(zip(found.left, found.right, strict=True)))
-    columns = [k for k, ((_, lt), (_, rt)) in pairs if typemap.shared_kind(lt, rt) == "json"]
+    columns = [k for k, ((_, lt), (_, rt)) in pairs if _documents(lt, rt)]
     if not columns:
         return {}
     reads = [
@@ -94,6 +94,17 @@ def _rows(
                     row = (*other[:k], got[0], *other[k:])
                     made.setdefault(row, (k, keys, got[1], got[0]))
     return made
+
+
+def _documents(left: ColumnType, right: ColumnType) -> bool:
+    """True for a column pair holding JSON documents on both sides: of the json kind on both
+    (SQLite's TEXT beside json or jsonb), or SQLite's JSON or JSONB (NUMERIC affinity, what
+    ``sa.JSON`` renders on SQLite; it keeps a document as its text) beside json or jsonb
+    (``typemap_storage.documents_pair``; stranger82 003). Not beside PostgreSQL's text, whose
+    CHECKs read no key unless they cast."""
+    from twinschema.canonical import typemap, typemap_storage
+
+    return typemap.shared_kind(left, right) == "json" or typemap_storage.documents_pair(left, right)
 
 
 def _json(text: str) -> bool:
