@@ -121,9 +121,17 @@ def test_a_one_sided_trigger_init_declared_is_hinted_at_its_commented_line(
         assert d["fix"] == {"side": None, "file": "domain.yaml", "line": line}, d
     # Nor is its comparison with its module given the at-head note (hand edits, stamps).
     assert _notes(report) == [], _notes(report)
+    # The chain is said to miss what domain.yaml declares, not what a module holds (no module
+    # holds a trigger: stranger83 009).
+    declared = 1 + lines.index("  loan_no_retired:")
+    (chain,) = [d["message"] for d in found if d["layer"] == "migrations"]
+    assert chain.startswith(
+        "upgrading an empty database to head does not give what domain.yaml declares at "
+        f"domain.yaml:{declared} (triggers: loan_no_retired): trigger: "
+    ), chain
+    assert "schemas/" not in chain, chain
 
     # Near miss: written by hand, no comment: the declaration's line and a module, as before.
-    declared = 1 + lines.index("  loan_no_retired:")
     domain.write_text("\n".join(s for s in lines if not s.startswith(comment)) + "\n", "utf-8")
     code, report = check(shell)
     assert code == 1

@@ -173,6 +173,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.revision_bump": 7,
     "twinschema.migrations.revision_render": 7,
     "twinschema.migrations.revision_unwritten": 7,
+    "twinschema.migrations.revision_written": 7,
     "twinschema.migrations.revision_postgres": 7,
     "twinschema.migrations.revision_pg_enums": 7,
     "twinschema.migrations.revision_pg_checks": 7,

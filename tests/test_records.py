@@ -124,6 +124,7 @@ def test_json_writes_statuses_severities_and_fixes_as_before_plus_the_fix() -> N
             "message": None, "tables": [], "evaluated": 0, "not_evaluated": 0, "evaluated_on": {},
             "values_unprobed": "",  # why value_compatibility was not probed, when it was not
             "notes": [],  # what several of its differences share, said once (stranger80 005)
+            "scope": "",  # what it looks at, where narrower than its sides (stranger83 011)
         }
     ]  # fmt: skip
     [written] = document["differences"]

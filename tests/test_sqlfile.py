@@ -194,11 +194,21 @@ def test_near_misses_of_the_one_sided_markers_name_no_dialect(text: str) -> None
         ("schema.sql", None),
         ("sqlite.initial.sql", None),
         ("postgres", None),
+        ("x.sqlite.sql", "sqlite"),
+        ("b.Postgres.SQL", "postgresql"),
+        ("Chinook_Sqlite.sql", "sqlite"),
+        ("Chinook_PostgreSql.sql", "postgresql"),
+        ("dump-pg.sql", "postgresql"),
+        ("app.db.sql", None),
+        ("app_db.sql", None),
+        ("postgresql_notes_v2.sql", None),
+        ("mysqlite.sql", None),
     ],
 )
-def test_a_file_name_names_a_dialect_by_its_last_suffix(name: str, expected: str | None) -> None:
+def test_a_file_name_names_a_dialect(name: str, expected: str | None) -> None:
     """Synapse's ``full.sql.sqlite`` / ``full.sql.postgres`` (stranger65 006): the last suffix
-    names the dialect; a name that only holds a dialect's word elsewhere names none."""
+    names the dialect; a ``.sql`` file's suffix before it or last ``_``/``-`` word does (Chinook's
+    names, stranger83 010); a name that only holds a dialect's word elsewhere names none."""
     assert sqlfile.named_dialect(f"/some/dir.sqlite/{name}") == expected
 
 
@@ -232,7 +242,7 @@ def test_a_file_valid_in_both_still_needs_its_dialect(pg_url: str) -> None:
     testing.execute(pg_url, *BOTH_VALID)
     with pytest.raises(UsageError, match=r"SQLite markers: none; PostgreSQL markers: none"):
         sqlfile.detect_dialect(text, "mine.sql")
-    with pytest.raises(UsageError, match=r"or name the file \*\.sqlite or \*\.postgres"):
+    with pytest.raises(UsageError, match=r"or name the file \*\.sqlite\.sql or \*\.postgres\.sql"):
         sqlfile.detect_dialect(text, "mine.sql", named=sqlfile.named_dialect("mine.sql"))
 
 

@@ -22,9 +22,13 @@ from twinschema.model import ColumnType
 _TEXT_KINDS = frozenset({"text", "varchar", "char", "json"})
 
 
-def why_types_differ(left: ColumnType, right: ColumnType) -> str:
+def why_types_differ(left: ColumnType, right: ColumnType, column: str = "x") -> str:
     """Why ``shared_kind`` found no kind for two types, in words for a message; when one side
-    is a SQLite name of NUMERIC affinity and the other keeps text, what that does to data."""
+    is a SQLite name of NUMERIC affinity and the other keeps text, what that does to data; a
+    SQLite integer against a boolean, the CHECK on ``column`` that makes it one."""
+    for one, other in ((left, right), (right, left)):
+        if unkept_flag(one, kinds_of(other)):
+            return flag_unkept(one, column)
     if left.dialect == right.dialect:
         why = "one database engine: the declared types must be equal"
     elif _typeless(left) or _typeless(right):
@@ -83,6 +87,22 @@ def _no_counterpart(left: ColumnType, right: ColumnType) -> str | None:
             if not TYPE_TABLE[kind].get(other.dialect) and kind in NO_COUNTERPART:
                 return NO_COUNTERPART[kind]
     return None
+
+
+def unkept_flag(ctype: ColumnType, kinds: frozenset[str]) -> bool:
+    """True for a SQLite integer column where ``kinds`` is boolean: SQLite has no boolean type,
+    an integer kept to 0 and 1 by a CHECK stands for one (how ``init`` and SQLAlchemy's
+    ``Boolean`` write it), so the fix is that CHECK, not another type (stranger84 005)."""
+    return ctype.dialect == SQLITE and "integer" in kinds_of(ctype) and kinds == {"boolean"}
+
+
+def flag_unkept(ctype: ColumnType, column: str) -> str:
+    """Why a SQLite integer column ``column`` is no boolean, and the CHECK that makes it one."""
+    return (
+        f"SQLite has no boolean type: its {ctype.spelling()} stands for one only where a CHECK "
+        f"keeps it to 0 and 1, CHECK ({column} IN (0, 1)); without it a device stores 2, which "
+        "a boolean refuses"
+    )
 
 
 def numeric_affinity_of_text(ctype: ColumnType, kind: str) -> str | None:

@@ -46,7 +46,7 @@ def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> A
         spell(rc),
         f"type of {ctx.shown(lt.name, lc, rc)} differs: "
         f"{typemap_why.spelled_apart(lc.type, rc.type, shown)} "
-        f"({typemap_why.why_types_differ(lc.type, rc.type)})",
+        f"({typemap_why.why_types_differ(lc.type, rc.type, lc.name)})",
     )
     return NOTHING
 

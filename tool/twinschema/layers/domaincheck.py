@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from twinschema.canonical.typemap_storage import fits_storage
-from twinschema.canonical.typemap_why import numeric_affinity_of_text
+from twinschema.canonical.typemap_why import flag_unkept, numeric_affinity_of_text, unkept_flag
 from twinschema.compare import satisfies
 from twinschema.model import Column, Table
 from twinschema.records import Comparison, Difference, Side
@@ -97,7 +97,7 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                 )
                 continue
             if column.kind is not None and not _fits(column, found, table):
-                affinity = numeric_affinity_of_text(found.type, column.kind)
+                why, fix = _type_fix(column, found, dialect, side.fix)
                 add(
                     "column_type",
                     name,
@@ -105,15 +105,9 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                     _declared(column),
                     found.type.spelling(),
                     f"{name}.{column_name} is {found.type.spelling()} in {side.label}, which cannot "
-                    f"stand for the declared kind {_declared(column)}"
-                    + (f": {affinity}" if affinity else "")
+                    f"stand for the declared kind {_declared(column)}{why}"
                     + _values_apart(column, _listed(found, table), domain.path, side.label),
-                    (
-                        _as_text(column, found, dialect, side.fix)
-                        if affinity
-                        else f"change its type in {side.fix}"
-                    )
-                    + f", or its kind in {domain.path}:{column.line}",
+                    fix + f", or its kind in {domain.path}:{column.line}",
                 )
             elif column.kind == "enum" and _out_of_order(column, found):
                 add(
@@ -174,6 +168,23 @@ def _spelled(domain: Domain, table: str, column: str | None, dialect: str) -> st
     name on ``dialect`` is another (``Domain.spelled_as_logical``)."""
     note = domain.spelled_as_logical(table, column, dialect)
     return f"; {note}" if note else ""
+
+
+def _type_fix(declared: DomainColumn, found: Column, dialect: str, fix: str) -> tuple[str, str]:
+    """Why a column's type cannot stand for its declared kind, beyond saying so (": ..." or
+    nothing), and the fix in ``fix``: TEXT for a NUMERIC-affinity column holding text, the CHECK
+    that makes a SQLite integer a boolean (stranger84 005), else another type."""
+    assert declared.kind is not None
+    affinity = numeric_affinity_of_text(found.type, declared.kind)
+    if affinity:
+        return f": {affinity}", _as_text(declared, found, dialect, fix)
+    if unkept_flag(found.type, frozenset({declared.kind})):
+        name = declared.physical(dialect)
+        return (
+            f": {flag_unkept(found.type, name)}",
+            f"add CHECK ({name} IN (0, 1)) in {fix} (sa.CheckConstraint)",
+        )
+    return "", f"change its type in {fix}"
 
 
 def _as_text(declared: DomainColumn, found: Column, dialect: str, fix: str) -> str:

@@ -312,6 +312,16 @@ def migration_difference(
     )
 
 
+def given(d: Difference, module: str) -> str:
+    """What a chain's head should have given where ``d`` parts them: the metadata ``module``, or,
+    for an object only domain.yaml declares (a trigger, a view, a function: no module holds one),
+    that declaration (stranger83 009: "does not give schemas/sqlite.py" sent a user looking for
+    a trigger in the module)."""
+    if d.ways is not None and d.ways.declaration is not None:
+        return f"what domain.yaml declares at {d.ways.declaration}"
+    return module
+
+
 def relabeled(d: Difference, kind: str, why: str) -> Difference:
     """A comparison's difference as a migrations finding; the original kind stays in the
     message. An ``unknown_column`` stays one: it is the metadata module's own (a CHECK naming a

@@ -63,6 +63,7 @@ from twinschema.migrations.migrations_chain import (
     Chain,
     chain_facts,
     chain_of,
+    given,
     heads_differences,
     migration_difference,
     parity,
@@ -324,7 +325,11 @@ def run_findings(
     if domain is not None and history is not None:
         head, made, renamed = chain_read_through(head, metadata, run.first, domain, history)
     differences = [
-        relabeled(d, DRIFT, f"upgrading an empty database to head does not give {metadata.label}")
+        relabeled(
+            d,
+            DRIFT,
+            f"upgrading an empty database to head does not give {given(d, metadata.label)}",
+        )
         # The chain's head on the left, as the row names them (chain <> module).
         for d in [
             *renamed,

@@ -84,6 +84,14 @@ def leftovers(
 # The live databases are at head
 
 
+# What a database is compared with its chain on: its tables are the live layer's (against the
+# metadata module, which the chain's head is checked to equal).
+DATABASE_SCOPE = (
+    "looked at: its revision and, at head, its views, triggers, functions and sequences "
+    "(its tables: the live layer's)"
+)
+
+
 def state_check(
     plan: CheckPlan,
     chain: Chain,
@@ -110,7 +118,7 @@ def state_check(
         report.add(LayerResult(LAYER, f"{dialect} database", chain.label, status, why))
         return
     label = plan.label(dialect)
-    result = LayerResult(LAYER, label, chain.label, Status.IN_SYNC)
+    result = LayerResult(LAYER, label, chain.label, Status.IN_SYNC, scope=DATABASE_SCOPE)
     if isinstance(current, DatabaseError):
         result.status, result.message = Status.ERROR, current.message
         report.add(result)

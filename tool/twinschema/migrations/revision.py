@@ -67,6 +67,7 @@ from twinschema.migrations.revision_order import drops_before_creates
 from twinschema.migrations.revision_render import render_as_the_server_reads
 from twinschema.migrations.revision_sqlite_directives import sqlite_directives
 from twinschema.migrations.revision_unwritten import failing_error, say_unwritten
+from twinschema.migrations.revision_written import Written, say_written
 from twinschema.paths import shown
 from twinschema.records import DIALECTS
 from twinschema.servers import scratch
@@ -84,17 +85,6 @@ class ModelsOutOfSync(TwinschemaError):
     metadata modules, listed line by line before this error, need work first)."""
 
     exit_code = EXIT_DRIFT
-
-
-@dataclass(frozen=True)
-class Written:
-    """One new revision file, and whether autogenerate found anything for it."""
-
-    dialect: str
-    revision: str
-    path: Path
-    empty: bool
-    notes: tuple[str, ...] = ()  # what it writes that a person should hear of at once
 
 
 def stem_of(version: int, message: str) -> str:
@@ -169,7 +159,7 @@ def make_revisions(
         )
         echo(f"{shown(w.path, config.root)}{note}")
     echo(f"{shown(config.domain, config.root)}: version {domain.version} -> {version}")
-    _say_notes(config, written, echo)
+    say_written(config, written, echo)
     back = (
         f"to take them back, delete both files and set `version: {domain.version}` again in "
         "domain.yaml"
@@ -284,15 +274,8 @@ def _write_missing_twin(
     echo(f"{shown(w.path, config.root)}  (the twin of {missing.ahead}{empty})")
     if at != missing.version:
         echo(f"{shown(config.domain, config.root)}: version {at} -> {missing.version}")
-    _say_notes(config, written, echo)
+    say_written(config, written, echo)
     return written
-
-
-def _say_notes(config: Config, written: list[Written], echo: Callable[[str], None]) -> None:
-    """Each new revision's notes, as warnings that name its file."""
-    for w in written:
-        for note in w.notes:
-            echo(f"warning: {shown(w.path, config.root)}: {note}")
 
 
 def _refuse_drifted_models(config: Config, echo: Callable[[str], None]) -> None:

@@ -90,6 +90,11 @@ class LayerResult:
     # What several of its differences share, said once (``Note``): reports print each under
     # the comparison's header, JSON lists them with the layer.
     notes: list[Note] = field(default_factory=list)
+    # What the comparison looks at where that is narrower than its two sides' names say (a
+    # database against its chain: its revision, and at head what no module holds), said in one
+    # line under its status: an "in_sync" right after a hand edit on a column is not read as
+    # "the database is its chain's" (stranger83 011).
+    scope: str = ""
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)  # a status given by its value ("drift") is one too

@@ -1,19 +1,25 @@
 """GitHub Actions workflow commands: one ``::error`` (or ``::warning``) annotation per difference,
 on the file and line where the fix goes (a metadata module's ``Table``/``Column``/``Index`` call,
 or the table's or column's key in domain.yaml; see ``locate``), plus one per layer that could
-not look, one ``::warning`` per value warning, and one ``::notice`` per layer that found or
-evaluated something, naming its two sides in full (annotations name a database shortly), with
-how many differences it found and how many pairs the evaluation stage ran and where, and one
-``::notice`` per allowance of domain.yaml that accepted something, on its line. Without a
-file (two database URLs and no metadata module in the report) the annotation is still written,
-on the run rather than on a file."""
+not look, one ``::warning`` per value warning with ``--verbose`` (else one that counts them),
+and one ``::notice`` per layer that found or evaluated something, naming its two sides in full
+(annotations name a database shortly), with how many differences it found and how many pairs
+the evaluation stage ran and where, and one ``::notice`` per allowance of domain.yaml that
+accepted something, on its line. Without a file (two database URLs and no metadata module in
+the report) the annotation is still written, on the run rather than on a file."""
 
 from __future__ import annotations
 
 from twinschema.records import Report, Severity, Status
 from twinschema.report.accepted_text import by_allowance
 from twinschema.report.locate import Locator
-from twinschema.report.text_report import evaluation_line, values_line
+from twinschema.report.text_report import (
+    evaluation_line,
+    other_warnings,
+    value_warnings,
+    values_line,
+    warnings_heading,
+)
 
 
 def _escape(text: str) -> str:
@@ -28,7 +34,12 @@ def render(report: Report, verbose: bool, color: bool) -> str:
     """One workflow command per line."""
     locator = Locator.for_report(report)
     lines = []
-    for d in [*report.differences, *report.warnings]:  # warnings: ``::warning``
+    values = value_warnings(report)
+    # The value warnings, one per column pair, as the text report lists them: each with
+    # ``verbose``, else one annotation that counts them (stranger84 009: an in-sync project's
+    # 124 filled a step's annotations, of which GitHub shows the first ten).
+    shown = report.warnings if verbose else other_warnings(report)
+    for d in [*report.differences, *shown]:  # warnings: ``::warning``
         where = locator.locate(d)
         props = f"file={_prop(where.path)},line={where.line}," if where else ""
         title = f"twinschema {d.layer}: {d.kind} {d.table or ''}" + (
@@ -36,6 +47,9 @@ def render(report: Report, verbose: bool, color: bool) -> str:
         )
         level = "warning" if d.severity == Severity.WARNING else "error"
         lines.append(f"::{level} {props}title={_prop(title)}::{_escape(d.message + '. ' + d.hint)}")
+    if values and not verbose:
+        title = _prop(f"twinschema: {len(values)} value_compatibility warning(s)")
+        lines.append(f"::warning title={title}::{_escape(warnings_heading(report, False))}")
     for layer in report.layers:
         # One notice per comparison that found or evaluated something: annotations name a
         # database shortly ("the SQLite database"), this line names it in full (URL redacted).

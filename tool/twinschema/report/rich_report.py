@@ -139,7 +139,7 @@ def _layers(report: Report) -> Table:
     for layer in report.layers:
         n = len(layer.differences)
         compared = _pair(layer.left, layer.right)
-        said = (evaluation_line(layer), values_line(layer), spelled_line(layer))
+        said = (layer.scope, evaluation_line(layer), values_line(layer), spelled_line(layer))
         note = "; ".join(filter(None, (layer.message, *said)))
         if note:
             compared.append(f"\n{note}", style="dim")

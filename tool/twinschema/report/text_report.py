@@ -32,7 +32,8 @@ def plain(report: Report, verbose: bool) -> str:
     for result in report.layers:
         why = f"  ({result.message})" if result.message else ""
         lines.append(f"{result.status:8} {result.name:10} {result.left} <> {result.right}{why}")
-        for note in (evaluation_line(result), values_line(result), spelled_line(result)):
+        said = (result.scope, evaluation_line(result), values_line(result), spelled_line(result))
+        for note in said:
             if note:
                 lines.append(f"{'':8} {'':10} {note}")
     groups: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(

@@ -212,10 +212,25 @@ def dialect_scores(text: str) -> dict[str, list[Marker]]:
 NAME_SUFFIXES = {s: dialect for dialect, suffixes in FILE_SUFFIXES.items() for s in suffixes}
 
 
+# The words a ``.sql`` file's name may end in to state its dialect (Chinook's
+# ``Chinook_Sqlite.sql`` and ``Chinook_PostgreSql.sql``, ``schema.sqlite.sql``: stranger83 010);
+# a database file's suffixes (``.db``) are no such word.
+_NAME_WORDS = {s.lstrip("."): d for s, d in NAME_SUFFIXES.items() if s not in (".db", ".db3")}
+
+
 def named_dialect(path: str) -> str | None:
-    """The dialect a file's name states by its last suffix (``full.sql.sqlite``: SQLite,
-    ``schema.pgsql``: PostgreSQL, in any case), or None (``.sql``, no suffix)."""
-    return NAME_SUFFIXES.get(PurePath(path).suffix.lower())
+    """The dialect a file's name states, in any case: by its last suffix (``full.sql.sqlite``:
+    SQLite, ``schema.pgsql``: PostgreSQL); for a ``.sql`` file, by the suffix before it
+    (``app.sqlite.sql``) or, with none, by the word its name ends in after ``_`` or ``-``
+    (``Chinook_PostgreSql.sql``); else None (``schema.sql``, ``sqlite.initial.sql``)."""
+    name = PurePath(path)
+    last = name.suffix.lower()
+    if last != ".sql":
+        return NAME_SUFFIXES.get(last)
+    stem = PurePath(name.stem)
+    if stem.suffix:
+        return _NAME_WORDS.get(stem.suffix.lower().lstrip("."))
+    return _NAME_WORDS.get(re.split(r"[_-]", stem.name)[-1].lower())
 
 
 def detect_dialect(text: str, label: str = "SQL text", named: str | None = None) -> str:
@@ -245,7 +260,7 @@ def detect_dialect(text: str, label: str = "SQL text", named: str | None = None)
         f"{label}: cannot tell whether this SQL is for SQLite or PostgreSQL "
         f"(SQLite markers: {names(SQLITE)}; PostgreSQL markers: {names(POSTGRESQL)}); "
         "pass --dialect sqlite or --dialect postgresql (diff: --dialect-a/--dialect-b for one "
-        "side), or name the file *.sqlite or *.postgres"
+        "side), or name the file *.sqlite.sql or *.postgres.sql"
     )
 
 
