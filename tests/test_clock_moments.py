@@ -36,7 +36,17 @@ def _date(dialect: str, default: str) -> tuple[str, str, Column]:
         (("sqlite", "(date('now', 'weekday 1'))"),
          ("postgresql", "(CURRENT_DATE + (8 - extract(isodow FROM CURRENT_DATE))::integer)"),
          "at 2026-03-02 09:00:00 UTC SQLite gives 2026-03-02, PostgreSQL gives 2026-03-09"),
+        # stranger83 007: a year step from a leap day; 365 days against a year across one.
+        (("sqlite", "(date('now', '+1 year'))"), ("postgresql", "(CURRENT_DATE + interval '1 year')"),
+         "at 2024-02-29 12:00:00 UTC SQLite gives 2025-03-01, PostgreSQL gives 2025-02-28"),
+        (("sqlite", "(date('now', '+365 days'))"), ("postgresql", "(CURRENT_DATE + interval '1 year')"),
+         "at 2023-03-01 12:00:00 UTC SQLite gives 2024-02-29, PostgreSQL gives 2024-03-01"),
+        (("sqlite", "(date('now', '-365 days'))"), ("postgresql", "(CURRENT_DATE - interval '1 year')"),
+         "at 2024-02-29 12:00:00 UTC SQLite gives 2023-03-01, PostgreSQL gives 2023-02-28"),
+        (("sqlite", "(date('now', '-365 days'))"), ("sqlite", "(date('now', '-1 year'))"),
+         "at 2024-03-01 12:00:00 UTC they give 2023-03-02 vs 2023-03-01"),
         # Near misses: the same date at every moment.
+        (("sqlite", "(date('now', '+365 days'))"), ("postgresql", "(CURRENT_DATE + 365)"), None),
         (("sqlite", "CURRENT_DATE"), ("postgresql", "((now() AT TIME ZONE 'UTC')::date)"), None),
         (("sqlite", "(date('now', '+31 days'))"), ("postgresql", "(CURRENT_DATE + 31)"), None),
         (("sqlite", "(date('now', '+1 month'))"), ("sqlite", "(date('now', 'start of day', '+1 month'))"),
@@ -53,6 +63,8 @@ def test_clock_defaults_part_at_a_fixed_moment(
 
 
 _FROM_CLOCK = "a date or time computed from the clock, no fixed step from it"
+_RUNS = "a calendar step that runs past a shorter month's end"
+_STOPS = "a calendar step that stops at a shorter month's end"
 
 
 @pytest.mark.parametrize(
@@ -65,7 +77,25 @@ _FROM_CLOCK = "a date or time computed from the clock, no fixed step from it"
         ("sqlite", "(date('now', '+30 days'))", "the current date + 30 day(s)"),
         # No fixed step: its distance from the clock depends on the day (stranger45 033, 040).
         ("sqlite", "(date('now', 'weekday 1'))", _FROM_CLOCK),
-        ("sqlite", "(date('now', '+1 month'))", _FROM_CLOCK),
+        ("sqlite", "(date('now', '+1 month'))",
+         f"the current date + 1 month, {_RUNS} (from 2026-01-31 it gives 2026-03-03)"),
+        # A step in years is no number of days (stranger83 007: "+ 365 day(s)"), each
+        # dialect's kept by its own rule from 29 February; a compound one too (PostgreSQL's
+        # interval stops once; SQLite's two modifiers run past twice: no one rule).
+        ("postgresql", "(CURRENT_DATE + interval '1 year')",
+         f"the current date + 1 year, {_STOPS} (from 2024-02-29 it gives 2025-02-28)"),
+        ("sqlite", "(date('now', '+1 year'))",
+         f"the current date + 1 year, {_RUNS} (from 2024-02-29 it gives 2025-03-01)"),
+        ("postgresql", "(CURRENT_DATE - interval '1 year')",
+         f"the current date - 1 year, {_STOPS} (from 2024-02-29 it gives 2023-02-28)"),
+        ("sqlite", "(date('now', '-2 years'))",
+         f"the current date - 2 years, {_RUNS} (from 2024-02-29 it gives 2022-03-01)"),
+        ("postgresql", "(CURRENT_DATE + interval '1 year 2 months')",
+         f"the current date + 1 year 2 months, {_STOPS} (from 2026-12-31 it gives 2028-02-29)"),
+        ("sqlite", "(date('now', '+1 year', '+2 months'))", _FROM_CLOCK),
+        # Near misses: 365 days are a fixed step, whatever the year.
+        ("postgresql", "(CURRENT_DATE + 365)", "the current date + 365 day(s)"),
+        ("sqlite", "(date('now', '+365 days'))", "the current date + 365 day(s)"),
         # Near miss: the clock itself stays the current date.
         ("postgresql", "CURRENT_DATE", "the current date"),
     ],

@@ -178,18 +178,62 @@ def default_as_stored(dialect: str, text: str) -> str:
 
 
 # Why a unique index on a JSON member is a difference across dialects (``{element}``: the
-# index's element), verified on both real databases (tests/fixtures/probes).
+# index's element), by what the other side's element reads, each verified on both real
+# databases (tests/test_json_keys_note.py, tests/fixtures/probes/sl-pg.unique-json-access-*):
+# PostgreSQL's ``->>`` gives the member's text, ``->`` (and ``#>``) its jsonb value.
 JSON_KEYS_NOTE = (
     "{element} reads a JSON member: SQLite's json_extract keeps numbers and strings apart "
     "(1 and 1.0 collide, '1' and 1 do not), PostgreSQL's ->> compares their text (1 and 1.0 "
     "do not collide, '1' and 1 do): the unique index accepts different rows on each side"
 )
+JSON_VALUE_KEYS_NOTE = (
+    "{element} reads a JSON member: SQLite's json_extract gives its SQL value (1 and 1.0 "
+    "collide, '1' and 1 do not, true is 1 and collides with it), PostgreSQL's -> compares jsonb "
+    "values (numbers by value: 1 and 1.0 collide; strings apart from numbers: '1' and 1 do not; "
+    "true apart from 1): the unique index accepts different rows on each side"
+)
+# PostgreSQL's element is neither a bare ->> nor a bare -> (a cast, a call around it).
+JSON_OTHER_KEYS_NOTE = (
+    "{element} reads a JSON member: SQLite's json_extract gives its SQL value (1 and 1.0 "
+    "collide, '1' and 1 do not, true is 1 and collides with it), which PostgreSQL's element "
+    "does not read alike: the unique index accepts different rows on each side"
+)
+# All three, for finding one in a message already said.
+JSON_KEYS_NOTES = (JSON_KEYS_NOTE, JSON_VALUE_KEYS_NOTE, JSON_OTHER_KEYS_NOTE)
+# A canonical text that is one JSON member read as a scalar (``c ->> 'k'``), or as a jsonb
+# value (``c -> 'k'``, ``c #> '{k}'``), and nothing around it.
+_JSON_TEXT_CALL = re.compile(r"json_extract_scalar\(")
+_JSON_VALUE_CALL = re.compile(r"jsonb?_extract\(")
 
 
 def reads_json_text(text: str) -> bool:
     """True when a canonical text reads a JSON member as a scalar (``json_extract(c, '$.id')``,
     ``c ->> 'id'``): where SQLite and PostgreSQL part on which values are equal."""
     return expr_idioms.across(text)[1] == expr_idioms.JSON_ACCESS
+
+
+def json_keys_note(sides: tuple[tuple[str, str], tuple[str, str]]) -> str | None:
+    """Why a unique index element whose twin elements are ``sides`` ((dialect, canonical text)
+    each) accepts other rows on SQLite and PostgreSQL, where SQLite's reads a JSON member as a
+    scalar (``json_extract(c, '$.k')``), by what PostgreSQL's reads: the member's text
+    (``->>``: ``JSON_KEYS_NOTE``), its jsonb value (``->``, stranger83 006:
+    ``JSON_VALUE_KEYS_NOTE``: 1 and 1.0 collide as on SQLite, true and 1 do not, the opposite
+    of ``->>``) or something else (``JSON_OTHER_KEYS_NOTE``). None for another pair of dialects
+    or where SQLite's element reads no member as a scalar."""
+    texts = dict(sides)
+    if set(texts) != {"sqlite", "postgresql"} or not reads_json_text(texts["sqlite"]):
+        return None
+    theirs = texts["postgresql"]
+    if _whole_call(_JSON_TEXT_CALL, theirs):
+        return JSON_KEYS_NOTE
+    return JSON_VALUE_KEYS_NOTE if _whole_call(_JSON_VALUE_CALL, theirs) else JSON_OTHER_KEYS_NOTE
+
+
+def _whole_call(name: re.Pattern[str], text: str) -> bool:
+    """True when ``text`` is one call of the function ``name`` matches (its opening parenthesis
+    included), nothing around it: the parenthesis it opens closes at the end."""
+    found = name.match(text)
+    return found is not None and text.endswith(")") and _balanced(text[found.end() : -1])
 
 
 # Unparseable text: strings and quoted names as written (a quoted name folded as the dialect

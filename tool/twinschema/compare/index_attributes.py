@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from twinschema.canonical.expressions import JSON_KEYS_NOTE, reads_json_text
+from twinschema.canonical.expressions import json_keys_note
 from twinschema.canonical.within_key import keeps_equality
 from twinschema.compare.columns import collations_differ
 from twinschema.compare.common import K, coll_meaning, cols
@@ -116,8 +116,13 @@ def element_changes(ctx: Context, left: Index, right: Index, n: int) -> Iterator
             + f" ({_SAME_ROWS}; queries that read in that order are served on one side only)",
         )
     json_keys = left.unique and right.unique and ctx.pairing.json_keys_collide_differently
-    if json_keys and reads_json_text(left.expressions[n]):
-        yield True, JSON_KEYS_NOTE.format(element=element)
+    texts = (
+        (ctx.left.schema.dialect, left.expressions[n]),
+        (ctx.right.schema.dialect, right.expressions[n]),
+    )
+    note = json_keys_note(texts) if json_keys else None
+    if note is not None:
+        yield True, note.format(element=element)
     lcoll, rcoll = _nth(left.collations, n, None), _nth(right.collations, n, None)
     if (
         lcoll != rcoll

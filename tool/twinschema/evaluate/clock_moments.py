@@ -67,6 +67,23 @@ def apart(
     return found
 
 
+def unsteady_apart(
+    ev: Evaluator,
+    left: tuple[str, str, Column],
+    right: tuple[str, str, Column],
+    verdicts: tuple[Verdict, Verdict],
+) -> str:
+    """Where two defaults of different clock classes, one of them no fixed step from the clock
+    (``FROM_CLOCK``: a step in months or years), part at one of ``MOMENTS``: "; at <moment> UTC
+    <A> gives x, <B> gives y" (``parted``), the day their classes alone do not show
+    (``date('now', '+365 days')`` against ``CURRENT_DATE + interval '1 year'`` part on
+    2023-03-01 only: 2024-02-29 against 2024-03-01; stranger83 007); "" otherwise."""
+    if FROM_CLOCK not in {v.kind for v in verdicts} or not judged(*verdicts):
+        return ""
+    found = parted(ev, left, right)
+    return "" if found is None else f"; {found}"
+
+
 def _values_parted(
     ev: Evaluator, left: tuple[str, str, Column], right: tuple[str, str, Column]
 ) -> str | None:

@@ -156,10 +156,11 @@ def _judge_cross(
             "generators whose values no run tells alike; only random UUIDs and texts of hex "
             f"digits of one length and case are one shape{refused})",
         )
+    day = clock_moments.unsteady_apart(st.ev, left, right, (lv, rv))  # the day they part
     return replace(
         d,
         message=f"{d.message} (by evaluation: {DIALECT_NAMES[ld]} gives "
-        f"{lsaid}, {DIALECT_NAMES[rd]} gives {rsaid}{refused})",
+        f"{lsaid}, {DIALECT_NAMES[rd]} gives {rsaid}{day}{refused})",
     )
 
 

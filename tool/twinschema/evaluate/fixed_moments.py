@@ -10,6 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from twinschema.evaluate import calendar_steps
 from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import (
     CLOCK_OFFSET,
@@ -33,7 +34,11 @@ from twinschema.evaluate.values import (
 # fraction: that is no difference of these): the early and late hours of a day in UTC (a zone
 # west or east of it is on another date), the last day of a month before a shorter one and of
 # a 30-day month, the middle of a 30-day month (a month against 31 days), a Monday morning (a
-# weekday rule: SQLite's 'weekday 1' keeps a Monday), a leap day, and a year's last second.
+# weekday rule: SQLite's 'weekday 1' keeps a Monday), a leap day, and a year's last second;
+# then the first of March before a leap year and in one (a year from the first, and a year
+# back from the second, is 366 days: ``CURRENT_DATE + interval '1 year'`` was read as "+ 365
+# day(s)" at every other moment and judged equal to ``date('now', '+365 days')``; stranger83
+# 007). The first moment two defaults part at is their witness: new moments go last.
 MOMENTS = (
     "2026-01-31 02:00:00",
     "2026-01-31 23:30:00",
@@ -42,6 +47,8 @@ MOMENTS = (
     "2026-03-02 09:00:00",
     "2024-02-29 12:00:00",
     "2026-12-31 23:59:59",
+    "2023-03-01 12:00:00",
+    "2024-03-01 12:00:00",
 )
 
 # The moments a default that reads the clock into a text column is run at too (``clock_moments.
@@ -146,7 +153,8 @@ def _named(read_at: list[tuple[Any, dt.datetime]]) -> str | None:
     (``read_at``: (value, moment)) where a name says it: the current time truncated to the
     minute or the hour (``date_trunc('hour', now())``, ``strftime('%Y-%m-%d %H:00:00',
     'now')``), the first day of the current month, year or week (a date: ``date_trunc('month',
-    now())::date``); None for others (next Monday, today at 09:00)."""
+    now())::date``), a step in months or years (``calendar_steps.named``: ``date('now', '+1
+    year')``); None for others (next Monday, today at 09:00)."""
     if all(isinstance(v, dt.datetime) for v, _ in read_at):
         for unit, cut in _UNITS.items():
             if all(v == cut(at) for v, at in read_at):
@@ -156,6 +164,7 @@ def _named(read_at: list[tuple[Any, dt.datetime]]) -> str | None:
             if all(v == first(at.date()) for v, at in read_at):
                 day = "the Monday" if name == "week" else "the first day"
                 return f"{day} of the current {name}"
+        return calendar_steps.named([(v, at.date()) for v, at in read_at])
     return None
 
 

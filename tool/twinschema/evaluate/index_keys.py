@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from twinschema.canonical.expressions import JSON_KEYS_NOTE
+from twinschema.canonical.expressions import JSON_KEYS_NOTES
 from twinschema.evaluate.backends import KeyRun
 from twinschema.evaluate.checks import dependent, why_dependent, witness_written
 from twinschema.evaluate.computed import alike_but_where
@@ -132,7 +132,7 @@ def _through_generated(
 
 def _told(st: StageContext, table: str, left: str, right: str, why: str, said: Written) -> bool:
     """Where the comparer reported the very index pair (``left``, ``right``) as a difference
-    already (a unique index on a JSON member: ``expressions.JSON_KEYS_NOTE``), the witness
+    already (a unique index on a JSON member: ``expressions.JSON_KEYS_NOTES``), the witness
     joins its message, and True: one index is one difference (stranger50 049)."""
     told = [
         d
@@ -141,9 +141,10 @@ def _told(st: StageContext, table: str, left: str, right: str, why: str, said: W
     ]
     if not told:
         return False
-    note = JSON_KEYS_NOTE.split("{element}")[-1]
+    notes = [note.split("{element}")[-1] for note in JSON_KEYS_NOTES]
     for d in told:
-        reason = "" if note in d.message or not why else f"on probe rows, {why}; "
+        noted = any(note in d.message for note in notes)
+        reason = "" if noted or not why else f"on probe rows, {why}; "
         st.annotate(reason + said.text, d, witness=said.witness)
     return True
 

@@ -30,6 +30,7 @@ from twinschema.evaluate import (
     view_shorter,
     view_sums,
     view_values,
+    view_wall,
 )
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_digits import past_double
@@ -72,6 +73,8 @@ class ViewVerdict:
     reason: str = ""
     # The answers part only past a double's digits (``view_digits``): what the hint says.
     past_double: bool = False
+    # Only rows written with hour 24 or second 60 part the answers (``view_wall.WALL_NOTE``).
+    walled: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,14 @@ def _compared(schemas: tuple[Schema, Schema], name: str, backends: Backends) -> 
             said = f"neither returned a row on the {probed} probe rows ({why})"
             return ViewVerdict(name, None, probed, reason=said)
         return ViewVerdict(name, True, probed)
-    found = alone or _witness(pair, kept, backends) or _reduced(pair, kept, whole, backends)
+    # Ordinary rows first: a witness written with hour 24 or second 60 only where no other
+    # row parts the views, and then said so (``view_wall``, stranger83 008).
+    plain, ordinary = None, view_wall.ordinary(kept)
+    if ordinary != kept and view_keys.fits(pair.keys, ordinary):
+        plain = _answers(pair, ordinary, backends)
+    searched = (ordinary, plain) if plain is not None and _parted(*plain) else (kept, whole)
+    found = alone or _witness(pair, searched[0], backends)
+    found = found or _reduced(pair, searched[0], searched[1] or whole, backends)
     found = view_shorter.shortest(  # its numbers no longer than they need be (stranger79 011)
         found, pair.plans, pair.read, backends,
         lambda rows: _tried(pair, kept, dict(enumerate(rows)), backends),
@@ -151,7 +161,8 @@ def _compared(schemas: tuple[Schema, Schema], name: str, backends: Backends) -> 
     )
     shown = (view_now.answer_text(answers[0], nows), view_now.answer_text(answers[1], nows))
     digits = past_double(answers[0].rows, answers[1].rows)
-    return ViewVerdict(name, False, probed, witness, shown, past_double=digits)
+    walled = plain is not None and not _parted(*plain) and view_wall.held(chosen)
+    return ViewVerdict(name, False, probed, witness, shown, past_double=digits, walled=walled)
 
 
 def _not_copied(dialect: str, when: str, error: str) -> str:

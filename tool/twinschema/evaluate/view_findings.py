@@ -14,6 +14,7 @@ from twinschema.evaluate.view_answers import (
     views_to_run,
     witness_text,
 )
+from twinschema.evaluate.view_wall import WALL_NOTE
 from twinschema.model import OBJECT_VIEW, SchemaObject
 from twinschema.records import Difference, Equivalence, Witness
 from twinschema.records.differences import Severity
@@ -92,7 +93,8 @@ def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> D
         verdict,
         texts,
         f"view {verdict.view} returns other rows on each side {witness_text(verdict)}: {said} "
-        f"(run on the same {verdict.probed} probe rows in scratch copies of its tables)",
+        f"(run on the same {verdict.probed} probe rows in scratch copies of its tables)"
+        + (f"; {WALL_NOTE}" if verdict.walled else ""),
         (_PAST_DOUBLE if verdict.past_double else "")
         + f"make view {verdict.view} select the same rows on both sides (the witness shows "
         "where they part), or declare it for one dialect in domain.yaml; if it differs on "
