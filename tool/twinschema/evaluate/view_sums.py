@@ -50,7 +50,7 @@ _TEMPLATES = 4
 _AGGREGATE = re.compile(r"\b(?:sum|total|avg)\s*\(", re.I)
 # An arithmetic operator beside a column (``quantity * unit_price``), not a comment's.
 _BEFORE = re.compile(r"(?<![-/*])[-+*/]\s*(?:\"?\w+\"?\s*\.\s*)?$")
-_AFTER = re.compile(r"^\s*(?:[+*]|-(?!-)|/(?!\*))")
+_AFTER = re.compile(r"^\s*(?:\+|\*(?!/)|-(?!-)|/(?!\*))")
 Rows = list[tuple[Any, ...]]
 
 
@@ -77,7 +77,7 @@ def _computed(word: re.Pattern[str], text: str, inside: str) -> bool:
     if word.search(inside):
         return True
     return any(
-        _BEFORE.search(text[: m.start()]) or _AFTER.match(text[m.end() :])
+        _BEFORE.search(text[max(0, m.start() - 80) : m.start()]) or _AFTER.match(text[m.end() :])
         for m in word.finditer(text)
     )
 
