@@ -174,6 +174,8 @@ def test_measured_witness(loader: Loader, case: Case) -> None:
     rows, sql = measure.get("rows") or [{}], measure["sql"]
     da, db = case.dialects
     with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
+        run_setup(loader, da, ha, setup_statements(case, "a"))  # a parent row the rows join
+        run_setup(loader, db, hb, setup_statements(case, "b"))
         a = measured(loader, da, ha, table, rows, sql["a"] if isinstance(sql, dict) else sql)
         b = measured(loader, db, hb, table, rows, sql["b"] if isinstance(sql, dict) else sql)
     expected_same = not case.expect or case.witness.get("declared_only", False)

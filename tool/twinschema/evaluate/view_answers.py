@@ -231,6 +231,7 @@ def _pair(
     pairs: list[tuple[Table, Table]] = []
     given: list[list[str]] = []
     shown, rows, reads = [], [], []
+    fitted: list[tuple[list[list[Any]], list[int]]] = []
     star = _STAR.search(texts) is not None
     views = [(left.dialect, v.raw) for v in lviews] + [(right.dialect, v.raw) for v in rviews]
     for table in tables:
@@ -281,15 +282,16 @@ def _pair(
             schemas, pair, columns, fits, made_rows, own_keys, read, backends, views
         )
         held = view_probes.held_keys(lt, rt, columns, texts)
-        made_rows = view_probes.grouped(made_rows, fits, own_keys, texts, held)
-        rows.append(
-            view_sums.with_sums(schemas, pair, columns, fits, made_rows, own_keys, texts, backends)
-        )
+        rows.append(view_probes.grouped(made_rows, fits, own_keys, texts, held))
+        fitted.append((fits, own_keys))
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),
         view_runs.plan_of(right, bases[1], rviews, name),
     )
     keys = view_keys.keys_of(pairs, given)
+    # Float-sum groups last: each gets rows of its own in the tables it joins (stranger84 001).
+    fits_of, keys_of = [f for f, _ in fitted], [k for _, k in fitted]
+    rows = view_sums.with_sums(schemas, pairs, given, fits_of, rows, keys_of, texts, backends, keys)
     return _Pair(plans, tuple(shown), tuple(reads), keys), rows
 
 

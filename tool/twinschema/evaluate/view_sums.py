@@ -24,6 +24,7 @@ from twinschema.canonical import typemap
 from twinschema.canonical.typemap_storage import DOUBLE_UNSCALED
 from twinschema.evaluate import view_fits, view_probes
 from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.view_keys import Keys
 from twinschema.model import Column, Schema, Table
 
 # Pairs of amounts of at most 2 decimals whose sum as doubles is not the decimal sum, even
@@ -47,22 +48,38 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 # The rows whose values the groups take (each twice: as they are, and with fresh values).
 _TEMPLATES = 4
 _AGGREGATE = re.compile(r"\b(?:sum|total|avg)\s*\(", re.I)
+# An arithmetic operator beside a column (``quantity * unit_price``), not a comment's.
+_BEFORE = re.compile(r"(?<![-/*])[-+*/]\s*(?:\"?\w+\"?\s*\.\s*)?$")
+_AFTER = re.compile(r"^\s*(?:\+|\*(?!/)|-(?!-)|/(?!\*))")
+Rows = list[tuple[Any, ...]]
 
 
 def summed_columns(text: str, tables: tuple[Table, Table], columns: Sequence[str]) -> list[int]:
-    """The indexes of ``columns`` an aggregate of the views' SQL ``text`` (``sum``, ``total``,
-    ``avg``) reads, whose two sides keep numbers apart: one side's dialect stores a fraction
-    as a double (``DOUBLE_UNSCALED``: SQLite's REAL or NUMERIC affinity), the other's column is
-    an exact decimal (``numeric``)."""
+    """The indexes of ``columns`` the views' SQL ``text`` sums or computes with: read inside an
+    aggregate (``sum``, ``total``, ``avg``, wherever it sits: ``COALESCE(SUM(l.amount), 0)``)
+    or beside an arithmetic operator (``SUM(l.quantity * l.unit_price)``), whose two sides keep
+    numbers apart: one side's dialect stores a fraction as a double (``DOUBLE_UNSCALED``:
+    SQLite's REAL or NUMERIC affinity), the other's column is an exact decimal (``numeric``)."""
     inside = " ".join(_arguments(text))
     found = []
     for j, name in enumerate(columns):
         lc, rc = tables[0].column(name), tables[1].column(name)
         if lc is None or rc is None or not _parts(lc, rc):
             continue
-        if any(view_probes.word(c.own_name).search(inside) for c in (lc, rc)):
+        if any(_computed(view_probes.word(c.own_name), text, inside) for c in (lc, rc)):
             found.append(j)
     return found
+
+
+def _computed(word: re.Pattern[str], text: str, inside: str) -> bool:
+    """True when ``word`` is in an aggregate's argument text ``inside`` or beside an arithmetic
+    operator of ``text`` (a near miss: ``COALESCE(count(*), 0)`` reads no column so)."""
+    if word.search(inside):
+        return True
+    return any(
+        _BEFORE.search(text[max(0, m.start() - 80) : m.start()]) or _AFTER.match(text[m.end() :])
+        for m in word.finditer(text)
+    )
 
 
 def _parts(left: Column, right: Column) -> bool:
@@ -91,30 +108,54 @@ def _arguments(text: str) -> list[str]:
     return found
 
 
+class _Counter:
+    """The next fresh value's number: each group of its own, and each parent or child row made
+    for one, holds values no other holds (two groups under one owner sum together)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def next(self) -> int:
+        """A number no earlier call gave."""
+        self.n += 1
+        return self.n - 1
+
+
 def with_sums(
     schemas: tuple[Schema, Schema],
-    tables: tuple[Table, Table],
-    columns: Sequence[str],
-    fits: Sequence[Sequence[Any]],
-    rows: Sequence[tuple[Any, ...]],
-    keys: Sequence[int],
+    pairs: Sequence[tuple[Table, Table]],
+    columns: Sequence[Sequence[str]],
+    fits: Sequence[Sequence[Sequence[Any]]],
+    rows: Sequence[Sequence[tuple[Any, ...]]],
+    own_keys: Sequence[Sequence[int]],
     text: str,
     backends: tuple[Backend | None, Backend | None],
-) -> list[tuple[Any, ...]]:
-    """``rows`` and, for each column ``summed_columns`` finds, groups of two rows holding the
-    first pair of ``_PAIRS`` both sides' columns take, on the values of the first rows (as
-    they are, and with values no row holds in the other columns), each key new on every row;
-    ``rows`` alone where no column is such or no pair fits."""
-    summed = summed_columns(text, tables, columns) if rows else []
-    found = list(rows)
-    for j in summed:
-        offered = [[v for pair in _PAIRS for v in pair]]
-        taken = view_fits.fitted(schemas, tables, [columns[j]], offered, [True], backends, False)
-        if not taken:
-            continue
-        pair = next((p for p in _PAIRS if all(v in taken[0] for v in p)), None)
-        if pair is not None:
-            found += _groups(found, fits, keys, j, pair)
+    keys: Keys,
+) -> list[Rows]:
+    """``rows`` (per base table of a view) and, for each column ``summed_columns`` finds (and
+    for all of a table's such columns together: ``quantity * unit_price``), groups of two rows
+    holding the first pair of ``_PAIRS`` both sides' columns take, on the values of the first
+    rows (as they are, and with values no row holds in the other columns), each key new. Each
+    group gets rows of its own in the other base tables it joins (stranger84 001, 002): a parent
+    row copied with a new key, which the group's rows name (a row naming a parent no probe row
+    holds is dropped, and one naming an existing parent sums with its other rows), and one
+    child row naming each group row (an inner join to a child keeps no parent without one)."""
+    found = [list(r) for r in rows]
+    counter = _Counter()
+    for b, (tables, given) in enumerate(zip(pairs, columns, strict=True)):
+        summed = summed_columns(text, tables, given) if rows[b] else []
+        taken: dict[int, list[Any]] = {}
+        for j in summed:
+            offered = [[v for pair in _PAIRS for v in pair]]
+            fitted = view_fits.fitted(schemas, tables, [given[j]], offered, [True], backends, False)
+            taken[j] = fitted[0] if fitted else []
+        targets = [(j,) for j in summed] + ([tuple(summed)] if len(summed) > 1 else [])
+        for target in targets:
+            pair = next((p for p in _PAIRS if all(v in taken[j] for j in target for v in p)), None)
+            if pair is None:
+                continue
+            for group, fresh in _groups(found[b], fits[b], own_keys[b], target, pair, counter):
+                found[b] += _linked(found, fits, keys, b, group, fresh, counter)
     return found
 
 
@@ -122,30 +163,113 @@ def _groups(
     rows: Sequence[tuple[Any, ...]],
     values: Sequence[Sequence[Any]],
     keys: Sequence[int],
-    j: int,
+    target: tuple[int, ...],
     pair: tuple[Decimal, Decimal],
-) -> list[tuple[Any, ...]]:
-    """Two rows per template (``_TEMPLATES`` of ``rows``, each as it is and made fresh),
-    column ``j`` one amount of ``pair`` each, keys values no row uses."""
+    counter: _Counter,
+) -> list[tuple[Rows, bool]]:
+    """Two rows per template (``_TEMPLATES`` of ``rows``, each as it is and made fresh), the
+    columns ``target`` one amount of ``pair`` each, keys values no row uses; with whether the
+    template was made fresh."""
     used = [{r[k] for r in rows} for k in range(len(values))]
     free = {k: [v for v in dict.fromkeys(values[k]) if v not in used[k]] for k in keys}
     spare = [[v for v in given if v not in used[k]] for k, given in enumerate(values)]
-    made: list[tuple[Any, ...]] = []
-    for n, row in enumerate(list(dict.fromkeys(rows))[:_TEMPLATES]):
+    made: list[tuple[Rows, bool]] = []
+    for row in list(dict.fromkeys(rows))[:_TEMPLATES]:
+        n = counter.next()
         fresh = [
-            row[k] if k in keys or k == j else (spare[k].pop(0) if spare[k] else _fresh(row[k], n))
+            row[k] if k in keys or k in target else _spare(spare[k], row[k], n)
             for k in range(len(row))
         ]
         for template in [list(row)] + ([fresh] if fresh != list(row) else []):
+            group: Rows = []
             for amount in pair:
                 if any(not free[k] for k in keys):
                     return made
-                made.append(
+                group.append(
                     tuple(
-                        free[k].pop(0) if k in keys else amount if k == j else v
+                        free[k].pop(0) if k in keys else amount if k in target else v
                         for k, v in enumerate(template)
                     )
                 )
+            made.append((group, template is fresh))
+    return made
+
+
+def _spare(spare: list[Any], value: Any, n: int) -> Any:
+    """The first value of ``spare`` (taken), else ``_fresh``'s."""
+    return spare.pop(0) if spare else _fresh(value, n)
+
+
+def _linked(
+    rows: list[Rows],
+    fits: Sequence[Sequence[Sequence[Any]]],
+    keys: Keys,
+    b: int,
+    group: Rows,
+    fresh: bool,
+    counter: _Counter,
+) -> Rows:
+    """``group`` (rows of base ``b``) naming, by each foreign key to another base, a parent row
+    of its own added to ``rows``: a copy of the one it named (else the first) with a new key,
+    and, for a fresh group, fresh values elsewhere too (a view grouping by the parent's name);
+    and one child row added per group row for each base whose foreign key names ``b``."""
+    linked = [list(r) for r in group]
+    for ref in keys.references:
+        parents = rows[ref.parent]
+        if ref.child != b or ref.parent == b or not parents or linked[0][ref.at[0]] is None:
+            continue
+        named = tuple(linked[0][i] for i in ref.at)
+        like = next((p for p in parents if tuple(p[i] for i in ref.to) == named), parents[0])
+        copy = _copied(rows, fits, keys, ref.parent, like, ref.to, fresh, counter)
+        rows[ref.parent].append(copy)
+        for row in linked:
+            for i, t in zip(ref.at, ref.to, strict=True):
+                row[i] = copy[t]
+    for ref in keys.references:
+        children = rows[ref.child]
+        if ref.parent != b or ref.child == b or not children:
+            continue
+        for row in linked:
+            child = _copied(rows, fits, keys, ref.child, children[0], (), False, counter)
+            rows[ref.child].append(
+                tuple(
+                    row[ref.to[ref.at.index(i)]] if i in ref.at else v for i, v in enumerate(child)
+                )
+            )
+    return [tuple(r) for r in linked]
+
+
+def _copied(
+    rows: list[Rows],
+    fits: Sequence[Sequence[Sequence[Any]]],
+    keys: Keys,
+    base: int,
+    like: tuple[Any, ...],
+    new: tuple[int, ...],
+    fresh: bool,
+    counter: _Counter,
+) -> tuple[Any, ...]:
+    """A row of ``base`` like ``like``, its columns ``new`` and a column of each of its unique
+    keys holding values no row of it holds (and, where ``fresh``, every column no foreign key
+    binds), so that a real database holds it beside the others."""
+    n = counter.next()
+    bound = {i for ref in keys.references if ref.child == base for i in ref.at}
+    changed = set(new) | ({i for i in range(len(like)) if i not in bound} if fresh else set())
+    for unique in keys.uniques:
+        if unique.base == base and not changed & set(unique.at):
+            changed.add(unique.at[0])
+    copy = list(like)
+    for i in sorted(changed):
+        held = {r[i] for r in rows[base]}
+        spare = [v for v in fits[base][i] if v not in held]
+        copy[i] = spare[0] if spare else _unheld(like[i], n, held)
+    return tuple(copy)
+
+
+def _unheld(value: Any, n: int, held: set[Any]) -> Any:
+    """``_fresh``'s value of ``value``'s kind for ``n``, or for the next number no row holds."""
+    while (made := _fresh(value, n)) in held and made != value:
+        n += 1
     return made
 
 
