@@ -90,6 +90,17 @@ class Witness:
 
 
 @dataclass(frozen=True, slots=True)
+class Pinned:
+    """What the warning of an allowance that pins nothing (``unpinned_allowance``) offers to
+    pin: the allowance's ``kind`` and, for each difference it allowed, ``(table, name, left,
+    right)``, each side's text as it is now (a later stage tells whether a side changed since:
+    ``allowance_types.changed_since``)."""
+
+    kind: str
+    allowed: tuple[tuple[str | None, str | None, str | None, str | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Difference:
     """One real difference between two sides, with what a user needs to fix it."""
 
@@ -121,6 +132,8 @@ class Difference:
     ways: HintWays | None = field(default=None, compare=False)
     # What a comparator said after the parts (``hint`` is ``ways.text() + then``). Not reported.
     then: str = field(default="", compare=False)
+    # Of an ``unpinned_allowance`` warning: what its hint offers to pin (``Pinned``). Not reported.
+    pinned: Pinned | None = field(default=None, compare=False)
 
     def given(self, witness: Witness | None) -> Difference:
         """This difference with ``witness`` (its table this one's) where it has none yet: a
@@ -156,7 +169,7 @@ class Difference:
     def to_dict(self) -> dict[str, Any]:
         """The record as the JSON report writes it (``fix``: ``{side, file, line}`` or null)."""
         found = asdict(self)
-        del found["ways"], found["then"]
+        del found["ways"], found["then"], found["pinned"]
         return found
 
     def holds(self, side: FixSide) -> bool:
