@@ -126,7 +126,7 @@ def test_an_unpinned_allowance_hint_says_a_pinned_side_changed_since(
     code, report = check(shell)
     [hint] = _warnings(report).values()
     assert code == 0 and AS_NOW in hint, (code, hint)
-    assert "is not what" not in hint and "changed since, so" not in hint, hint
+    assert "is not what" not in hint and "pins what the database has now" not in hint, hint
 
     execute(pg_url, *edit)
     if kind == "view":
@@ -143,5 +143,5 @@ def test_an_unpinned_allowance_hint_says_a_pinned_side_changed_since(
     # chain for a view (no module holds one), its module for a CHECK.
     there = "migrations_postgres" if kind == "view" else "schemas/postgres.py"
     assert f"But {label}'s {named} is not what {there} has" in hint, hint
-    assert "changed since, so the entry above pins the changed pair" in hint, hint
+    assert "the entry above pins what the database has now, which is not what is" in hint, hint
     assert code == 1  # the chain's comparison with the database reports the edit itself

@@ -194,10 +194,11 @@ def once(results: Iterable[LayerResult]) -> None:
 
 def changed_since(results: Iterable[LayerResult]) -> None:
     """Say, in the hint of each ``unpinned_allowance`` warning, where another comparison of
-    this check shows that a side it pins changed since: one of its two sources (a database)
+    this check shows that a side it pins is not what is written: one of its two sources (a database)
     has the pinned view or CHECK otherwise than the source it is compared with there (its
     chain, its module), a difference of the allowance's kind on that object with that side's
-    text. The entry offered is then the changed pair (fix83b: the server's view hand-edited
+    text (a hand edit, or a revision not applied). The entry offered then pins that side as it
+    is, not as written (fix83b: the server's view hand-edited
     from ``avg(secs)::integer`` to ``max(secs)``, still allowed, was offered pinned as
     ``max``). Only the live pair's warnings: its sources are databases, which a hand edit
     changes; two modules or two chains are what was written (which of a module and its chain
@@ -241,8 +242,9 @@ def _changed(w: Difference, own: LayerResult, results: list[LayerResult]) -> Dif
     if not said:
         return w
     return w.said_after(
-        f". But {'; '.join(said)}: that side changed since, so the entry above pins the "
-        "changed pair; make the two agree first, then pin the pair the allowance is written for"
+        f". But {'; '.join(said)}: the entry above pins what the database has now, which is "
+        "not what is written there (a hand edit, or a revision not applied); make the two agree "
+        "first, then pin the pair the allowance is written for"
     )
 
 
