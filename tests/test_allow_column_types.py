@@ -15,6 +15,7 @@ from pg_helpers import invoke_afresh
 from support import testing
 from test_init_project import adopt, check
 
+from twinschema.compare.allowance_types import AS_NOW
 from twinschema.domain_load import load_domain
 from twinschema.errors import DomainError
 
@@ -101,7 +102,8 @@ def test_an_allowance_without_types_still_allows_and_says_how_to_pin_it(tmp_path
     assert warning["fix"] == {"side": None, "file": "domain.yaml", "line": 8}, warning
     assert "names no types: it allows any type difference of t.tags" in str(warning["message"])
     assert str(warning["hint"]) == (
-        "domain.yaml:8: pin it to the types it is written for: {kind: column_type, column: "
+        f"domain.yaml:8: pin it to the types it is written for; {AS_NOW}: {{kind: column_type, "
+        "column: "
         'tags, name: tags, types: {sqlite: "text", postgresql: "text[]"}, reason: "JSON array '
         'text on the device"}'
     ), warning["hint"]

@@ -9,7 +9,7 @@ check never passes when it could not look.
 
 from __future__ import annotations
 
-from twinschema.compare.allowance_types import once
+from twinschema.compare.allowance_types import changed_since, once
 from twinschema.domain_load import load_domain
 from twinschema.layers.at_head import at_head_said_once
 from twinschema.layers.domain import domain_layer
@@ -57,6 +57,7 @@ def run_check(plan: CheckPlan) -> Report:
     # that no revision is missing there)
     at_head_said_once(results)
     once(results)  # an unpinned allowance is warned of in the first layer that allows by it
+    changed_since(results)  # ...and told where another comparison shows a side it pins changed
     unknown_once(results)  # a module's CHECK on a column it lacks: said by the first layer
     report = Report()
     for result in results:

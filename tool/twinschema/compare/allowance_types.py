@@ -23,9 +23,16 @@ from dataclasses import replace
 from twinschema.compare.allowance_entries import allowance_entry, one_sided, place, quoted
 from twinschema.definitions import visible_sql
 from twinschema.records import Difference, FixSide, FixSite, LayerResult, Severity
-from twinschema.records.domain import PIN_KEYS, PINNABLE_KINDS, Allowance, Domain
+from twinschema.records.differences import Pinned
+from twinschema.records.domain import PIN_KEYS, PINNABLE_KINDS, Allowance, Domain, check_key
 
 KIND = "unpinned_allowance"
+# What the pinned entry a warning offers is: each side as the check sees it now, which after a
+# hand edit of one side is the drifted pair, not the one the allowance was written for (fix83b).
+AS_NOW = (
+    "as each side has it now (if either side changed since the allowance was written, pin what "
+    "it was written for instead, or that change is allowed for good)"
+)
 
 # By kind: what an allowance of it pins (its key), and the difference it allows; any other
 # kind of ``PINNABLE_KINDS`` pins by ``sides:`` (stranger71 011).
@@ -153,11 +160,14 @@ def unpinned_allowances(
                 right=None,
                 message=f"allowance {allowance.describe()} {names} (it allows {shown} here)",
                 hint=f"{domain.path}:{allowance.line}: pin it to the {noun} it is written for"
-                f"{place(domain, allowance)}: {entries}",
+                f"{place(domain, allowance)}; {AS_NOW}: {entries}",
                 severity=Severity.WARNING,
                 left_source=left,
                 right_source=right,
                 fix=FixSite(file=domain.path, line=allowance.line),
+                pinned=Pinned(
+                    allowance.kind, tuple((d.table, d.name, d.left, d.right) for d in allowed)
+                ),
             )
         )
     return found
@@ -180,3 +190,70 @@ def once(results: Iterable[LayerResult]) -> None:
                 seen.add(key)
             kept.append(w)
         result.warnings = kept
+
+
+def changed_since(results: Iterable[LayerResult]) -> None:
+    """Say, in the hint of each ``unpinned_allowance`` warning, where another comparison of
+    this check shows that a side it pins is not what is written: one of its two sources (a database)
+    has the pinned view or CHECK otherwise than the source it is compared with there (its
+    chain, its module), a difference of the allowance's kind on that object with that side's
+    text (a hand edit, or a revision not applied). The entry offered then pins that side as it
+    is, not as written (fix83b: the server's view hand-edited
+    from ``avg(secs)::integer`` to ``max(secs)``, still allowed, was offered pinned as
+    ``max``). Only the live pair's warnings: its sources are databases, which a hand edit
+    changes; two modules or two chains are what was written (which of a module and its chain
+    changed, none can tell)."""
+    results = list(results)
+    for result in results:
+        if result.name != "live":  # the live pair's sources are the databases, edited by hand
+            continue
+        result.warnings = [_changed(w, result, results) for w in result.warnings]
+
+
+def _changed(w: Difference, own: LayerResult, results: list[LayerResult]) -> Difference:
+    """``w`` with what ``changed_since`` says, where another comparison shows it."""
+    if w.kind != KIND or w.pinned is None:
+        return w
+    said: list[str] = []
+    for table, name, *texts in w.pinned.allowed:
+        for source, other, text in (
+            (w.left_source, w.right_source, texts[0]),
+            (w.right_source, w.left_source, texts[1]),
+        ):
+            if text is None:
+                continue
+            for result in results:
+                sources = (result.left, result.right)
+                if result is own or source not in sources or other in sources:
+                    continue
+                there = sources[1 - sources.index(source)]
+                if any(
+                    d.kind == w.pinned.kind
+                    and (d.table or d.name) == (table if w.pinned.kind != "view" else name)
+                    and _holds(d, sources.index(source), text)
+                    for d in result.differences
+                ):
+                    found = (
+                        f"{source}'s {_object(w.pinned.kind, name)} is not what {there} has "
+                        f"(a {w.pinned.kind} difference in the {result.name} layer)"
+                    )
+                    if found not in said:
+                        said.append(found)
+    if not said:
+        return w
+    return w.said_after(
+        f". But {'; '.join(said)}: the entry above pins what the database has now, which is "
+        "not what is written there (a hand edit, or a revision not applied); make the two agree "
+        "first, then pin the pair the allowance is written for"
+    )
+
+
+def _holds(d: Difference, side: int, text: str) -> bool:
+    """True when ``d``'s side ``side`` (0 left, 1 right) is ``text`` (as ``check_key`` reads)."""
+    value = d.left if side == 0 else d.right
+    return value is not None and check_key(value) == check_key(text)
+
+
+def _object(kind: str, name: str | None) -> str:
+    """How the warning names the object a side changed: ``view v``, ``CHECK``."""
+    return f"view {name}" if kind == "view" else "CHECK" if kind == "check" else kind

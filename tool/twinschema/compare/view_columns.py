@@ -35,6 +35,15 @@ def of_columns(difference: Difference) -> bool:
     )
 
 
+def columns_hint(view: str) -> str:
+    """The fix of ``view`` whose columns differ between two sources, as its hint says it (and
+    the chains' comparison says it before naming where the revision goes: ``chain_views``)."""
+    return (
+        f"give view {view} the same columns on both sides, in the same order (name each one "
+        "with AS)"
+    )
+
+
 def view_columns(left: Schema, right: Schema, labels: tuple[str, str]) -> list[ObjectDifference]:
     """Each view both schemas hold whose columns (names, in order) differ; views whose columns
     either side did not read are left to be counted as not compared."""
@@ -67,8 +76,7 @@ def view_columns(left: Schema, right: Schema, labels: tuple[str, str]) -> list[O
                 f"the columns of view {mine.name} differ: ({texts[0]}) vs ({texts[1]}): {why}. "
                 "An application reading the view by column name or position gets other "
                 "columns on each side",
-                hint=f"give view {mine.name} the same columns on both sides, in the same "
-                "order (name each one with AS)",
+                hint=columns_hint(mine.name),
             )
         )
     return found

@@ -47,6 +47,7 @@ from twinschema.evaluate.crossing_values import (
     same,
     value_shown,
 )
+from twinschema.evaluate.handed_back import handed_back, taken_back
 from twinschema.evaluate.json_twice import Store, generated_warnings, index_warnings
 from twinschema.evaluate.values import convert
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
@@ -253,9 +254,12 @@ def _judged(
     keeper, refuser = DIALECT_NAMES[keeps], DIALECT_NAMES[refuses]
     push = keeps == "sqlite" and refuses == "postgresql"
     fails = f"(a {keeper} to {refuser} sync fails)"
-    if kept_as_written(kind, value, kept):
-        return push, f"{keeper} stores it, {refuser} rejects it {fails}"
     backend, table, column, checks = runs[refuses]
+    if kept_as_written(kind, value, kept):  # a date is handed back in ISO form (handed_back)
+        back = taken_back(kept, partial(crossing.stored, backend, refuses, table, column, checks))
+        if back is not None:
+            return False, handed_back(keeper, refuser, back)
+        return push, f"{keeper} stores it, {refuser} rejects it {fails}"
     again = crossing.stored(backend, refuses, table, column, checks, [kept])
     shown = value_shown(kept)
     if again is None or again[0] is REJECTED:
@@ -314,7 +318,6 @@ def _unique_findings(
     value (``SPELLINGS``, else ``WALL_SPELLINGS``), stored in both real columns, are two values
     on one side and one on the other. Each such pair is a warning naming the two values."""
     from twinschema.canonical import typemap
-    from twinschema.evaluate.backends import REJECTED
 
     found: list[tuple[bool, Difference]] = []
     ld, rd = left.schema.dialect, right.schema.dialect

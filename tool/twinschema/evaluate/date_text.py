@@ -15,7 +15,6 @@ spelling ('2025-12-31T24:00:00Z' for '2026-01-01T00:00:00Z'): a CHECK pair parte
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,6 +22,7 @@ from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import check_conjuncts, expression_reads
 from twinschema.evaluate.backends import REJECTED, Backend, Computed
 from twinschema.evaluate.date_spellings import KINDS, offset_spellings, spellings
+from twinschema.evaluate.handed_back import handed_back, taken_back
 from twinschema.model import Column, ColumnType, Index, Table
 from twinschema.model_shown import column_shown
 from twinschema.records import Difference, Side
@@ -178,19 +178,11 @@ class _Pair:
         ``d <= '2024-01-05'``) and hands it back in ISO form ('2024-01-05'), which those CHECKs
         take: what a warning says then (no sync fails, only an insert of the text itself on
         SQLite: s79time); None where SQLite refuses that form too, or it cannot be run."""
-        text = stored.isoformat(sep=" ") if isinstance(stored, dt.datetime) else None
-        if isinstance(stored, dt.date | dt.time) and text is None:
-            text = stored.isoformat()
         sq = self._sqlite()
         column = self.columns[sq]
-        got = self.backends[sq].store(column.own_name, column.type, checks, [text])
-        if text is None or got is None or got[0] is REJECTED:
-            return None
-        return (
-            f"PostgreSQL stores it, SQLite rejects it; PostgreSQL hands it back as {text!r}, "
-            "which SQLite's CHECK takes (no PostgreSQL to SQLite sync fails on it, an insert "
-            "of this text on SQLite does)"
-        )
+        store = self.backends[sq].store
+        back = taken_back(stored, lambda v: store(column.own_name, column.type, checks, v))
+        return handed_back("PostgreSQL", "SQLite", back) if back is not None else None
 
     def _named(
         self, parted: list[tuple[str, int]], literals: Sequence[str]

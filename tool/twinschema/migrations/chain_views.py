@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from twinschema.compare.allowance_match import columns_unallowed, matching_allowance
-from twinschema.compare.view_columns import view_columns
+from twinschema.compare.view_columns import columns_hint, view_columns
 from twinschema.migrations.migrations_chain import PARITY, migration_difference
 from twinschema.migrations.migrations_twins import (
     Key,
@@ -59,9 +59,9 @@ def head_views(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[D
             right=d.right,
             table=d.table,
             message=f"at the two chains' heads (each database once migrated), {d.message}",
-            hint=f"{d.hint}, by a revision of the chain whose view is to change (a column "
-            "renamed under a view renames the view's column on a dialect that rewrites the "
-            "view's text, not on one that keeps the old name: label AS title); or, "
+            hint=f"{columns_hint(d.name)}, by a revision of the chain whose view is to change "
+            "(a column renamed under a view renames the view's column on a dialect that "
+            "rewrites the view's text, not on one that keeps the old name: label AS title); or, "
             f"if they differ on purpose, allow it in domain.yaml: views: {{{d.name}: {{allow: "
             "[{kind: view, reason: ...}]}}",
         )
