@@ -153,7 +153,9 @@ def near_now(
     a date's days around today and each day step; a moment's an hour before and after now and
     the start of today, then the start of the day and an hour after now a day and each step
     away (``_shifted``), and the start of yesterday, today and tomorrow in the live database's
-    ``zone`` (``_zoned``). ``at``: now (the clock's; a test's fixed moment)."""
+    ``zone`` (``_zoned``); spellings SQLite's text order misreads: a date's days unpadded
+    (``_unpadded``), a timestamptz's moments in another offset (``_offset_spelled``), around
+    a minute step (``_minutes``). ``at``: now (the clock's; a test's fixed moment)."""
     if not reads_clock(text) or (kind not in _KINDS and kind != "date"):
         return []
     steps = day_steps(text)
