@@ -89,10 +89,13 @@ def test_now_written_in_the_pinned_form_is_the_same(loader: Loader) -> None:
 def test_no_moment_near_now_without_the_clock() -> None:
     """A view that does not read the clock is not probed near now (it answers the same any
     day); one that does gets six moments near now and, a day before and after, the start of
-    the day and an hour after now (stranger81 004), each in the 'T...Z' and the space form."""
+    the day and an hour after now (stranger81 004), each in the 'T...Z' and the space form, and
+    (a timestamptz) half an hour before now written in +01:00 and after it in -01:00
+    (stranger83 002)."""
     assert view_now.near_now("timestamptz", "SELECT id FROM loan WHERE due_at < '2026-01-01'") == []
     assert view_now.near_now("text", "SELECT id FROM loan WHERE due_at < now()") == []
     near = view_now.near_now("timestamptz", "SELECT id FROM loan WHERE due_at < now()")
-    assert len(near) == 6 + 8
+    assert len(near) == 6 + 2 + 8
     assert sum(v.endswith("Z") and "T" in v for v in near) == 7
+    assert sum(v.endswith(("+01:00", "-01:00")) for v in near) == 2
     assert {v.label for v in near} >= {"<an hour before now, as YYYY-MM-DDTHH:MM:SSZ>"}

@@ -276,7 +276,8 @@ def _pair(
                 "types, NOT NULL and the CHECKs that read it alone)"
             )
         own_keys = view_probes.keys_of(lt, rt, columns)
-        made_rows = view_probes.crossed(fits, own_keys, read)
+        named = view_probes.literals(texts)[1]  # a moment near now meets them (view_near)
+        made_rows = view_probes.crossed(fits, own_keys, read, named)
         pair = (lt, rt)  # rows a CHECK over two columns takes too
         made_rows = view_fits.checked(
             schemas, pair, columns, fits, made_rows, own_keys, read, backends, views

@@ -24,13 +24,24 @@ past each day step the views' text names, both ways (``CURRENT_DATE + 30``, ``da
 days>``; a moment column, beside its moments near now, at the start of the day and an hour
 after now, a day before and after and each step away. A run that crosses midnight (UTC) is
 run again (``on_one_day``): its probes' today would not be the databases'.
+
+Spellings both databases store that SQLite's text order reads as another moment or day
+(stranger83 002-004): a timestamptz column is also probed half an hour before now written in
++01:00 (its text reads half an hour after now) and half an hour after now in -01:00; a date
+column with the days near today written without zero padding ('2026-12-4', which PostgreSQL
+reads as 2026-12-04 and SQLite's text puts after '2026-12-05'), and the 9th of this month and
+of September so written (one of them parts ``< date('now')`` on every day but January 1st, where
+no earlier day's text sorts after today's). A minute or second step the views name
+(``'+15 minutes'``, ``interval '15 min'``, ``'+900 seconds'``, printed ``'00:15:00'::interval``)
+is probed at half and one and a half steps before and after now, and half a step each way
+with an offset: a window of 15 minutes on now met no probe moment.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -66,8 +77,24 @@ _QUOTED = re.compile(r"'\s*[-+]?\s*(\d+)\s*(days?|weeks?)\s*'", re.I)
 # An hour step: a quoted count of hours ('-2 hours', interval '2 hours', '02:00:00'::interval
 # as PostgreSQL prints it); the first is probed half an hour short of and past it, both ways.
 _HOURS = re.compile(r"'\s*[-+]?\s*(?:(\d+)\s*hours?|(\d\d):00:00)\s*'", re.I)
+# A minute or second step: a quoted count of minutes or seconds (SQLite's '+15 minutes',
+# PostgreSQL's interval '15 min') or the 'HH:MM:SS' PostgreSQL prints ('00:15:00'::interval);
+# a whole hour is an hour step (``_HOURS``). Steps under a minute are not probed: a run's own
+# seconds between making the probes and the databases reading their clocks would blur them.
+_MINUTES = re.compile(
+    r"'\s*[-+]?\s*(\d+)\s*(min(?:ute)?s?|sec(?:ond)?s?)\s*'|'(\d\d):(\d\d):(\d\d)'", re.I
+)
+_SHORTEST = 60
+# (seconds from now, offset in hours): a moment written in another offset whose text, read as
+# SQLite reads it, lies on the other side of now (half an hour ago in +01:00 reads as half an
+# hour ahead); only a timestamptz reads the offset (a timestamp drops it).
+_ZONED_TEXT = ((-1800, 1), (1800, -1))
+# A day whose text without zero padding sorts after today's padded text (``_unpadded``).
+_NINTHS = ((None, "the 9th of this month"), (9, "the 9th of September"))
 # At most this many day steps are probed around (the rows are bounded).
 _STEPS = 2
+# A day's text, padded or not ('2026-12-04', '2026-12-4').
+_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 T = TypeVar("T")
 
 
@@ -126,7 +153,9 @@ def near_now(
     a date's days around today and each day step; a moment's an hour before and after now and
     the start of today, then the start of the day and an hour after now a day and each step
     away (``_shifted``), and the start of yesterday, today and tomorrow in the live database's
-    ``zone`` (``_zoned``). ``at``: now (the clock's; a test's fixed moment)."""
+    ``zone`` (``_zoned``); spellings SQLite's text order misreads: a date's days unpadded
+    (``_unpadded``), a timestamptz's moments in another offset (``_offset_spelled``), around
+    a minute step (``_minutes``). ``at``: now (the clock's; a test's fixed moment)."""
     if not reads_clock(text) or (kind not in _KINDS and kind != "date"):
         return []
     steps = day_steps(text)
@@ -135,7 +164,8 @@ def near_now(
         today = now.date()
         around = {d for n in steps for d in (n - 1, n, n + 1)}
         days = sorted({-1, 0, 1} | around | {-d for d in around}, key=lambda d: (abs(d), d))
-        return [NowMoment((today + timedelta(days=d)).isoformat(), day_label(d)) for d in days]
+        padded = [NowMoment((today + timedelta(days=d)).isoformat(), day_label(d)) for d in days]
+        return padded + _unpadded(today, days)
     today = now.replace(hour=0, minute=0, second=0)
     found = [
         NowMoment(
@@ -145,7 +175,80 @@ def near_now(
         for s, said in _OFFSETS
         for form, shape in _FORMS
     ]
-    return found + _shifted(now, today, steps) + _hours(now, text) + _zoned(now, zone)
+    found += _offset_spelled(now, _ZONED_TEXT) if kind == "timestamptz" else []
+    found += _shifted(now, today, steps) + _hours(now, text) + _minutes(now, text, kind)
+    return found + _zoned(now, zone)
+
+
+def minute_step(text: str) -> int | None:
+    """The first minute or second step (in seconds, at least a minute, not a whole hour) the
+    views' SQL ``text`` names: ``'+15 minutes'``, ``interval '900 seconds'``, ``'00:15:00'``."""
+    for count, unit, hours, minutes, seconds in _MINUTES.findall(text):
+        if count:
+            step = int(count) * (60 if unit.lower().startswith("min") else 1)
+        else:
+            step = int(hours) * 3600 + int(minutes) * 60 + int(seconds)
+        if step >= _SHORTEST and step % 3600:
+            return step
+    return None
+
+
+def _minutes(now: datetime, text: str, kind: str | None) -> list[NowMoment]:
+    """Half a step and one and a half steps before and after now (the first minute step the
+    views name), in each form; on a timestamptz also half a step each way written in another
+    offset (``BETWEEN now() AND now() + interval '15 minutes'`` holds a moment 7 min 30 s
+    ahead; written in +01:00, SQLite's text puts it an hour past the window)."""
+    step = minute_step(text)
+    if step is None or not reads_clock(text):
+        return []
+    found = []
+    for seconds in (-3 * step // 2, -step // 2, step // 2, 3 * step // 2):
+        at, said = now + timedelta(seconds=seconds), _from_now(seconds)
+        found += [NowMoment(at.strftime(form), f"<{said}, as {shape}>") for form, shape in _FORMS]
+    if kind == "timestamptz":
+        found += _offset_spelled(now, ((step // 2, 1), (-step // 2, -1)))
+    return found
+
+
+def _offset_spelled(now: datetime, moments: Sequence[tuple[int, int]]) -> list[NowMoment]:
+    """Each (seconds from now, hours of offset) moment written in that offset, the space form
+    with the offset after it ('2026-12-05 20:59:19+01:00'), shown by its label."""
+    found = []
+    for seconds, hours in moments:
+        at = (now + timedelta(seconds=seconds)).astimezone(timezone(timedelta(hours=hours)))
+        offset = f"{'+' if hours > 0 else '-'}{abs(hours):02d}:00"
+        text = at.strftime("%Y-%m-%d %H:%M:%S") + offset
+        found.append(NowMoment(text, f"<{_from_now(seconds)}, as YYYY-MM-DD HH:MM:SS{offset}>"))
+    return found
+
+
+def _from_now(seconds: int) -> str:
+    """A step from now as a label says it: ``now + 7 min 30 s``, ``now - 30 min``."""
+    minutes, rest = divmod(abs(seconds), 60)
+    parts = ((minutes // 60, "h"), (minutes % 60, "min"), (rest, "s"))
+    said = " ".join(f"{n} {unit}" for n, unit in parts if n)
+    return f"now {'+' if seconds > 0 else '-'} {said}"
+
+
+def _unpadded(today: date, days: Sequence[int]) -> list[NowMoment]:
+    """The ``days`` from ``today`` that have a month or a day under 10, and the 9th of this
+    month and of September, written without zero padding ('2026-12-4'): both databases store
+    it, PostgreSQL's date reads it as the day, SQLite compares its text with date('now')'s
+    padded one ('2026-12-4' after '2026-12-05')."""
+    found = [
+        NowMoment(_bare(day), f"{day_label(d)[:-1]}, as YYYY-M-D>")
+        for d in days
+        if (day := today + timedelta(days=d)).month < 10 or day.day < 10
+    ]
+    for month, said in _NINTHS:
+        day = today.replace(month=month or today.month, day=9)
+        found.append(NowMoment(_bare(day), f"<{said}, as YYYY-M-D>"))
+    return list(dict.fromkeys(found))
+
+
+def _bare(day: date) -> str:
+    """``day`` written without zero padding: '2026-12-4', '2026-9-9'."""
+    return f"{day.year}-{day.month}-{day.day}"
 
 
 def _hours(now: datetime, text: str) -> list[NowMoment]:
@@ -233,12 +336,15 @@ def instants(values: list[Any]) -> dict[Any, str]:
     """The labels of the ``NowMoment`` among ``values``, by their text and their instant."""
     found: dict[Any, str] = {}
     for value in values:
-        if isinstance(value, NowMoment) and len(value) == len("YYYY-MM-DD"):  # a day
-            found[str(value)] = found[date.fromisoformat(value)] = value.label
+        if isinstance(value, NowMoment) and _DAY.fullmatch(value):  # a day, padded or not
+            found[str(value)] = value.label
+            y, m, d = (int(n) for n in value.split("-"))
+            found.setdefault(date(y, m, d), value.label)  # the padded spelling's label first
         elif isinstance(value, NowMoment):
             at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
             found[str(value)] = value.label
-            found[(at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)] = value.label
+            instant = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC)
+            found.setdefault(instant, value.label)  # its first spelling's label
     return found
 
 

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from twinschema.evaluate import json_lists, probe_json, probes, view_now, view_switches
+from twinschema.evaluate import json_lists, probe_json, probes, view_near, view_now, view_switches
 from twinschema.evaluate.view_text_keys import key_texts
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
@@ -82,7 +82,8 @@ def probe_rows(
     lt: Table, rt: Table, columns: Sequence[str], text: str, read: Sequence[bool]
 ) -> list[Any]:
     """Probe rows of one base table (``candidates`` crossed by ``crossed``), unfitted."""
-    return crossed(candidates(lt, rt, columns, text, read), keys_of(lt, rt, columns), read)
+    found = candidates(lt, rt, columns, text, read)
+    return crossed(found, keys_of(lt, rt, columns), read, literals(text)[1])
 
 
 def key_values(lt: Table, rt: Table, name: str) -> tuple[Any, ...]:
@@ -165,14 +166,18 @@ def candidates(
 
 
 def crossed(
-    values: Sequence[Sequence[Any]], keys: Sequence[int], read: Sequence[bool]
+    values: Sequence[Sequence[Any]],
+    keys: Sequence[int],
+    read: Sequence[bool],
+    named: Sequence[str] = (),
 ) -> list[Any]:
     """Rows of a table from each column's (fitted) values: a column no view reads gets its
     first value (a key column one per row), the others their first ``VALUES + PLAIN`` (the
     most telling, then the kind's plain ones), crossed on a few diagonals, no two with the
-    same primary key."""
+    same primary key; then the rows for moments near now (``view_near``, with the views' text
+    literals ``named``) and for switch columns (``view_switches``)."""
     values = [
-        list(v) if j in keys else _cut(v, VALUES + PLAIN if read[j] else 1)
+        list(v) if j in keys else view_near.cut(v, VALUES + PLAIN if read[j] else 1)
         for j, v in enumerate(values)
     ]
     rows: dict[tuple[Any, ...], None] = {}
@@ -190,35 +195,9 @@ def crossed(
                 continue
             seen.add(key)
             rows.setdefault(row, None)
-    near = _near_rows(values, keys, seen)
+    near = view_near.near_rows(values, keys, seen, named)
     kept = [r for r in rows if r not in near][: max(ROWS - len(near), ROWS // 2)]
     return kept + near + view_switches.switch_rows(values, keys, read, kept + near, seen)
-
-
-def _cut(values: Sequence[Any], first: int) -> list[Any]:
-    """The ``first`` of a column's values and every moment near now past them (``view_now``:
-    a day a step away is no less telling than the values before it)."""
-    return [v for i, v in enumerate(values) if i < first or isinstance(v, view_now.NowMoment)]
-
-
-def _near_rows(
-    values: Sequence[Sequence[Any]], keys: Sequence[int], seen: set[tuple[Any, ...]]
-) -> list[tuple[Any, ...]]:
-    """A row for each moment near now (``view_now``), the other columns at their first value
-    (NULL where a column takes it) and keys of its own: on the diagonals a moment an hour ago
-    met a returned_at that was set, and the overdue view it parts never saw it (stranger79 001)."""
-    found: list[tuple[Any, ...]] = []
-    for j, given in enumerate(values):
-        for value in given if j not in keys else ():
-            if not isinstance(value, view_now.NowMoment):
-                continue
-            row = [v[0] if v else None for v in values]
-            row[j] = value
-            made = view_switches.keyed(row, values, keys, seen)
-            if made is None:
-                return found
-            found.append(made)
-    return found
 
 
 def _lengths(numbers: tuple[Decimal, ...]) -> tuple[str, ...]:

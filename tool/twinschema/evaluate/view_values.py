@@ -15,6 +15,8 @@ from uuid import UUID
 from twinschema.evaluate.json_lists import JsonList
 from twinschema.records.dialects import SQLITE
 
+# A day written with or without zero padding ('2026-12-4', which PostgreSQL's date reads).
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 # A time of day spelled with hour 24 (midnight only) or second 60, after a day and a separator.
 _WALL = re.compile(r"(?<=^\d{4}-\d{2}-\d{2}[ T])(?:(?P<hour>24):00:00|(?P<hm>\d\d:\d\d):60)")
 
@@ -40,15 +42,25 @@ def same_moment(left: Any, right: Any) -> bool:
     for moment, text in ((left, right), (right, left)):
         if not isinstance(text, str) or not isinstance(moment, date):
             continue
+        if not isinstance(moment, datetime):  # a day: its text alone, padded or not
+            return _day_of(text.strip()) == moment
         read = _moment_of(text.strip())
         if read is None:
             return False
-        if not isinstance(moment, datetime):
-            return bool(read == datetime.combine(moment, time()) and len(text.strip()) == 10)
         if moment.tzinfo is None:
             return read.replace(tzinfo=None) == moment
         return (read if read.tzinfo else read.replace(tzinfo=UTC)) == moment
     return False
+
+
+def _day_of(text: str) -> date | None:
+    """The day ``text`` names as PostgreSQL's date reads it, zero padding or not ('2026-12-4'
+    is 2026-12-04, stranger83 003); None for other text."""
+    found = _DAY.fullmatch(text)
+    try:
+        return date(*(int(n) for n in found.groups())) if found else None
+    except ValueError:
+        return None
 
 
 def _moment_of(text: str) -> datetime | None:
@@ -97,11 +109,11 @@ def _as_moment(value: Any, like: date | None) -> Any:
     if like is None or not isinstance(value, str):
         return value
     text = value.strip()
+    if not isinstance(like, datetime):  # a day: its text alone ('2024-01-01', '2024-1-1')
+        return _day_of(text) or value
     read = _moment_of(text)
     if read is None:
         return value
-    if not isinstance(like, datetime):  # a day: its text alone ('2024-01-01'), no time on it
-        return read.date() if len(text) == 10 else value
     if like.tzinfo is None:
         return read.replace(tzinfo=None)
     return (read if read.tzinfo else read.replace(tzinfo=UTC)).astimezone(UTC)

@@ -1,0 +1,149 @@
+"""Views comparing a TEXT moment with the clock, on moments written with an offset, and minute
+windows on now (stranger83 002, 004).
+
+``hold_until > datetime('now')`` on SQLite's TEXT against ``> now()`` on timestamptz: a hold that
+ended half an hour ago written in +01:00 ('2026-12-05 20:59:19+01:00' at 20:29 UTC) is stored by
+both, over on PostgreSQL, running on SQLite (its text sorts after now's). The probes near now held
+no offset, and a window ``BETWEEN now() AND now() + interval '15 minutes'`` no moment inside it
+("not compared"). The witnesses run here on both real databases, made from the clock; the check
+names them by their labels.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from probes import Loader, compare_texts
+from test_view_answers import view_count
+
+from twinschema.evaluate import view_now
+
+DIALECTS = ("sqlite", "postgresql")
+SQLITE = (
+    "CREATE TABLE hold (id INTEGER PRIMARY KEY, status TEXT NOT NULL "
+    "CHECK (status IN ('cancelled', 'confirmed', 'held')), hold_until TEXT);\n"
+    "CREATE VIEW holds AS SELECT id FROM hold WHERE {where};\n"
+)
+POSTGRESQL = (
+    "CREATE TABLE hold (id integer PRIMARY KEY, status text NOT NULL "
+    "CHECK (status IN ('cancelled', 'confirmed', 'held')), hold_until timestamptz);\n"
+    "CREATE VIEW holds AS SELECT id FROM hold WHERE {where};\n"
+)
+
+
+def _spelled(minutes: float, hours: int) -> str:
+    """Now plus ``minutes`` written in an offset of ``hours``."""
+    at = (datetime.now(UTC) + timedelta(minutes=minutes)).astimezone(
+        timezone(timedelta(hours=hours))
+    )
+    return at.strftime("%Y-%m-%d %H:%M:%S") + f"{'+' if hours > 0 else '-'}{abs(hours):02d}:00"
+
+
+def _holds(dialect: str, sql: str, until: str, loader: Loader) -> int:
+    """The rows of the view on a real database of ``dialect`` after one held row until ``until``."""
+    row = f"INSERT INTO hold (id, status, hold_until) VALUES (1, 'held', '{until}')"
+    return view_count(dialect, sql, (row,), "holds", loader)
+
+
+def _views(sqlite: str, postgresql: str, loader: Loader) -> tuple[list[str], list[str]]:
+    found = compare_texts(loader, DIALECTS, sqlite, postgresql)
+    views = [d.message for d in found.differences if d.kind == "view"]
+    return views, [e.rule for e in found.equivalences] + [w.message for w in found.warnings]
+
+
+@pytest.mark.parametrize(
+    ("sqlite_where", "same"),
+    [
+        ("status = 'held' AND replace(hold_until, 'T', ' ') > datetime('now')", False),
+        ("status = 'held' AND datetime(hold_until) > datetime('now')", True),
+    ],
+)
+def test_a_hold_over_written_in_another_offset(
+    sqlite_where: str, same: bool, loader: Loader
+) -> None:
+    """002: a hold over half an hour ago, written in +01:00, is still held on SQLite's text (the
+    'T' replaced away: only the offset parts it) and over on PostgreSQL; the check reports it by
+    its label. Near miss: datetime() reads the offset (and the 'T'): the same rows."""
+    sqlite = SQLITE.format(where=sqlite_where)
+    postgresql = POSTGRESQL.format(where="status = 'held' AND hold_until > now()")
+    until = _spelled(-30, 1)
+    answers = (
+        _holds("sqlite", sqlite, until, loader),
+        _holds("postgresql", postgresql, until, loader),
+    )
+    assert answers == ((0, 0) if same else (1, 0))
+    views, said = _views(sqlite, postgresql, loader)
+    if same:
+        assert views == [] and any("view answers: the same rows" in s for s in said), said
+        return
+    assert len(views) == 1 and "<now - 30 min, as YYYY-MM-DD HH:MM:SS+01:00>" in views[0], views
+    assert datetime.now(UTC).strftime("%Y-%m-%d") not in views[0]
+
+
+WINDOW = {
+    "sqlite": "hold_until BETWEEN datetime('now') AND datetime('now', '+15 minutes')",
+    "normalized": "datetime(hold_until) BETWEEN datetime('now') AND datetime('now', '+15 minutes')",
+    "900s": "datetime(hold_until) BETWEEN datetime('now') AND datetime('now', '+900 seconds')",
+    "30 min": "datetime(hold_until) BETWEEN datetime('now') AND datetime('now', '+30 minutes')",
+}
+
+
+@pytest.mark.parametrize(
+    ("sqlite", "interval", "same"),
+    [
+        ("sqlite", "15 minutes", False),
+        ("normalized", "15 minutes", True),
+        ("900s", "15 min", True),
+        ("30 min", "15 minutes", False),
+    ],
+)
+def test_a_minute_window_on_now_is_compared(
+    sqlite: str, interval: str, same: bool, loader: Loader
+) -> None:
+    """004: a 15-minute window on now is compared (it was "not compared": no probe moment in it):
+    a hold 7 min 30 s ahead written in +01:00 is in PostgreSQL's window and an hour past SQLite's
+    text window; datetime() on SQLite makes it the same rows, written in minutes or seconds
+    (``interval '15 min'``, ``'+900 seconds'``); a 30-minute window against 15 parts on a moment
+    22 min 30 s ahead (the check may name another moment that parts them: one half an hour
+    ahead written in -01:00 is in SQLite's 30 minutes and past PostgreSQL's 15)."""
+    sqlite_sql = SQLITE.format(where=f"status = 'held' AND {WINDOW[sqlite]}")
+    postgresql = POSTGRESQL.format(
+        where=f"status = 'held' AND hold_until BETWEEN now() AND now() + interval '{interval}'"
+    )
+    views, said = _views(sqlite_sql, postgresql, loader)
+    if same:
+        assert views == [] and any("view answers: the same rows" in s for s in said), said
+        assert _holds("sqlite", sqlite_sql, _spelled(7.5, 1), loader) == 1
+        return
+    assert len(views) == 1 and "<now + " in views[0], (views, said)
+    assert datetime.now(UTC).strftime("%Y-%m-%d") not in views[0]
+    ahead = (datetime.now(UTC) + timedelta(minutes=7.5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    witnesses = [_spelled(7.5, 1), ahead] if sqlite == "sqlite" else [_spelled(22.5, 0)]
+    for until in witnesses:  # the 'T' and the offset, or the moment between the windows
+        assert _holds("sqlite", sqlite_sql, until, loader) != _holds(
+            "postgresql", postgresql, until, loader
+        ), until
+
+
+def test_the_minute_steps_a_view_names() -> None:
+    """Minute and second steps as written and as PostgreSQL prints them; an hour is an hour
+    step, a step under a minute is not probed; half a step and one and a half each way, and
+    half a step in another offset, at a fixed now."""
+    step = view_now.minute_step
+    assert step("WHERE at < datetime('now', '+15 minutes')") == 900
+    assert step("WHERE at < (now() + '00:15:00'::interval)") == 900
+    assert step("WHERE at < now() + interval '900 seconds'") == 900
+    assert step("WHERE at < now() - '01:30:00'::interval") == 5400
+    assert step("WHERE at < now() + interval '2 hours'") is None
+    assert step("WHERE at < (now() + '02:00:00'::interval)") is None
+    assert step("WHERE at < datetime('now', '+30 seconds')") is None
+    at = datetime(2026, 12, 5, 20, 29, 19, tzinfo=UTC)
+    near = view_now.near_now("timestamptz", "WHERE h < datetime('now', '+15 minutes')", None, at)
+    labels = {v.label: str(v) for v in near}
+    assert labels["<now + 7 min 30 s, as YYYY-MM-DD HH:MM:SS>"] == "2026-12-05 20:36:49"
+    assert labels["<now - 22 min 30 s, as YYYY-MM-DDTHH:MM:SSZ>"] == "2026-12-05T20:06:49Z"
+    assert labels["<now + 7 min 30 s, as YYYY-MM-DD HH:MM:SS+01:00>"] == "2026-12-05 21:36:49+01:00"
+    assert labels["<now - 30 min, as YYYY-MM-DD HH:MM:SS+01:00>"] == "2026-12-05 20:59:19+01:00"
+    plain = view_now.near_now("timestamp", "WHERE h < datetime('now', '+15 minutes')", None, at)
+    assert not [v for v in plain if v.endswith(":00") and v[-6] in "+-"]  # no offset: dropped
