@@ -120,8 +120,8 @@ _PAST_DOUBLE = (
     "2) on both, round(sum(x), 2) for money), or make PostgreSQL's a double too "
     "(avg(x)::float8, (1.0 * a / b)::float8); "
 )
-# ...and where the views divide an aggregate of a column SQLite keeps whole values of as
-# integers (NUMERIC affinity: 15.00 is 15), rounding is not enough: checked on SQLite 3.40 and
+# ...and where the views divide and read a column SQLite keeps whole values of as integers
+# (NUMERIC affinity: 15.00 is 15), rounding is not enough: checked on SQLite 3.40 and
 # PostgreSQL 16 with 15.00 and 16.00 in one group, round(sum(price) / count(*), 2) is 15.0
 # against 15.50, round(sum(price) * 1.0 / count(*), 2) on both and SQLite's
 # round(CAST(sum(price) AS REAL) / count(*), 2) are 15.5 against 15.50 (golden
@@ -138,7 +138,7 @@ _INTEGRAL = (
 def _digits_hint(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> str:
     """What the hint of a parted view says of its numbers first: ``_PAST_DOUBLE`` where the
     witness parts only past a double's digits, and ``_INTEGRAL`` (what really makes them
-    alike) where the views divide an aggregate of a column one side keeps whole values of as
+    alike) where the views divide and read a column one side keeps whole values of as
     integers (stranger83 001: "round both sides" alone left 15 against 15.50)."""
     divides = divides_whole((st.left.schema, st.right.schema), " ".join(texts))
     said = (_PAST_DOUBLE if verdict.past_double else "") + (_INTEGRAL if divides else "")
