@@ -172,6 +172,10 @@ def with_sums(
     summed = summed_columns(text, tables, columns) if rows else []
     divided = divided_columns(text, tables, columns) if rows else []
     found = list(rows)
+    # A whole group's divisor an aggregate reads (sum(seats)) keeps its template's value: a
+    # fresh one (7104) makes 31 / 14208 round to 0 on both sides.
+    inside = " ".join(_arguments(text))
+    summing = {k for k, name in enumerate(columns) if _reads(tables, name, inside)}
     for j, pairs in [(j, _PAIRS) for j in summed] + [(j, _WHOLE_PAIRS) for j in divided]:
         offered = [[v for pair in pairs for v in pair]]
         taken = view_fits.fitted(schemas, tables, [columns[j]], offered, [True], backends, False)
@@ -179,8 +183,15 @@ def with_sums(
             continue
         pair = next((p for p in pairs if all(v in taken[0] for v in p)), None)
         if pair is not None:
-            found += _groups(found, fits, keys, j, pair)
+            kept = summing - {j} if pairs is _WHOLE_PAIRS else set()
+            found += _groups(found, fits, keys, j, pair, kept)
     return found
+
+
+def _reads(tables: tuple[Table, Table], name: str, text: str) -> bool:
+    """True when ``text`` names column ``name`` as either side's table names it."""
+    own = [t.column(name) for t in tables]
+    return any(view_probes.word(c.own_name).search(text) for c in own if c is not None)
 
 
 def _groups(
@@ -189,9 +200,10 @@ def _groups(
     keys: Sequence[int],
     j: int,
     pair: tuple[Decimal, Decimal],
+    kept: frozenset[int] | set[int] = frozenset(),
 ) -> list[tuple[Any, ...]]:
-    """Two rows per template (``_TEMPLATES`` of ``rows``, each as it is and made fresh),
-    column ``j`` one amount of ``pair`` each, keys values no row uses."""
+    """Two rows per template (``_TEMPLATES`` of ``rows``, each as it is and made fresh but in
+    the columns ``kept``), column ``j`` one amount of ``pair`` each, keys values no row uses."""
     used = [{r[k] for r in rows} for k in range(len(values))]
     free = {k: [v for v in dict.fromkeys(values[k]) if v not in used[k]] for k in keys}
     spare = [[v for v in given if v not in used[k]] for k, given in enumerate(values)]
@@ -199,7 +211,7 @@ def _groups(
     for n, row in enumerate(list(dict.fromkeys(rows))[:_TEMPLATES]):
         fresh = [
             row[k]
-            if k in keys or k == j
+            if k in keys or k == j or k in kept
             else (spare[k].pop(0) if spare[k] else _fresh(row[k], n, used[k]))
             for k in range(len(row))
         ]
