@@ -119,6 +119,12 @@ def unlimited(ctype: ColumnType) -> ColumnType | None:
     return replace(ctype, length=None, precision=None, scale=None, raw="")
 
 
+# The kinds of each dialect's types that store a whole number as an integer: SQLite's NUMERIC
+# affinity keeps 15.00 as the integer 15 (``typeof()`` 'integer'), as INTEGER does, so ``/``
+# over such values divides integers there (``typemap_operators.DIVISION_INTEGRAL``): (15.00 +
+# 16.00) / 2 is 15 on SQLite, 15.50 on PostgreSQL's numeric (stranger83 001). A view dividing
+# such a column is probed with whole values whose quotient is not whole (``evaluate.view_sums``).
+WHOLE_AS_INTEGER = {SQLITE: frozenset({"numeric", "integer", "bigint", "smallint"})}
 # Dialects whose unscaled NUMERIC stores a non-integer (and an integer past 64 bits) as a double,
 # about 15-17 significant digits: SQLite's NUMERIC affinity stores 0.30000000000000001 as 0.3,
 # PostgreSQL's numeric keeps every digit. Across dialects, an expression or a unique rule that

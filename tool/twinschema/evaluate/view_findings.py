@@ -5,6 +5,7 @@ warning naming it when it could not be run (never a silent "in sync")."""
 
 from __future__ import annotations
 
+from twinschema.canonical.typemap_operators import DIVISION_INTEGRAL
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.view_answers import (
     ViewVerdict,
@@ -14,6 +15,7 @@ from twinschema.evaluate.view_answers import (
     views_to_run,
     witness_text,
 )
+from twinschema.evaluate.view_sums import divides_whole
 from twinschema.evaluate.view_wall import WALL_NOTE
 from twinschema.model import OBJECT_VIEW, SchemaObject
 from twinschema.records import Difference, Equivalence, Witness
@@ -95,7 +97,7 @@ def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> D
         f"view {verdict.view} returns other rows on each side {witness_text(verdict)}: {said} "
         f"(run on the same {verdict.probed} probe rows in scratch copies of its tables)"
         + (f"; {WALL_NOTE}" if verdict.walled else ""),
-        (_PAST_DOUBLE if verdict.past_double else "")
+        _digits_hint(st, verdict, texts)
         + f"make view {verdict.view} select the same rows on both sides (the witness shows "
         "where they part), or declare it for one dialect in domain.yaml; if it differs on "
         f"purpose, allow it there, pinned to both definitions (either changed later is "
@@ -114,12 +116,35 @@ def _pinned(st: StageContext, texts: tuple[str, str]) -> str:
 # The hint of answers that part only past a double's digits (stranger79 007): what to write.
 # Both forms return the same rows (golden sl-pg.view-answers-avg-round-same, -avg-float8-same).
 _PAST_DOUBLE = (
-    "they part only past a double's 15-17 digits (SQLite computes avg(), a division and a sum "
-    "of REAL or NUMERIC values as a double, PostgreSQL as numeric with more digits): round "
-    "both sides to the digits the application shows (round(avg(x), 2) on both, "
-    "round(sum(x), 2) for money), or make PostgreSQL's a double too "
-    "(avg(x)::float8, (1.0 * a / b)::float8); or "
+    "on this witness they part only past a double's 15-17 digits (SQLite computes avg(), a "
+    "division and a sum of REAL or NUMERIC values not whole as a double, PostgreSQL as numeric "
+    "with more digits): round both sides to the digits the application shows (round(avg(x), "
+    "2) on both, round(sum(x), 2) for money), or make PostgreSQL's a double too "
+    "(avg(x)::float8, (1.0 * a / b)::float8); "
 )
+# ...and where the views divide and read a column SQLite keeps whole values of as integers
+# (NUMERIC affinity: 15.00 is 15), rounding is not enough: checked on SQLite 3.40 and
+# PostgreSQL 16 with 15.00 and 16.00 in one group, round(sum(price) / count(*), 2) is 15.0
+# against 15.50, round(sum(price) * 1.0 / count(*), 2) on both and SQLite's
+# round(CAST(sum(price) AS REAL) / count(*), 2) are 15.5 against 15.50 (golden
+# sl-pg.view-divide-whole-*).
+_INTEGRAL = (
+    f"{DIVISION_INTEGRAL}: SQLite stores a whole NUMERIC value as an integer (15.00 as 15), "
+    "so its / may divide two integers, (15.00 + 16.00) / 2 is 15 there and 15.50 on "
+    "PostgreSQL, and rounding both sides keeps that: make SQLite's a division of doubles "
+    "(a * 1.0 / b on both: sum(x) * 1.0 / count(*); or CAST(a AS REAL) / b on SQLite), then "
+    "round both sides to the digits the application shows; "
+)
+
+
+def _digits_hint(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> str:
+    """What the hint of a parted view says of its numbers first: ``_PAST_DOUBLE`` where the
+    witness parts only past a double's digits, and ``_INTEGRAL`` (what really makes them
+    alike) where the views divide and read a column one side keeps whole values of as
+    integers (stranger83 001: "round both sides" alone left 15 against 15.50)."""
+    divides = divides_whole((st.left.schema, st.right.schema), " ".join(texts))
+    said = (_PAST_DOUBLE if verdict.past_double else "") + (_INTEGRAL if divides else "")
+    return f"{said}or " if said else ""
 
 
 def _undecided(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> Difference:

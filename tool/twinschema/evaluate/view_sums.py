@@ -11,6 +11,13 @@ binary sum is inexact (0.1 + 0.2 is 0.30000000000000004), those both sides' colu
 (``view_fits``), on a few rows' values: as they are, and with fresh values in the other
 columns (a group of its own where the view groups by them). Near miss: an INTEGER cents
 column on both sides sums exactly and gets no such rows.
+
+A view that divides (``/``) an aggregate of a column one side stores whole values of as
+integers (``WHOLE_AS_INTEGER``: SQLite's NUMERIC affinity keeps 15.00 as 15) and the other as
+a numeric or a double gets groups of two whole amounts whose sum is odd (15 and 16): SQLite's
+``sum(price) / count(*)`` is then the integer division 31 / 2 = 15, PostgreSQL's 15.50
+(stranger83 001: the fractional groups alone met only digits past a double's, and rounding
+both sides was called "the same rows"). Near miss: SQLite's REAL keeps 15.0 a double, 15.5.
 """
 
 from __future__ import annotations
@@ -21,8 +28,8 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.canonical.typemap_storage import DOUBLE_UNSCALED
-from twinschema.evaluate import view_fits, view_probes
+from twinschema.canonical.typemap_storage import DOUBLE_UNSCALED, WHOLE_AS_INTEGER
+from twinschema.evaluate import view_fits, view_probes, view_reads
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_keys import Keys
 from twinschema.model import Column, Schema, Table
@@ -42,6 +49,13 @@ _PAIRS: tuple[tuple[Decimal, Decimal], ...] = tuple(
         ("-1.1", "-2.2"),
     )
 )
+# Pairs of whole amounts whose sum is odd: their mean is no whole number, so a division of their
+# sum by the group's count parts integer division from a numeric one (the first both take).
+_WHOLE_PAIRS: tuple[tuple[Decimal, Decimal], ...] = tuple(
+    (Decimal(a), Decimal(b)) for a, b in (("15", "16"), ("1", "2"), ("-1", "-2"))
+)
+# A division in a view's SQL (a ``/`` between operands).
+_DIVIDES = re.compile(r"[\w)\]]\s*/\s*[\w(]")
 # Where a column's probe values are spent, a group's own value (``_fresh``): past them.
 _FRESH = 7100
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -79,6 +93,55 @@ def _computed(word: re.Pattern[str], text: str, inside: str) -> bool:
     return any(
         _BEFORE.search(text[max(0, m.start() - 80) : m.start()]) or _AFTER.match(text[m.end() :])
         for m in word.finditer(text)
+    )
+
+
+def divided_columns(
+    text: str, tables: tuple[Table, Table], columns: Sequence[str], summed: bool = True
+) -> list[int]:
+    """The indexes of ``columns`` an aggregate of the views' SQL ``text`` reads (any part of
+    it, without ``summed``), where the text divides, whose one side stores a whole value as an
+    integer (``WHOLE_AS_INTEGER``) and the other as a numeric or a double: a division of their
+    sum is integer division on one side only."""
+    if _DIVIDES.search(text) is None:
+        return []
+    inside = " ".join(_arguments(text)) if summed else text
+    found = []
+    for j, name in enumerate(columns):
+        lc, rc = tables[0].column(name), tables[1].column(name)
+        if lc is None or rc is None or not (_whole(lc, rc) or _whole(rc, lc)):
+            continue
+        if any(view_probes.word(c.own_name).search(inside) for c in (lc, rc)):
+            found.append(j)
+    return found
+
+
+def divides_whole(schemas: tuple[Schema, Schema], texts: str) -> bool:
+    """True when the views' SQL ``texts`` divide and read a column (``divided_columns``) of a
+    table both schemas hold: what the hint of their difference says (SQLite's ``/`` may
+    divide integers there, stranger83 001)."""
+    left, right = schemas
+    for name in sorted(set(left.tables) & set(right.tables)):
+        tables = (left.tables[name], right.tables[name])
+        if view_reads.reads(texts, tables[0]) and divided_columns(
+            texts, tables, [c.name for c in tables[0].columns], summed=False
+        ):
+            return True
+    return False
+
+
+def _whole(integral: Column, other: Column) -> bool:
+    """True when ``integral`` stores a whole value as an integer and ``other`` does not, keeping
+    it as a numeric or a double."""
+    if integral.type.array or other.type.array:
+        return False
+    whole = WHOLE_AS_INTEGER.get(integral.type.dialect, frozenset())
+    kinds = typemap.kinds_of(other.type)
+    keeps = WHOLE_AS_INTEGER.get(other.type.dialect, frozenset())
+    return (
+        bool(typemap.kinds_of(integral.type) & whole)
+        and bool(kinds & {"numeric", "float"})
+        and not kinds & keeps
     )
 
 
@@ -139,24 +202,43 @@ def with_sums(
     group gets rows of its own in the other base tables it joins (stranger84 001, 002): a parent
     row copied with a new key, which the group's rows name (a row naming a parent no probe row
     holds is dropped, and one naming an existing parent sums with its other rows), and one
-    child row naming each group row (an inner join to a child keeps no parent without one)."""
+    child row naming each group row (an inner join to a child keeps no parent without one).
+    Each column ``divided_columns`` finds gets such groups of the first of ``_WHOLE_PAIRS`` both
+    sides' columns take, the other columns an aggregate reads kept as the template has them."""
     found = [list(r) for r in rows]
     counter = _Counter()
+    # A whole group's divisor an aggregate reads (sum(seats)) keeps its template's value: a
+    # fresh one (7104) makes 31 / 14208 round to 0 on both sides.
+    inside = " ".join(_arguments(text))
     for b, (tables, given) in enumerate(zip(pairs, columns, strict=True)):
         summed = summed_columns(text, tables, given) if rows[b] else []
-        taken: dict[int, list[Any]] = {}
-        for j in summed:
-            offered = [[v for pair in _PAIRS for v in pair]]
+        divided = divided_columns(text, tables, given) if rows[b] else []
+        summing = {k for k, name in enumerate(given) if _reads(tables, name, inside)}
+        taken: dict[tuple[int, bool], list[Any]] = {}
+        for j, whole in [(j, False) for j in summed] + [(j, True) for j in divided]:
+            offered = [[v for pair in (_WHOLE_PAIRS if whole else _PAIRS) for v in pair]]
             fitted = view_fits.fitted(schemas, tables, [given[j]], offered, [True], backends, False)
-            taken[j] = fitted[0] if fitted else []
-        targets = [(j,) for j in summed] + ([tuple(summed)] if len(summed) > 1 else [])
-        for target in targets:
-            pair = next((p for p in _PAIRS if all(v in taken[j] for j in target for v in p)), None)
+            taken[j, whole] = fitted[0] if fitted else []
+        targets = [((j,), False) for j in summed] + (
+            [(tuple(summed), False)] if len(summed) > 1 else []
+        )
+        for target, whole in targets + [((j,), True) for j in divided]:
+            held = [taken[j, whole] for j in target]
+            pairs_of = _WHOLE_PAIRS if whole else _PAIRS
+            pair = next((p for p in pairs_of if all(v in h for h in held for v in p)), None)
             if pair is None:
                 continue
-            for group, fresh in _groups(found[b], fits[b], own_keys[b], target, pair, counter):
+            kept = summing - set(target) if whole else set()
+            made = _groups(found[b], fits[b], own_keys[b], target, pair, counter, kept)
+            for group, fresh in made:
                 found[b] += _linked(found, fits, keys, b, group, fresh, counter)
     return found
+
+
+def _reads(tables: tuple[Table, Table], name: str, text: str) -> bool:
+    """True when ``text`` names column ``name`` as either side's table names it."""
+    own = [t.column(name) for t in tables]
+    return any(view_probes.word(c.own_name).search(text) for c in own if c is not None)
 
 
 def _groups(
@@ -166,10 +248,11 @@ def _groups(
     target: tuple[int, ...],
     pair: tuple[Decimal, Decimal],
     counter: _Counter,
+    kept: frozenset[int] | set[int] = frozenset(),
 ) -> list[tuple[Rows, bool]]:
-    """Two rows per template (``_TEMPLATES`` of ``rows``, each as it is and made fresh), the
-    columns ``target`` one amount of ``pair`` each, keys values no row uses; with whether the
-    template was made fresh."""
+    """Two rows per template (``_TEMPLATES`` of ``rows``, each as it is and made fresh but in
+    the columns ``kept``), the columns ``target`` one amount of ``pair`` each, keys values no
+    row uses; with whether the template was made fresh."""
     used = [{r[k] for r in rows} for k in range(len(values))]
     free = {k: [v for v in dict.fromkeys(values[k]) if v not in used[k]] for k in keys}
     spare = [[v for v in given if v not in used[k]] for k, given in enumerate(values)]
@@ -177,7 +260,9 @@ def _groups(
     for row in list(dict.fromkeys(rows))[:_TEMPLATES]:
         n = counter.next()
         fresh = [
-            row[k] if k in keys or k in target else _spare(spare[k], row[k], n)
+            row[k]
+            if k in keys or k in target or k in kept
+            else _spare(spare[k], row[k], n, used[k])
             for k in range(len(row))
         ]
         for template in [list(row)] + ([fresh] if fresh != list(row) else []):
@@ -195,9 +280,10 @@ def _groups(
     return made
 
 
-def _spare(spare: list[Any], value: Any, n: int) -> Any:
-    """The first value of ``spare`` (taken), else ``_fresh``'s."""
-    return spare.pop(0) if spare else _fresh(value, n)
+def _spare(spare: list[Any], value: Any, n: int, used: set[Any]) -> Any:
+    """The first value of ``spare`` (taken), else ``_unheld``'s: a value no row holds (a group's
+    owner shared with a probe row sums their amounts too: 15 + 16 + 0.1 + 0.2 is no whole sum)."""
+    return spare.pop(0) if spare else _unheld(value, n, used)
 
 
 def _linked(
