@@ -163,6 +163,7 @@ class Loader:
         self.count = 0
         self._evaluator: Evaluator | None = None
         self._held: dict[str, psycopg.Connection[Any]] = {}
+        self._ended: list[str] = []  # the schemas of loads ended, dropped by the next load
 
     @property
     def evaluator(self) -> Evaluator:
@@ -174,7 +175,11 @@ class Loader:
         return self._evaluator
 
     def close(self) -> None:
-        """Close the evaluator's connections and the held ones."""
+        """Drop the schemas of the loads ended; close the evaluator's connections and the held
+        ones."""
+        if self._ended:
+            self.held("ddl").execute(f"DROP SCHEMA IF EXISTS {', '.join(self._ended)} CASCADE")
+            self._ended.clear()
         if self._evaluator is not None:
             self._evaluator.close()
         for conn in self._held.values():
@@ -217,16 +222,19 @@ class Loader:
         """A new schema on the scratch database holding ``sql``; yields the schema's name."""
         self.count += 1
         schema = f"probe_{self.count}"
-        # One round trip for the schema, its search_path and the side's SQL (a failing SQL
-        # takes the schema back with it: the drop below then finds none). RESET ALL first: a
-        # case's SQL may SET TimeZone (pg-pg.check-literal-read-in-file-timezone), which would
-        # read the next case's literals in that zone on this kept connection.
-        head = f"RESET ALL; CREATE SCHEMA {schema}; SET search_path TO {schema}, public;\n"
+        # One round trip for the drop of the schemas of the loads ended before, the schema, its
+        # search_path and the side's SQL (a failing SQL takes them all back: the schemas are
+        # dropped by the next load, or by ``close``). RESET ALL first: a case's SQL may SET
+        # TimeZone (pg-pg.check-literal-read-in-file-timezone), which would read the next
+        # case's literals in that zone on this kept connection.
+        ended = f"DROP SCHEMA IF EXISTS {', '.join(self._ended)} CASCADE; " if self._ended else ""
+        head = f"{ended}RESET ALL; CREATE SCHEMA {schema}; SET search_path TO {schema}, public;\n"
         try:
             self.held("ddl").execute(head.encode() + sql.encode())
+            self._ended.clear()
             yield schema
         finally:
-            self.held("ddl").execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            self._ended.append(schema)
 
     def schema(self, dialect: str, handle: Any, label: str) -> Schema:
         """The raw schema of a loaded side."""
@@ -402,10 +410,12 @@ def try_row(
                 handle.execute("ROLLBACK")
         return "accept"
     conn = loader.held("rows")
-    conn.execute(f"SET search_path TO {handle}, public")
-    try:
-        for row in rows:
-            conn.execute(_insert(table, row, "%s").encode(), [_written(v) for v in row.values()])
+    try:  # one round trip, each row still its own INSERT (a failure skips those after it)
+        with conn.pipeline():
+            conn.execute(f"SET search_path TO {handle}, public")
+            for row in rows:
+                values = [_written(v) for v in row.values()]
+                conn.execute(_insert(table, row, "%s").encode(), values)
     except psycopg.Error:
         return "reject"
     finally:

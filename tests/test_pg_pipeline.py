@@ -125,3 +125,72 @@ def test_pipelined_raises_the_first_error(conn: _Counting) -> None:
     assert pipelined(conn, [b"SELECT 1", (b"SELECT %s::int + 1", (2,))]) == [(3,)]
     with pytest.raises(psycopg.errors.SyntaxError):
         pipelined(conn, [b"SELECT 1", b"SELEC 2", b"SELECT 3"])
+
+
+def _each_alone(conn: psycopg.Connection[Any], units: Sequence[Sequence[Statement]]) -> list[Tried]:
+    """What ``alone`` must give: each unit one statement a round trip, after the savepoint,
+    rolled back to it after the unit whether it failed or not."""
+    found = []
+    for unit in units:
+        found += _one_at_a_time(conn, [unit])
+        conn.execute(_UNDO)
+    return found
+
+
+def test_alone_gives_each_unit_what_it_gives_alone_in_one_round_trip(conn: _Counting) -> None:
+    """Each unit's rows, row counts, failing statement, SQLSTATE and message are those it gives
+    run alone, five failures among nine units cost no round trip more, and nothing stays
+    stored; the near miss: a unit whose first statement runs and second fails is a failure at
+    1, its first statement's rows kept."""
+    expected = _each_alone(conn, _UNITS)
+    pipe = Pipe(conn, [_UNDO])
+    got = pipe.alone(_UNITS)
+    assert got == expected
+    assert conn.pipelines == 1 and not pipe.dirty
+    assert [t.failed for t in got] == [None, 0, 0, 0, 0, 0, None, 1, None]
+    assert [t.sqlstate for t in got][1:6] == ["22P02", "23514", "22012", None, "22003"]
+    assert got[7].rows == (None,) and got[8].rows == (None, [(9,)])  # 8 was undone
+    assert conn.execute(b"SELECT count(*) FROM t").fetchall() == [(0,)]
+
+
+def test_alone_pays_the_undo_owed_first(conn: _Counting) -> None:
+    """After ``attempts`` left a failure's undo owed, ``alone`` sends it first (the transaction
+    is usable again) in its own round trip; the near miss: with none owed, none is sent, and
+    a unit's rows stored by ``attempts`` before stay."""
+    pipe = Pipe(conn, [_UNDO])
+    pipe.attempts([[(_INSERT, (1, 1))], [(_INSERT, (2, 7))]])
+    assert pipe.dirty
+    conn.pipelines = 0
+    got = pipe.alone([[(_INSERT, (4, 1))], [(b"SELECT count(*) FROM t", None)]])
+    assert conn.pipelines == 1 and [t.rows for t in got] == [([(100,)],), ([(0,)],)]
+    pipe.attempts([[(_INSERT, (1, 1))]])
+    assert not pipe.dirty
+    got = pipe.alone([[(b"SELECT count(*) FROM t", None)]])
+    assert [t.rows for t in got] == [([(1,)],)]
+
+
+def test_alone_raises_where_its_head_fails(conn: _Counting) -> None:
+    """A head statement that fails (the table exists) raises its own error, not a unit's nor
+    the skipped undo's; the near miss, the same head where the table is gone (rolled back),
+    runs and gives the units."""
+    units: list[list[Statement]] = [[(_INSERT, (1, 1))], [(_INSERT, (2, 7))]]
+    with pytest.raises(psycopg.errors.DuplicateTable):
+        Pipe(conn, [_UNDO]).alone(units, [_TABLE])
+    conn.rollback()
+    got = Pipe(conn, [_UNDO]).alone(units, [_TABLE])
+    assert [t.failed for t in got] == [None, 0]
+
+
+def test_alone_keeps_each_unit_whatever_order_the_results_come_in(conn: _Counting) -> None:
+    """Units of two statements, the first failing in every other one: the second is skipped
+    (psycopg reads its "aborted" result while later statements go out), which is neither
+    that unit's error nor a later statement's; the near miss, the units that fail nowhere,
+    give both statements' rows."""
+    units: list[list[Statement]] = [
+        [(b"SELECT 1 / %s", (k % 2,)), (b"SELECT %s", (k,))] for k in range(300)
+    ]
+    got = Pipe(conn, [_UNDO]).alone(units)
+    assert [t.failed for t in got] == [0 if k % 2 == 0 else None for k in range(300)]
+    assert all(t.sqlstate == "22012" for t in got[::2])
+    assert [t.rows for t in got[1::2]] == [([(1,)], [(k,)]) for k in range(1, 300, 2)]
+    assert conn.pipelines == 1

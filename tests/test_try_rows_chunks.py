@@ -7,6 +7,8 @@ whose domain is NOT NULL does not make another column's value refused)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -87,3 +89,54 @@ def test_a_domain_changed_between_runs_is_read_anew(backend: PostgreSQLBackend) 
     finally:
         backend.conn.execute("DROP DOMAIN nonneg")
         backend.conn.commit()
+
+
+# -- round trips: a failure costs none of its own ---------------------------------------------------
+class _RoundTrips:
+    """Counts the round trips of psycopg connections: one a pipeline (its Sync answered at
+    its end), one a statement sent outside a pipeline."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import psycopg
+
+        self.count = 0
+        pipeline, execute = psycopg.Connection.pipeline, psycopg.Cursor.execute
+
+        @contextmanager
+        def counted_pipeline(conn: Any) -> Iterator[Any]:
+            outer = conn._pipeline is None
+            try:
+                with pipeline(conn) as found:
+                    yield found
+            finally:
+                self.count += outer
+
+        def counted_execute(cursor: Any, *args: Any, **kwargs: Any) -> Any:
+            self.count += cursor.connection._pipeline is None
+            return execute(cursor, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.Connection, "pipeline", counted_pipeline)
+        monkeypatch.setattr(psycopg.Cursor, "execute", counted_execute)
+
+
+@pytest.mark.parametrize("errors_reject", [True, False])
+def test_rows_failing_alone_cost_no_round_trip_each(
+    backend: PostgreSQLBackend, monkeypatch: pytest.MonkeyPatch, errors_reject: bool
+) -> None:
+    """64 rows, one in four failing in its CHECK's expression (b = 0) and one in eight refused
+    by a domain: at most 8 round trips (the tables, the catalog's types, the values, the
+    chunks, the failing chunks' rows alone, the failing rows without the CHECK, the rollback),
+    as for the near miss, the same rows without a failure; each verdict the row's alone."""
+    rows = [(1 + n % 2, 0 if n % 4 == 1 else 1) if n % 8 != 3 else (0, 1) for n in range(64)]
+    near = [(1 + n % 2, 1) for n in range(64)]
+    alone = [backend.try_rows(COLUMNS, CHECK, [row], errors_reject)[0] for row in rows]
+    counts = []
+    for tried in (rows, near):
+        counter = _RoundTrips(monkeypatch)
+        got = backend.try_rows(COLUMNS, CHECK, tried, errors_reject)
+        counts.append(counter.count)
+        monkeypatch.undo()
+    assert got == [True] * 64
+    assert counts[0] <= 8 and counts[1] <= 8, counts
+    assert backend.try_rows(COLUMNS, CHECK, rows, errors_reject) == alone
+    assert alone.count(None if not errors_reject else False) >= 16

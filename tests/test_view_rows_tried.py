@@ -80,3 +80,28 @@ def test_rows_tried_alone_keep_those_stored_around_a_refused_one(dialect: str, p
     finally:
         if backend is not None:
             backend.close()
+
+
+def test_rows_tried_together_take_one_round_trip(pg_url: str) -> None:
+    """A run of rows tried together (``tried=False``): the tables, the rows, the view's read
+    and the rollback in one round trip where nothing fails; the near misses: a refused row is
+    the run's ``failed`` and a view that cannot be made its ``setup``, each with one round trip
+    more (the rollback), and the connection usable after each."""
+    backend = PostgreSQLBackend(pg_url, "test")
+    try:
+        trips = _Trips(backend.conn)
+        stored = [row for row, kept in zip(_ROWS, _STORED, strict=True) if kept is not None]
+        answer = run(_plan("postgresql"), [stored], backend)
+        assert (answer.setup, answer.failed, trips.count) == (None, None, 1)
+        assert sorted(answer.rows) == [(1, "a"), (3, "c")]
+        trips.count = 0
+        answer = run(_plan("postgresql"), [_ROWS], backend)
+        assert answer.setup is None and answer.failed is not None
+        assert "check constraint" in answer.failed and trips.count == 2
+        bad = _plan("postgresql")
+        bad = Plan(bad.dialect, bad.bases, ('CREATE VIEW "v" AS SELECT "z" FROM "t"',), bad.select)
+        answer = run(bad, [stored], backend)
+        assert answer.setup is not None and 'column "z" does not exist' in answer.setup
+        assert sorted(run(_plan("postgresql"), [stored], backend).rows) == [(1, "a"), (3, "c")]
+    finally:
+        backend.close()

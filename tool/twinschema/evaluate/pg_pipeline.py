@@ -10,6 +10,11 @@ again, after the undo, in a later round trip: about ``1 + failures`` round trips
 of units, the server running exactly the statements, in the order, that one at a time would run
 (the skipped ones are not run). After a failure a round trip sends about twice as many units as
 went in before it, so that dense failures do not send the same units again and again.
+
+``alone`` sends units whose effects nobody reads afterwards (a row tried for its verdict only),
+each in a savepoint of its own rolled back after it, with a Sync after each: the server stops
+skipping at a Sync, so any number of units, failing or not, take one round trip (the rows of the
+two slowest golden cases each fail alone: about 10,600 round trips each with ``attempts``).
 """
 
 from __future__ import annotations
@@ -95,6 +100,21 @@ class Pipe:
         self.dirty = found[-1].failed is not None
         return found
 
+    def alone(
+        self, units: Sequence[Sequence[Statement]], head: Sequence[bytes] = ()
+    ) -> list[Tried]:
+        """``alone`` on the connection, after the undo it owes and ``head``: each unit undone
+        after it (what it stored is gone), all in one round trip; ``attempts`` where this
+        psycopg cannot."""
+        if not units:
+            return self.attempts(units, head)
+        owed = list(self.undo) if self.dirty else []
+        found = alone(self.conn, units, [*owed, *head])
+        if found is None:
+            return self.attempts(units, head)
+        self.dirty = False
+        return found
+
 
 def attempts(
     conn: Any,
@@ -171,6 +191,105 @@ def attempts(
                 raise ended or inside  # type: ignore[misc]
             window *= 4
     return found
+
+
+# ``alone`` makes this savepoint first, rolls back to it after each unit (which keeps it made), a
+# Sync between them: the rollback runs whether the unit failed (the transaction aborted) or not.
+_ALONE = b"SAVEPOINT twinschema_alone"
+_ALONE_UNDO = b"ROLLBACK TO SAVEPOINT twinschema_alone"
+_ALONE_END = b"RELEASE SAVEPOINT twinschema_alone"
+
+
+def alone(
+    conn: Any, units: Sequence[Sequence[Statement]], first: Sequence[bytes] = ()
+) -> list[Tried] | None:
+    """Each of ``units`` (statements run in order, stopping at the first that fails) run
+    alone and undone after, whether it failed or not: what ``attempts`` gives each unit where
+    no unit reads what another left, in one round trip. ``first`` goes before (an undo owed,
+    a savepoint), its failure raised. None where this psycopg lacks the two hooks it uses (a
+    Sync sent without waiting, each failing statement's error kept): nothing was sent, the
+    caller uses ``attempts``. An error that leaves the connection unusable raises."""
+    import psycopg
+
+    keeping = _keeping_cursor()
+    if keeping is None or not hasattr(psycopg.Pipeline, "_enqueue_sync"):
+        return None
+    fixed = keeping(conn)  # every statement of ours, each of which must succeed
+    sent: list[tuple[list[Any], psycopg.Error | None]] = []
+
+    def execute(cursor: Any, sql: bytes, params: Params = None) -> psycopg.Error | None:
+        try:
+            cursor.execute(sql, params, prepare=False)
+        except psycopg.errors.PipelineAborted:  # an earlier statement's result, skipped
+            pass
+        except psycopg.Error as exc:  # a server's error is an earlier statement's, kept by it;
+            if getattr(exc, "sqlstate", None) is None:  # the client's is this one's: not sent
+                return exc
+        return None
+
+    ours: psycopg.Error | None = None  # the client's error of a statement of ours
+    ended: psycopg.Error | None = None  # raised at the pipeline's end (a unit's, or worse)
+    try:
+        with conn.pipeline() as pipeline:
+            for statement in [*first, _ALONE]:
+                ours = ours or execute(fixed, statement)
+            for unit in units:
+                cursors: list[Any] = []
+                failure = None
+                for sql, params in unit:
+                    cursors.append(keeping(conn))
+                    if (failure := execute(cursors[-1], sql, params)) is not None:
+                        break
+                sent.append((cursors, failure))
+                pipeline._enqueue_sync()  # the server skips what follows a failure up to here
+                ours = ours or execute(fixed, _ALONE_UNDO)
+            ours = ours or execute(fixed, _ALONE_END)
+    except psycopg.Error as exc:
+        ended = exc
+    if ours is not None or fixed.failure is not None or fixed.pgresult is None:
+        raise fixed.failure or ours or ended or psycopg.OperationalError("no undo's result")
+    return [_alone_tried(cursors, failure) for cursors, failure in sent]
+
+
+def _alone_tried(cursors: list[Any], failure: Any) -> Tried:
+    """One unit of ``alone`` as its cursors went (``failure``: the client's error of the
+    last one, which was not sent): the statements after a failing one have no result."""
+    import psycopg
+
+    k = sum(c.pgresult is not None for c in cursors)
+    if k == len(cursors):
+        return _tried(cursors)
+    error = cursors[k].failure or (failure if k == len(cursors) - 1 else None)
+    if error is None:  # a statement without a result and without its error: unusable
+        raise psycopg.OperationalError("a statement sent alone gave no result")
+    return _tried(cursors[:k], k, getattr(error, "sqlstate", None), first_line(error))
+
+
+_KEEPING: list[Any] = []
+
+
+def _keeping_cursor() -> Any:
+    """A psycopg cursor class that keeps the error of the first of its statements a pipeline
+    fails (``failure``): psycopg raises only the pipeline's first; None where psycopg's cursor
+    has no ``_check_results`` to hook."""
+    import psycopg
+
+    if not hasattr(psycopg.Cursor, "_check_results"):
+        return None
+    if not _KEEPING:
+
+        class Keeping(psycopg.Cursor[Any]):
+            failure: psycopg.Error | None = None
+
+            def _check_results(self, results: Any) -> None:
+                try:
+                    super()._check_results(results)
+                except psycopg.Error as exc:
+                    self.failure = self.failure or exc  # the first of its statements failing
+                    raise
+
+        _KEEPING.append(Keeping)
+    return _KEEPING[0]
 
 
 def _tried(cursors: Sequence[Any], failed: int | None = None, *failure: str | None) -> Tried:

@@ -11,7 +11,9 @@ and the other rows go into the table under test in chunks, one multi-row INSERT 
 by row to the columns as a one-row INSERT; RETURNING gives each row's value in the order of the
 rows), the rows of a chunk that fails each tried alone. Each set of statements goes in one
 pipeline (``pg_pipeline``). About a third of the golden corpus's round trips were
-``computed``'s, two a row, before chunks and pipelines.
+``computed``'s, two a row, before chunks and pipelines. Where no row is read back afterwards
+(``computed``), each chunk and row is undone after it (``pg_pipeline.Pipe.alone``): a failure
+then costs no round trip of its own.
 """
 
 from __future__ import annotations
@@ -51,10 +53,10 @@ def each_row(
     (``keys`` queries it): those a later refusal rolled back are inserted again, at the end.
     ``known``: see ``pg_chunks.refused``. Each set of statements goes in one pipeline
     (``pg_pipeline``)."""
-    run = _Rows(Pipe(conn, [_UNDO]), tested, rows, returning)
+    run = _Rows(Pipe(conn, [_UNDO]), tested, rows, returning, keep)
     if len(rows) < _FEW:
         units = [[(plain, row), (tested, row)] for row in rows]
-        for n, got in enumerate(run.pipe.attempts(units, [_SAVEPOINT])):
+        for n, got in enumerate(run.tried(units, [_SAVEPOINT])):
             if got.failed == 0:  # the bare columns refuse it
                 run.undo()
             else:
@@ -71,11 +73,23 @@ def each_row(
 class _Rows:
     """One ``each_row``: the outcomes so far, and which rows the table under test holds."""
 
-    def __init__(self, pipe: Pipe, tested: bytes, rows: Sequence[Row], returning: bool) -> None:
+    def __init__(
+        self, pipe: Pipe, tested: bytes, rows: Sequence[Row], returning: bool, keep: bool
+    ) -> None:
         self.pipe, self.tested, self.rows, self.returning = pipe, tested, rows, returning
+        self.keep = keep
         self.found: list[Computed | None] = [None] * len(rows)
         self.undone: list[int] = []  # stored in the table under test, rolled back since
         self.standing: list[int] = []  # stored in it since the last rollback
+
+    def tried(
+        self, units: Sequence[Sequence[Statement]], head: Sequence[bytes] = ()
+    ) -> list[Tried]:
+        """``units`` after ``head`` (``pg_pipeline``): each undone after it unless the rows
+        are kept (``keep``), and then a failure rolls back to the savepoint."""
+        if self.keep:
+            return self.pipe.attempts(units, head)
+        return self.pipe.alone(units, head)
 
     def undo(self) -> None:
         """A statement failed: the rows stored since the savepoint are rolled back."""
@@ -122,7 +136,7 @@ def _in_chunks(
     ]
     alone: list[int] = []
     tried: dict[int, Tried] = {}
-    for part, got in zip(parts, run.pipe.attempts(units), strict=True):
+    for part, got in zip(parts, run.tried(units), strict=True):
         if got.failed is not None:
             run.undo()
         else:
@@ -137,6 +151,6 @@ def _in_chunks(
         alone += part
     asked = [n for n in alone if n not in tried]
     units = [[(run.tested, run.rows[n])] for n in asked]
-    tried.update(zip(asked, run.pipe.attempts(units), strict=True))
+    tried.update(zip(asked, run.tried(units), strict=True))
     for n in alone:
         run.settle(n, tried[n], 0)

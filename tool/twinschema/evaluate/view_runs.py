@@ -19,7 +19,7 @@ from typing import Any
 
 from twinschema.evaluate.backends import Backend, first_line, for_sqlite
 from twinschema.evaluate.pg_backend import PostgreSQLBackend, as_literals
-from twinschema.evaluate.pg_pipeline import Pipe, Statement, pipelined
+from twinschema.evaluate.pg_pipeline import Pipe, Statement, attempts, pipelined
 from twinschema.evaluate.statements import probe_column, type_sql
 from twinschema.model import ColumnType, Schema, SchemaObject, Table
 
@@ -196,25 +196,30 @@ def _made(plan: Plan) -> list[bytes]:
 def _pipelined(
     plan: Plan, rows: Sequence[Sequence[tuple[Any, ...]]], backend: PostgreSQLBackend
 ) -> Answer:
-    """A run of rows tried before, in one round trip, rolled back."""
+    """A run of rows tried before: the tables and views made, the rows, the view read and
+    all rolled back, in one round trip (``pg_pipeline.attempts``, one unit: it stops at the
+    first statement that fails, which tells the setup from the rows); where one fails, the
+    rollback after, in another."""
     import psycopg
 
     if backend.lost is not None:
         return Answer(setup=f"the scratch connection was lost: {backend.lost}")
-    inserts: list[bytes | Statement] = []
+    inserts: list[Statement] = []
     for base, given in zip(plan.bases, rows, strict=True):
         insert = _insert(base, "%s").encode()
         inserts += [(insert, row) for row in as_literals(base.columns, list(given))]
-    made = False
+    made: list[Statement] = [(s, None) for s in (b"BEGIN", *_made(plan))]
+    unit = [*made, *inserts, (plan.select.encode(), None), (b"ROLLBACK", None)]
     try:
-        pipelined(backend.conn, [b"BEGIN", *_made(plan)])
-        made = True
-        found = pipelined(backend.conn, [*inserts, plan.select.encode()])
-    except psycopg.Error as exc:
+        (got,) = attempts(backend.conn, (), [unit])
+    except psycopg.Error as exc:  # the connection lost
         _rollback(backend)
-        return Answer(failed=first_line(exc)) if made else Answer(setup=first_line(exc))
+        return Answer(setup=first_line(exc))
+    if got.failed is None:
+        return Answer(rows=tuple(tuple(r) for r in got.rows[-2] or ()))
     _rollback(backend)
-    return Answer(rows=tuple(tuple(r) for r in found or ()))
+    error = got.error or ""
+    return Answer(setup=error) if got.failed < len(made) else Answer(failed=error)
 
 
 def _rollback(backend: PostgreSQLBackend) -> None:
