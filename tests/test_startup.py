@@ -41,6 +41,27 @@ def test_help_imports_no_heavy_dependency() -> None:
     assert _imported_after(code) == []
 
 
+def test_what_a_check_imports_at_start_imports_no_alembic() -> None:
+    """``twinschema.check`` and every layer it composes (the migrations layer's module
+    included, which ``layers.migrations`` imports when it runs) import Alembic (with mako and pygments,
+    about a tenth of a check's CPU) only where a chain is read or run: a check whose kept runs
+    are reused never does. ``chain_renames`` imports Alembic, so its ``Renamed`` is a name for
+    type checking alone in the modules a check imports (``migrations_chain`` and
+    ``migrations_steps`` imported it at run time, and every check paid for Alembic)."""
+    layers = "twinschema.layers." + ", twinschema.layers.".join(
+        ("domain", "models", "live", "migrations")
+    )
+    code = f"import twinschema.check, {layers}, twinschema.migrations.migrations_layer"
+    heavy = _imported_after(code)
+    assert "alembic" not in heavy
+    assert "sqlalchemy" in heavy  # the near miss: the probe sees what a check does import
+
+
+def test_the_probe_sees_alembic_behind_the_chain_reader() -> None:
+    """The probe above is not blind to Alembic: reading a chain's renames imports it."""
+    assert "alembic" in _imported_after("import twinschema.migrations.chain_renames")
+
+
 def test_the_probe_sees_an_import() -> None:
     """The probe above is not blind: a process that imports SQLAlchemy is reported."""
     assert _imported_after("import twinschema.cli, sqlalchemy") == ["sqlalchemy"]

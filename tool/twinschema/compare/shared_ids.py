@@ -11,9 +11,11 @@ from twinschema.model import Column
 
 def sharers(ctx: Context, column: Column) -> tuple[str, ...]:
     """The tables both sides have whose inserts move ``column``'s ids (a table one side lacks is
-    a difference of its own: Sakila's INHERITS children of payment)."""
-    both = ctx.left.schema.tables.keys() & ctx.right.schema.tables.keys()
-    return tuple(t for t in column.shares_ids_with if t in both)
+    a difference of its own: Sakila's INHERITS children of payment). Each table is looked up
+    in both sides' tables: intersecting their names for every key compared made the live layer
+    quadratic in the tables (``make bench`` at N = 2,000: 1.1 s of a 2.6 s run)."""
+    left, right = ctx.left.schema.tables, ctx.right.schema.tables
+    return tuple(t for t in column.shares_ids_with if t in left and t in right)
 
 
 def compared(ctx: Context, lc: Column, rc: Column) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from twinschema.config import Config
-from twinschema.migrations.chain_renames import Renamed, script_renames
 from twinschema.migrations.migrations_cache import ChainFacts
 from twinschema.paths import shown
 from twinschema.records import Comparison, Difference
 from twinschema.records.domain import Domain
+
+if TYPE_CHECKING:  # chain_renames imports Alembic: a check whose kept runs are reused never does
+    from twinschema.migrations.chain_renames import Renamed
 
 LAYER = "migrations"
 
@@ -71,6 +74,7 @@ def read_chain(config: Config, dialect: str, folder: Path) -> Chain:
     """The heads and revisions of ``dialect``'s chain (importing each revision module once,
     and Alembic: a chain whose run ``migrations_cache`` kept is not read again)."""
     from twinschema.migrations import migrate_chain
+    from twinschema.migrations.chain_renames import script_renames
 
     script = migrate_chain.script_directory(migrate_chain.alembic_config(config, dialect))
     revisions = []

@@ -16,14 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from twinschema.compare import compare
-from twinschema.migrations.chain_renames import Renamed
 from twinschema.migrations.migrations_cache import ScratchRun, StepRun
 from twinschema.migrations.migrations_chain import LAYER, ROUNDTRIP, Chain, migration_difference
 from twinschema.model import Column, Schema
 from twinschema.records import Difference, FixSide, FixSite, Side
 from twinschema.records.domain import Domain, logical_spelled
+
+if TYPE_CHECKING:  # chain_renames imports Alembic: a check whose kept runs are reused never does
+    from twinschema.migrations.chain_renames import Renamed
 
 # One Alembic step on the scratch database: ("upgrade" | "downgrade", target revision) -> its
 # error in one line, or None.

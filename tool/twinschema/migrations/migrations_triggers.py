@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from twinschema.config import Config
 from twinschema.errors import UsageError
-from twinschema.migrations.lint import chain_scripts, lint_scripts
-from twinschema.migrations.migrate_chain import alembic_config, script_directory
 from twinschema.migrations.migrations_chain import DRIFT, Chain, migration_difference
 from twinschema.records import Difference
 
@@ -29,6 +27,10 @@ def triggers_lost(config: Config, chain: Chain) -> tuple[Lost, ...]:
     Read once with the chain's scratch run and kept with it (``migrations_cache``)."""
     if chain.dialect != "sqlite":
         return ()
+    # Imported here: the lint imports Alembic, which a check whose kept run is reused never needs.
+    from twinschema.migrations.lint import chain_scripts, lint_scripts
+    from twinschema.migrations.migrate_chain import alembic_config, script_directory
+
     scripts = chain_scripts(script_directory(alembic_config(config, "sqlite")))
     try:
         found = lint_scripts(scripts, "sqlite", chain.label, config.root)
