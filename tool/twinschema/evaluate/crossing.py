@@ -33,7 +33,7 @@ from twinschema.evaluate.crossing_hints import (
     hint_for,
     sequence_statement,
 )
-from twinschema.evaluate.crossing_judged import judged
+from twinschema.evaluate.crossing_judged import Run, judged
 from twinschema.evaluate.crossing_values import (
     FINER,
     NOT_A_DATE,
@@ -166,10 +166,6 @@ def findings(
         found += date_pairs.findings((left, right), backends, layer, (lt, rt), warning)
         found += _key_findings(left, right, layer, lt, rt)
     return found
-
-
-# One side's copy of a column: its backend, table, column and the CHECKs that read it alone.
-Run = tuple[Backend, Table, Column, list[str]]
 
 
 def _json_findings(

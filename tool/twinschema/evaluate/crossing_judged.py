@@ -3,10 +3,11 @@ as a ``value_compatibility`` warning's text with whether it breaks a push, or no
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from twinschema.evaluate import nan_crossing
-from twinschema.evaluate.backends import REJECTED
+from twinschema.evaluate.backends import REJECTED, Backend
 from twinschema.evaluate.crossing_values import (
     NAN,
     finer_parted,
@@ -15,10 +16,21 @@ from twinschema.evaluate.crossing_values import (
     value_shown,
 )
 from twinschema.evaluate.values import convert
+from twinschema.model import Column, Table
 from twinschema.records.dialects import DIALECT_NAMES, SQLITE
 
-if TYPE_CHECKING:
-    from twinschema.evaluate.crossing import Crossing, Run
+# One side's copy of a column: its backend, table, column and the CHECKs that read it alone.
+Run = tuple[Backend, Table, Column, list[str]]
+
+
+class Crossing(Protocol):
+    """What runs a value through a column's copy (``crossing.Crossing``)."""
+
+    def stored(
+        self, backend: Backend, dialect: str, table: Table, column: Column,
+        checks: Sequence[str], values: Sequence[Any],
+    ) -> list[Any] | None:  # fmt: skip
+        """For each value: what the column stores, or ``REJECTED``; None where it cannot run."""
 
 
 def judged(
