@@ -209,6 +209,27 @@ class Table:
         return found.name if found is not None else name
 
 
+@dataclass(frozen=True, slots=True)
+class DatabaseLocale:
+    """A PostgreSQL database's locale (``pg_database``): what lower(), upper(), ILIKE and text
+    ordering mean in it. Expressions of a live database are evaluated under it (stranger84
+    003: lower('É') is 'É' in a database whose LC_CTYPE is C, as in SQLite)."""
+
+    collate: str
+    ctype: str
+    provider: str = "c"  # datlocprovider: 'c' (libc), 'i' (ICU), 'b' (builtin, 17+)
+    icu_locale: str | None = None  # daticulocale (15, 16) or datlocale (17+)
+    icu_rules: str | None = None  # daticurules (16+)
+
+    def describe(self) -> str:
+        """The locale as people read it: ``LC_COLLATE C, LC_CTYPE C`` (and an ICU locale)."""
+        said = f"LC_COLLATE {self.collate}, LC_CTYPE {self.ctype}"
+        if self.provider != "c":
+            kind = {"i": "ICU", "b": "builtin"}.get(self.provider, self.provider)
+            said += f", {kind} locale {self.icu_locale or ''}".rstrip()
+        return said
+
+
 def _frozen(mapping: Mapping[str, int] | None = None) -> Mapping[str, int]:
     return MappingProxyType(dict(mapping or {}))
 
@@ -246,3 +267,6 @@ class Schema:
     zone_now: str | None = None
     zone_history: str | None = None
     timezone_utc_always: bool = False
+    # A live PostgreSQL database's locale (None elsewhere: SQLite, a metadata module, a SQL
+    # file loaded on a scratch server).
+    locale: DatabaseLocale | None = None

@@ -68,6 +68,7 @@ from twinschema.dialects.postgresql_catalog_objects import NOT_COMPARED_KEYS, OB
 from twinschema.dialects.postgresql_codes import GENERATED_CODES, IDENTITY_CODES
 from twinschema.dialects.postgresql_consistency import SQL_FINGERPRINT
 from twinschema.dialects.postgresql_extensions import names_of, unqualify_rows
+from twinschema.dialects.postgresql_locale import locale_of
 from twinschema.dialects.postgresql_nextval import nextval_of
 from twinschema.dialects.postgresql_read import (
     ATTEMPTS,
@@ -188,7 +189,9 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
 
     if not schema_rows:
         raise DatabaseError(f"schema {options.schema!r} does not exist in {source}")
-    _, usage, role, timezone, timezone_utc, extension_pairs, zone_now, history = schema_rows[0]
+    (_, usage, role, timezone, timezone_utc, extension_pairs, locale, zone_now, history) = (
+        schema_rows[0]
+    )
     zone_history, _, always_utc = str(history).strip("()").partition(",")
     if not usage:
         raise DatabaseError(
@@ -251,6 +254,7 @@ def _build(results: list[list[Any]], options: ReflectOptions, source: str) -> Sc
         zone_now=str(zone_now),
         zone_history=zone_history,
         timezone_utc_always=always_utc == "t",
+        locale=locale_of(locale),
         objects=objects,
         objects_read=True,
     )

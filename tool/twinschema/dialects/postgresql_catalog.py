@@ -14,6 +14,7 @@ from twinschema.dialects.postgresql_catalog_sequences import (
 from twinschema.dialects.postgresql_consistency import SQL_FINGERPRINT
 from twinschema.dialects.postgresql_domain_sql import DOMAIN_DEFINITION, DOMAIN_LEVELS
 from twinschema.dialects.postgresql_extensions import EXTENSION_CTES, EXTENSION_NAMES
+from twinschema.dialects.postgresql_locale import SQL_DATABASE_LOCALE
 
 # Every query takes the schema's name as %(schema)s and reads tables and partitioned tables that
 # no extension owns. One row per column (a table without columns has one row with NULLs).
@@ -72,12 +73,13 @@ _ZONE_NEEDED = f"({_ZONE_KEY}) IS DISTINCT FROM %(zone_known)s"
 
 
 # The schema, the role's USAGE on it, the role, the session's time zone and whether it is UTC,
-# the names extensions of other schemas own (``postgresql_extensions``), the zone's hashes
+# the names extensions of other schemas own (``postgresql_extensions``), the database's locale
+# (``postgresql_locale``), the zone's hashes
 # (NULL where the caller knows them) and what they hold for.
 SQL_SCHEMA = f"""
 WITH {EXTENSION_CTES}
 SELECT n.oid, has_schema_privilege(n.oid, 'USAGE'), current_user::text,
-       current_setting('TimeZone'), {_ZONE_IS_UTC}, {EXTENSION_NAMES},
+       current_setting('TimeZone'), {_ZONE_IS_UTC}, {EXTENSION_NAMES}, {SQL_DATABASE_LOCALE},
        CASE WHEN {_ZONE_NEEDED} THEN {_ZONE_NOW} END,
        CASE WHEN {_ZONE_NEEDED} THEN {_ZONE_HISTORY} END, {_ZONE_KEY}
 FROM pg_namespace n WHERE n.nspname = %(schema)s"""

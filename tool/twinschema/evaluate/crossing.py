@@ -30,6 +30,7 @@ from twinschema.evaluate.crossing_hints import (
     NO_DAY,
     hint_for,
 )
+from twinschema.evaluate.crossing_judged import Run, judged
 from twinschema.evaluate.crossing_values import (
     FINER,
     NOT_A_DATE,
@@ -39,17 +40,12 @@ from twinschema.evaluate.crossing_values import (
     WALL_SPELLINGS,
     check_reads,
     column_values,
-    finer_parted,
-    kept_as_written,
     moved_days,
     parted_first,
     probed_kind,
     same,
-    value_shown,
 )
-from twinschema.evaluate.handed_back import handed_back, taken_back
 from twinschema.evaluate.json_twice import Store, generated_warnings, index_warnings
-from twinschema.evaluate.values import convert
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
 from twinschema.model_shown import column_shown, columns_shown
 from twinschema.records import SEVERITY_WARNING, VALUE_COMPATIBILITY, Difference, Side
@@ -136,7 +132,7 @@ def findings(
             lead = fraction_checks.lead(kind, parted, (ld, rd), store, checks)
             # Whether the column has a warning for its scale at all, what names the first.
             warns = any(
-                FINER in s and _judged(crossing, kind, (s, v), ((ld, a), (rd, b)), runs, False)
+                FINER in s and judged(crossing, kind, (s, v), ((ld, a), (rd, b)), runs, False)
                 for (s, v), a, b in parted
             )
             for (said, value), a, b in parted:
@@ -149,10 +145,10 @@ def findings(
                     continue  # one warning a column for text PostgreSQL reads as no date
                 if TRAILING in said and REJECTED not in (a, b):
                     continue  # both store it: the longer value's own warning says enough
-                judged = _judged(crossing, kind, (said, value), ((ld, a), (rd, b)), runs, warns)
+                verdict = judged(crossing, kind, (said, value), ((ld, a), (rd, b)), runs, warns)
                 hint = hint_for(kind, (said, value), own, precision, scale)
                 finer = FINER in said  # one warning for the scale, 1.001's or a bound's
-                if judged is None or hint in hints or (finer and FINER in hints):
+                if verdict is None or hint in hints or (finer and FINER in hints):
                     continue  # one warning per rule to add (-1000 after 1000 adds nothing)
                 if hint != HINT_RULE:
                     hints.add(hint)
@@ -160,7 +156,7 @@ def findings(
                     hints.add(FINER if finer else OFFSET)
                 if NO_DAY in said or said == NOT_A_DATE:
                     hints.add(NOT_A_DATE)
-                push, what = judged
+                push, what = verdict
                 if lead is not None and fraction_checks.names(lead, kind, value, (a, b)):
                     push, said, what = fraction_checks.message(lead, said, what, push)
                 message = f"{column_shown(lt, rt, lc.name)}: {said}: {what}"
@@ -173,10 +169,6 @@ def findings(
         found += date_pairs.findings((left, right), backends, layer, (lt, rt), warning)
         found += crossing_keys.findings(left, right, layer, (lt, rt), warning)
     return found
-
-
-# One side's copy of a column: its backend, table, column and the CHECKs that read it alone.
-Run = tuple[Backend, Table, Column, list[str]]
 
 
 def _json_findings(
@@ -227,50 +219,6 @@ def _twice(
         return []
     push, said = got
     return [(push, warning(*at, f"{at[3]}.{at[4].name}: {said}"))]
-
-
-def _judged(
-    crossing: Crossing, kind: str | None, probe: tuple[str, Any],
-    got: tuple[tuple[str, Any], tuple[str, Any]], runs: dict[str, Run], parted: bool,
-) -> tuple[bool, str] | None:  # fmt: skip
-    """What the two sides did with a probe ``value`` (``got``: each dialect with what it
-    stored, or ``REJECTED``), as a warning's text with whether it breaks a push; None when
-    nothing crosses wrongly. What crosses is what one side stores: when the other side rejects
-    the probe but the keeper changed it (PostgreSQL stores 1.5 as 2), the stored value is run
-    on the rejecting side, and only its rejection (or change) is a finding; with ``parted``
-    (the column has a warning for its scale anyway), for a number past the scale, that one
-    side takes the insert the other refuses is one too (``finer_parted``): never a warning of
-    its own where nothing crosses wrongly."""
-    (ld, a), (rd, b) = got
-    value = probe[1]
-    if a is REJECTED and b is REJECTED:
-        return None
-    if a is not REJECTED and b is not REJECTED:
-        if same(convert(a, kind), convert(b, kind)):
-            return None
-        names = f"{DIALECT_NAMES[ld]} stores {value_shown(a)}, {DIALECT_NAMES[rd]} {value_shown(b)}"
-        return False, f"{names} (changed on the way)"
-    keeps, kept, refuses = (ld, a, rd) if b is REJECTED else (rd, b, ld)
-    keeper, refuser = DIALECT_NAMES[keeps], DIALECT_NAMES[refuses]
-    push = keeps == "sqlite" and refuses == "postgresql"
-    fails = f"(a {keeper} to {refuser} sync fails)"
-    backend, table, column, checks = runs[refuses]
-    if kept_as_written(kind, value, kept):  # a date is handed back in ISO form (handed_back)
-        back = taken_back(kept, partial(crossing.stored, backend, refuses, table, column, checks))
-        if back is not None:
-            return False, handed_back(keeper, refuser, back)
-        return push, f"{keeper} stores it, {refuser} rejects it {fails}"
-    again = crossing.stored(backend, refuses, table, column, checks, [kept])
-    shown = value_shown(kept)
-    if again is None or again[0] is REJECTED:
-        return push, f"{keeper} stores it as {shown}, {refuser} rejects it and {shown} {fails}"
-    if same(convert(again[0], kind), convert(kept, kind)):
-        if isinstance(value, str) and value.endswith(" ") and kept == value.rstrip(" "):
-            # varchar(n) cuts the spaces past n where a CHECK on length refuses them (fuzz43 R4)
-            return False, f"{refuser} rejects it, {keeper} stores it cut to {shown}"
-        return finer_parted(probe[0], got) if parted else None
-    changed = f"{refuser} {value_shown(again[0])} (changed on the way)"
-    return False, f"{keeper} stores it as {shown}, {changed}"
 
 
 def warning(

@@ -19,6 +19,11 @@ FRACTION = ("the number 1.5 (not a whole number)", Decimal("1.5"))
 # What a warning's hint tells to do, by what the warning is about: a value one side's rule
 # rejects and the other's stores (every warning but the key's), or a SQLite rowid key against
 # a PostgreSQL key whose identity or sequence parts them ({sequence}: the statement to run).
+# NaN: PostgreSQL alone can store it, and only its CHECK can keep it out (stranger84 006).
+HINT_NAN = (
+    "refuse it on PostgreSQL, CHECK ({column} <> 'NaN') (or a bound such as {column} < 1e9, "
+    "which NaN fails), or allow it in domain.yaml with a reason"
+)
 HINT_RULE = (
     "enforce the same rule on both sides (a CHECK on the side that stores it), or allow it in "
     "domain.yaml with a reason"
@@ -119,6 +124,8 @@ def hint_for(
         return HINT_DAY.format(column=shown)  # a moment with an offset (``offset_moments``)
     if kind in PIN_FORMS and NO_DAY in probe[0]:
         return HINT_MOMENT.format(column=shown, form=PIN_FORMS[kind])
+    if isinstance(value, float) and value != value:  # NaN, which SQLite cannot hold
+        return HINT_NAN.format(column=shown)
     if kind == "numeric" and precision is not None:
         bound = Decimal(10) ** (precision - (scale or 0))
         if probe[1] in (bound, -bound):

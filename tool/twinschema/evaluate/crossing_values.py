@@ -85,6 +85,11 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 # How a message names a value one past a length in a trailing space, which PostgreSQL's
 # varchar(n) stores cut to n characters: a finding only where the other side rejects it.
 TRAILING = "a trailing space past the length"
+# Not a number: PostgreSQL's numeric, real and double precision store it (and a CHECK such as
+# x >= 0 lets it in: NaN sorts above every number there); SQLite has no NaN, its float binding
+# gives NULL (a NOT NULL column refuses the row), as SQLAlchemy writes Decimal('NaN') on a sync
+# (stranger84 006). Infinity is not probed: SQLite stores it as its REAL inf, read back as is.
+NAN = ("the number NaN", float("nan"))
 
 
 def probed_kind(left: ColumnType, right: ColumnType) -> str | None:
@@ -135,6 +140,8 @@ def probe_values(
     if kind == "numeric" and scale is None:
         value = Decimal("12345678901234567890.5")
         found.append((f"the number {value} (more digits than a double holds)", value))
+    if kind in ("numeric", "float"):
+        found.append(NAN)
     if kind == "uuid":
         found.append(("the text 'not-a-uuid'", "not-a-uuid"))
     if kind in ("timestamp", "timestamptz", "date"):
@@ -274,7 +281,7 @@ def finer_parted(
 ) -> tuple[bool, str] | None:
     """The warning's text for a number past the scale that one side rejects and the other
     stores (``parted_first``), where what it stores crosses back (99.99: no sync breaks, so
-    ``crossing._judged`` says nothing): an insert one side takes fails on the other; None for
+    ``crossing_judged.judged`` says nothing): an insert one side takes fails on the other; None for
     any other value or outcome."""
     (ld, a), (rd, b) = got
     if FINER not in said or (a is REJECTED) == (b is REJECTED):

@@ -25,7 +25,8 @@ from twinschema.evaluate.clock import (
     reads_clock,
     timestamp_of,
 )
-from twinschema.evaluate.pg_scratch import PostgreSQLScratch
+from twinschema.evaluate.pg_backend import PostgreSQLBackend
+from twinschema.evaluate.pg_scratch import LocalizedScratch, PostgreSQLScratch
 from twinschema.evaluate.sqlite_backend import SQLiteBackend
 from twinschema.evaluate.values import (
     CLASSES,
@@ -38,7 +39,7 @@ from twinschema.evaluate.values import (
     classify,
     fixed_time_of_day,
 )
-from twinschema.model import Column
+from twinschema.model import Column, DatabaseLocale
 from twinschema.records import Difference
 
 # A call of a random generator (SQLite's random() and randomblob(), PostgreSQL's random()): its
@@ -105,6 +106,7 @@ class Evaluator:
         self._moments: dict[tuple[str, str, str, str], Run | None] = {}
         self.crossing = crossing.Crossing()
         self.runs = 0  # expressions (or side-by-side pairs) actually run: the cost
+        self._localized: dict[DatabaseLocale, Evaluator] = {}
 
     def __enter__(self) -> Evaluator:
         return self
@@ -138,6 +140,31 @@ class Evaluator:
                 return None
         self._backends[dialect] = made
         return made
+
+    def under(self, locale: DatabaseLocale | None) -> Evaluator:
+        """The evaluator whose PostgreSQL expressions run under ``locale``, a live database's
+        (``Schema.locale``): this one where its scratch database has that locale already (or
+        none is named, or none can be had), else one on a scratch database made with it (its
+        own cache: lower('É') is another value there). Kept per locale for the run."""
+        if locale is None or self._postgresql is None or not self._postgresql.at_hand():
+            return self
+        found = self._localized.get(locale)
+        if found is not None:
+            return found
+        backend = self.backend("postgresql")
+        opened = self._postgresql.opened
+        if not isinstance(backend, PostgreSQLBackend) or opened is None:
+            return self
+        own = backend.locale()
+        found = self
+        if own != locale:
+            scratch = LocalizedScratch(
+                opened[0], opened[1], locale, own, connect_timeout=self._postgresql.connect_timeout
+            )
+            found = Evaluator(scratch)
+            self.stack.callback(found.close)
+        self._localized[locale] = found
+        return found
 
     def open_version(self, dialect: str) -> str | None:
         """The ``version()`` of ``dialect``'s scratch server, read through the backend already

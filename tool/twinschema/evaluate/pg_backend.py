@@ -36,7 +36,7 @@ from twinschema.evaluate.statements import (
     value_insert_sql,
     value_table_sql,
 )
-from twinschema.model import ColumnType
+from twinschema.model import ColumnType, DatabaseLocale
 from twinschema.records.dialects import POSTGRESQL
 from twinschema.records.kinds import INTEGER_KINDS
 
@@ -356,6 +356,13 @@ class PostgreSQLBackend:
         """See ``Backend.version``: the server's ``version()``."""
         rows = self.read(b"SELECT version()")
         return str(rows[0][0]) if rows else None
+
+    def locale(self) -> DatabaseLocale | None:
+        """The scratch database's locale (``pg_database``); None when it cannot be read."""
+        from twinschema.dialects.postgresql_locale import SQL_DATABASE_LOCALE, locale_of
+
+        rows = self.read(f"SELECT {SQL_DATABASE_LOCALE}".encode())
+        return locale_of(rows[0][0]) if rows else None
 
     def read(self, sql: bytes, params: dict[str, Any] | None = None) -> list[Any] | None:
         """The rows of a query that writes nothing, in a transaction rolled back; None where

@@ -4,11 +4,13 @@ database being checked."""
 
 from __future__ import annotations
 
+import contextlib
 from contextlib import ExitStack
 from typing import Any
 
 from twinschema.evaluate.backends import Backend, first_line
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
+from twinschema.model import DatabaseLocale
 
 EVALUATION_DATABASE = "twinschema_evaluate"
 
@@ -32,6 +34,9 @@ class PostgreSQLScratch:
         self.server_url, self.database_url = server_url, database_url
         self.connect_timeout = connect_timeout
         self.embedded = embedded
+        # The server and the database URL ``open`` used: a database with a checked database's
+        # locale is made on the same server (``LocalizedScratch``).
+        self.opened: tuple[str, str] | None = None
 
     def at_hand(self) -> bool:
         """True when a scratch server is named, or the embedded one may serve without starting
@@ -72,8 +77,10 @@ class PostgreSQLScratch:
                 self._evaluation_database(server)
                 backend = self._connect(url, where)
         else:
+            server = url
             where = f"PostgreSQL scratch database {redact(url)}"
             backend = self._connect(url, where)
+        self.opened = (server, url)
         stack.callback(backend.close)
         return backend
 
@@ -132,3 +139,86 @@ class PostgreSQLScratch:
             f"{first_line(exc)} (point TWINSCHEMA_SCRATCH_URL at a server where the role "
             "may create databases, or pass --no-evaluate)"
         )
+
+
+class LocalizedScratch(PostgreSQLScratch):
+    """The PostgreSQL backend on a scratch database with a checked database's locale (its
+    LC_COLLATE, LC_CTYPE and ICU locale), made from template0 on the server ``server`` once and
+    kept, as ``EVALUATION_DATABASE`` is: lower('É') is 'É' under LC_CTYPE C and 'é' under
+    C.UTF-8 (stranger84 003). A server that cannot make that locale gives the database at
+    ``fallback_url`` (the scratch server's own locale), and its ``where`` says so: the verdicts
+    that depend on the locale were judged under another one."""
+
+    def __init__(
+        self,
+        server: str,
+        fallback_url: str,
+        locale: DatabaseLocale,
+        scratch_locale: DatabaseLocale | None,
+        *,
+        connect_timeout: float = 10.0,
+    ) -> None:
+        super().__init__(server_url=server, connect_timeout=connect_timeout)
+        self.fallback_url = fallback_url
+        self.locale, self.scratch_locale = locale, scratch_locale
+
+    def at_hand(self) -> bool:
+        """Always: the server answered for the scratch database this one stands beside."""
+        return True
+
+    def open(self, stack: ExitStack) -> Backend:
+        """The backend on the database of this locale (made if missing), else on the fallback
+        database with a ``where`` that says under which locale it judges."""
+        import psycopg
+
+        from twinschema.dialects.postgresql_locale import database_suffix
+        from twinschema.urls import parse_url, redact
+
+        server = self.server_url or ""
+        name = f"{EVALUATION_DATABASE}_{database_suffix(self.locale)}"
+        url = parse_url(server).set(database=name).render_as_string(hide_password=False)
+        where = f"PostgreSQL {name} on {redact(server)}, under {self.locale.describe()}"
+        try:
+            backend = PostgreSQLBackend(url, where, connect_timeout=self.connect_timeout)
+        except psycopg.Error:
+            refused = self._localized_database(server, name)
+            if refused is None:
+                backend = self._connect(url, where)
+            else:
+                scratch = self.scratch_locale.describe() if self.scratch_locale else "unknown"
+                where = (
+                    f"PostgreSQL scratch database {redact(self.fallback_url)}, under {scratch}, "
+                    f"not the checked database's {self.locale.describe()} (the scratch server "
+                    f"cannot make it: {refused}): what lower(), upper(), ILIKE or text order "
+                    "give there was judged under the scratch server's locale"
+                )
+                backend = self._connect(self.fallback_url, where)
+        stack.callback(backend.close)
+        return backend
+
+    def _localized_database(self, server: str, name: str) -> str | None:
+        """Make database ``name`` with this locale on ``server`` if it does not exist; the
+        server's refusal in one line, or None when it is there."""
+        import psycopg
+
+        from twinschema.dialects import ReflectOptions
+        from twinschema.dialects.postgresql import connect_kwargs
+        from twinschema.dialects.postgresql_locale import create_clauses
+        from twinschema.urls import parse_url
+
+        options = ReflectOptions(connect_timeout=self.connect_timeout)
+        try:
+            with psycopg.connect(
+                **connect_kwargs(parse_url(server), options), autocommit=True
+            ) as conn:
+                found = conn.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+                ).fetchone()
+                made = psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation
+                if found is None:
+                    with contextlib.suppress(*made):  # another run made it meanwhile
+                        sql = f'CREATE DATABASE "{name}" {create_clauses(self.locale)}'
+                        conn.execute(sql.encode())
+        except psycopg.Error as exc:
+            return first_line(exc)
+        return None

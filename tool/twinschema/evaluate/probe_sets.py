@@ -23,6 +23,7 @@ from twinschema.evaluate import (
     date_steps,
     fraction_pairs,
     half_rounds,
+    json_checks,
     json_lists,
     kept_fractions,
     landings,
@@ -126,6 +127,7 @@ def _rows(
             at = landings.whole(landed, lc.name)
         column_values = probes.values_for(kind, numbers, strings, scale, own, casts, tuple(at))
         texty = kind in probes.TEXT_KINDS or kind is None
+        column_values += json_checks.documents((lc, rc), (ltext, rtext), strings, column_values)
         column_values += [v for v in cased if texty and v not in column_values]
         column_values += probe_numbers.precision_ends(kind, precision(lc, rc), scale)
         if any(typemap_storage.is_interval(c.type) for c in (lc, rc)):

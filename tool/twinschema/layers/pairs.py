@@ -81,6 +81,9 @@ def compared(
         if cross and required:  # a gate that did not look never passes
             return comparison, Evaluation(values_unprobed=EVALUATION_OFF, values_required=True)
         return comparison, None
+    # A live PostgreSQL database's expressions mean what its locale makes them (lower('É') under
+    # LC_CTYPE C is 'É', as SQLite's): they run under it (stranger84 003).
+    evaluator = evaluator.under(left.schema.locale or right.schema.locale)
     evaluation = evaluate(comparison, left, right, evaluator, layer=layer, values=cross)
     allow_evaluated(comparison, left, right, domain)
     comparison.differences = located_hints(comparison.differences, left, right)

@@ -155,6 +155,7 @@ def _no_zone(schema: Schema) -> Schema:
         zone_now=None,
         zone_history=None,
         timezone_utc_always=False,
+        locale=None,
     )
 
 
