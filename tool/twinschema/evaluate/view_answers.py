@@ -24,11 +24,11 @@ from twinschema.evaluate import (
     view_fits,
     view_keys,
     view_now,
+    view_own_parents,
     view_probes,
     view_reads,
     view_runs,
     view_shorter,
-    view_sums,
     view_values,
     view_wall,
 )
@@ -290,9 +290,8 @@ def _pair(
         view_runs.plan_of(right, bases[1], rviews, name),
     )
     keys = view_keys.keys_of(pairs, given)
-    # Float-sum groups last: each gets rows of its own in the tables it joins (stranger84 001).
-    fits_of, keys_of = [f for f, _ in fitted], [k for _, k in fitted]
-    rows = view_sums.with_sums(schemas, pairs, given, fits_of, rows, keys_of, texts, backends, keys)
+    # Float-sum groups and rows near now last: each on parent rows of its own (stranger84 001, 83 002).
+    rows = view_own_parents.placed(schemas, pairs, given, fitted, rows, texts, backends, keys)
     return _Pair(plans, tuple(shown), tuple(reads), keys), rows
 
 
