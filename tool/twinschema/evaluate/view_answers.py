@@ -24,11 +24,11 @@ from twinschema.evaluate import (
     view_fits,
     view_keys,
     view_now,
+    view_own_parents,
     view_probes,
     view_reads,
     view_runs,
     view_shorter,
-    view_sums,
     view_values,
     view_wall,
 )
@@ -37,7 +37,6 @@ from twinschema.evaluate.view_digits import past_double
 from twinschema.evaluate.view_runs import Answer, Base, Plan
 from twinschema.model import OBJECT_VIEW, Schema, Table
 from twinschema.records import Witness
-from twinschema.records.dialects import DIALECT_NAMES
 
 Rows = Sequence[Sequence[Any]]
 Backends = tuple[Backend | None, Backend | None]
@@ -108,14 +107,16 @@ def _compared(schemas: tuple[Schema, Schema], name: str, backends: Backends) -> 
     ]
     for plan, answer in zip(pair.plans, taken, strict=True):
         if answer.setup is not None:  # the source's own function, type or table: not copied
-            return ViewVerdict(name, None, reason=_not_copied(plan.dialect, "", answer.setup))
+            return ViewVerdict(
+                name, None, reason=view_runs.not_copied(plan.dialect, "", answer.setup)
+            )
     if any(a.failed is not None for a in taken):  # fails on every row, or on some?
         empty = _answers(pair, [[] for _ in rows], backends)
         if empty is None:
             return ViewVerdict(name, None, reason="the scratch databases failed with no row")
         for plan, answer in zip(pair.plans, empty, strict=True):
             if answer.failed is not None:  # a table or function the scratch copy lacks
-                said = _not_copied(plan.dialect, " with no row in them", answer.failed)
+                said = view_runs.not_copied(plan.dialect, " with no row in them", answer.failed)
                 return ViewVerdict(name, None, reason=said)
     # A row both tables take and store alike (numeric(10,2) keeps 10.000000000000001 as
     # 10.00, SQLite's NUMERIC as a double: the stored values part, not the views).
@@ -145,7 +146,10 @@ def _compared(schemas: tuple[Schema, Schema], name: str, backends: Backends) -> 
     if ordinary != kept and view_keys.fits(pair.keys, ordinary):
         plain = _answers(pair, ordinary, backends)
     searched = (ordinary, plain) if plain is not None and _parted(*plain) else (kept, whole)
-    found = alone or _witness(pair, searched[0], backends)
+    found = alone or view_own_parents.first_parted(  # a row near now on its own parents
+        pair.keys, searched[0], lambda rows: _tried(pair, kept, rows, backends)
+    )
+    found = found or _witness(pair, searched[0], backends)
     found = found or _reduced(pair, searched[0], searched[1] or whole, backends)
     found = view_shorter.shortest(  # its numbers no longer than they need be (stranger79 011)
         found, pair.plans, pair.read, backends,
@@ -163,17 +167,6 @@ def _compared(schemas: tuple[Schema, Schema], name: str, backends: Backends) -> 
     digits = past_double(answers[0].rows, answers[1].rows)
     walled = plain is not None and not _parted(*plain) and view_wall.held(chosen)
     return ViewVerdict(name, False, probed, witness, shown, past_double=digits, walled=walled)
-
-
-def _not_copied(dialect: str, when: str, error: str) -> str:
-    """Why a view could not be run on ``dialect``'s scratch copy: the copies hold its tables'
-    columns, types and CHECKs only (stranger76 007: Sakila's film_list "function
-    group_concat(text) does not exist" read as if the source lacked the aggregate it makes)."""
-    return (
-        f"it fails on the {DIALECT_NAMES[dialect]} scratch copy of its tables{when}; the "
-        "copies hold the tables' columns, types and CHECKs, not the source's own functions, "
-        f"aggregates, extensions or virtual tables: {error}"
-    )
 
 
 def witness_text(verdict: ViewVerdict) -> str:
@@ -290,9 +283,8 @@ def _pair(
         view_runs.plan_of(right, bases[1], rviews, name),
     )
     keys = view_keys.keys_of(pairs, given)
-    # Float-sum groups last: each gets rows of its own in the tables it joins (stranger84 001).
-    fits_of, keys_of = [f for f, _ in fitted], [k for _, k in fitted]
-    rows = view_sums.with_sums(schemas, pairs, given, fits_of, rows, keys_of, texts, backends, keys)
+    # Float-sum groups and rows near now last: each on parent rows of its own (stranger84 001, 83 002).
+    rows = view_own_parents.placed(schemas, pairs, given, fitted, rows, texts, backends, keys)
     return _Pair(plans, tuple(shown), tuple(reads), keys), rows
 
 

@@ -22,6 +22,7 @@ from twinschema.evaluate.pg_backend import PostgreSQLBackend, as_literals
 from twinschema.evaluate.pg_pipeline import Pipe, Statement, attempts, pipelined
 from twinschema.evaluate.statements import probe_column, type_sql
 from twinschema.model import ColumnType, Schema, SchemaObject, Table
+from twinschema.records.dialects import DIALECT_NAMES
 
 # The schema each PostgreSQL run makes its tables and views in (gone with its rollback).
 _SCHEMA = "twinschema_views"
@@ -266,3 +267,14 @@ def _postgresql(
         return Answer(setup=first_line(exc))
     finally:
         _rollback(backend)
+
+
+def not_copied(dialect: str, when: str, error: str) -> str:
+    """Why a view could not be run on ``dialect``'s scratch copy: the copies hold its tables'
+    columns, types and CHECKs only (stranger76 007: Sakila's film_list "function
+    group_concat(text) does not exist" read as if the source lacked the aggregate it makes)."""
+    return (
+        f"it fails on the {DIALECT_NAMES[dialect]} scratch copy of its tables{when}; the "
+        "copies hold the tables' columns, types and CHECKs, not the source's own functions, "
+        f"aggregates, extensions or virtual tables: {error}"
+    )

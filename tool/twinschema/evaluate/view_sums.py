@@ -281,9 +281,9 @@ def _groups(
 
 
 def _spare(spare: list[Any], value: Any, n: int, used: set[Any]) -> Any:
-    """The first value of ``spare`` (taken), else ``_unheld``'s: a value no row holds (a group's
+    """The first value of ``spare`` (taken), else ``unheld``'s: a value no row holds (a group's
     owner shared with a probe row sums their amounts too: 15 + 16 + 0.1 + 0.2 is no whole sum)."""
-    return spare.pop(0) if spare else _unheld(value, n, used)
+    return spare.pop(0) if spare else unheld(value, n, used)
 
 
 def _linked(
@@ -348,11 +348,11 @@ def _copied(
     for i in sorted(changed):
         held = {r[i] for r in rows[base]}
         spare = [v for v in fits[base][i] if v not in held]
-        copy[i] = spare[0] if spare else _unheld(like[i], n, held)
+        copy[i] = spare[0] if spare else unheld(like[i], n, held)
     return tuple(copy)
 
 
-def _unheld(value: Any, n: int, held: set[Any]) -> Any:
+def unheld(value: Any, n: int, held: set[Any]) -> Any:
     """``_fresh``'s value of ``value``'s kind for ``n``, or for the next number no row holds."""
     while (made := _fresh(value, n)) in held and made != value:
         n += 1
@@ -371,3 +371,6 @@ def _fresh(value: Any, n: int) -> Any:
     if isinstance(value, str):
         return f"00000000-0000-4000-9000-{n:012d}" if _UUID.match(value) else f"sum{n}"
     return value
+
+
+# Shared with ``view_own_parents``: a new key for a row near now's own parent rows.
