@@ -67,7 +67,7 @@ def test_without_the_flag_init_says_it_exists_and_revision_refuses(
     shell = adopted(tmp_path, pg_url)
     assert shell.init is not None
     said = shell.init.output
-    assert "the two databases differ in 3 place(s)" in said, said
+    assert "the two metadata modules differ in 3 place(s) before evaluation" in said, said
     assert "twinschema init --allow-existing" in said, said
     assert "allow:" not in (shell.cwd / "domain.yaml").read_text("utf-8")
     assert models_found(shell) == INHERITED

@@ -55,15 +55,17 @@ def allow_inherited(pyproject: Path) -> Inherited:
     return Inherited(written, differences_left(pyproject))
 
 
-def differences_left(pyproject: Path) -> tuple[Difference, ...]:
+def differences_left(pyproject: Path, evaluate: bool = True) -> tuple[Difference, ...]:
     """The models layer's differences in the project ``pyproject`` configures, as ``revision``
-    finds them before it refuses."""
+    finds them before it refuses (without ``evaluate``: the comparer's alone, no scratch server
+    started, as ``init`` without ``--allow-existing`` promises)."""
     from twinschema.check import run_check
     from twinschema.config import load_config
     from twinschema.layers.plan import CheckPlan
 
     config = load_config(pyproject)
-    return tuple(run_check(CheckPlan(config=config, layers=("models",), urls={})).differences)
+    plan = CheckPlan(config=config, layers=("models",), urls={}, evaluate=evaluate)
+    return tuple(run_check(plan).differences)
 
 
 def _write(domain: Path, entries: dict[str, list[str]]) -> int:

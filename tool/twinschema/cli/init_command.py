@@ -82,14 +82,15 @@ def _inherited(pyproject: Path, allow: bool) -> list[str]:
     from twinschema.adopt.inherited import allow_inherited, differences_left
 
     if not allow:
-        left = differences_left(pyproject)
+        left = differences_left(pyproject, evaluate=False)  # init starts no scratch server
         if not left:
             return []
         return [
-            f"the two databases differ in {len(left)} place(s) (`twinschema check --layer "
-            "models` lists them): `twinschema revision` refuses until each is fixed in a "
-            "metadata module or allowed in domain.yaml; `twinschema init --allow-existing` "
-            "writes an allowance for each, pinned to both sides, for you to review"
+            f"the two metadata modules differ in {len(left)} place(s) before evaluation "
+            "(`twinschema check --layer models` judges and lists them): `twinschema revision` "
+            "refuses while any is left unfixed in a metadata module or not allowed in "
+            "domain.yaml; `twinschema init --allow-existing` writes an allowance for each, "
+            "pinned to both sides, for you to review"
         ]
     done = allow_inherited(pyproject)
     lines = [
