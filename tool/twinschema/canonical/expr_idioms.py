@@ -96,6 +96,26 @@ def cast_is_noop(inner: exp.Expr, to: exp.DataType, own: str | None, kind: str |
     return False
 
 
+def integer_widening(
+    node: exp.Expr, other: exp.Expr, kinds: dict[str, str], dialect: str
+) -> exp.Expr:
+    """In a PostgreSQL comparison with a number literal, an integer or NUMERIC column cast to
+    plain NUMERIC is the column: the cast is exact and the comparison is numeric either way
+    (``q > 0.5`` compares an integer q as NUMERIC too), so ``(quantity)::numeric > (0)::numeric``,
+    the text PostgreSQL keeps after ALTER COLUMN TYPE integer -> numeric(10,3) -> integer (and
+    on numeric(10,3) again), is ``quantity > 0`` (stranger84 004). Kept: in arithmetic
+    (``q::numeric / 2`` is not ``q / 2``: 1 is a witness), a NUMERIC with a precision (it may
+    overflow or round), SQLite (an INTEGER column may hold text, CAST('a' AS NUMERIC) is 0)."""
+    if dialect != "postgresql" or not isinstance(node, exp.Cast):
+        return node
+    to, inner = node.args.get("to"), node.this
+    if not isinstance(to, exp.DataType) or family(to) != "numeric" or to.expressions:
+        return node
+    if not isinstance(other, exp.Literal) or other.is_string or not isinstance(inner, exp.Column):
+        return node
+    return inner if kinds.get(inner.name) in ("integer", "numeric") else node
+
+
 def rounds_to_real(literal: exp.Expr, to: exp.DataType) -> bool:
     """A fraction cast to PostgreSQL's 4-byte real, 0.1 as 0.100000001490116, which a double
     0.1 is not (stranger57 136; SQLite's REAL is 8 bytes)."""

@@ -235,6 +235,8 @@ def _comparison(node: exp.Expr, ctx: Context) -> exp.Expr:
         return canon(listed, ctx)
     a, b = canon(node.this, ctx), canon(right, ctx)
     a, b = _as_column_kind(a, b, ctx), _as_column_kind(b, a, ctx)
+    a = expr_idioms.integer_widening(a, b, ctx.kinds, ctx.dialect)
+    b = expr_idioms.integer_widening(b, a, ctx.kinds, ctx.dialect)
     a, b = _json_value(a, b, ctx), _json_value(b, a, ctx)
     a, b = _affinity(a, b, ctx), _affinity(b, a, ctx)
     flag = _boolean_test(cls, a, b, ctx)

@@ -31,14 +31,27 @@ from twinschema.cli.app import cli, notice
     "a new chain at the baseline init writes, a chain with revisions at its head only if the "
     "database has exactly the schema that head builds.",
 )
+@click.option(
+    "--allow-existing",
+    is_flag=True,
+    help="Also allow in domain.yaml each difference the two databases already have (the entry "
+    "its hint offers, pinned to both sides, its reason saying it was inherited at adoption and "
+    "wants review), so that `revision` works before they are fixed.",
+)
 def init_command(
-    sqlite_url: str | None, postgres_url: str | None, output: str | None, force: bool, stamp: bool
+    sqlite_url: str | None,
+    postgres_url: str | None,
+    output: str | None,
+    force: bool,
+    stamp: bool,
+    allow_existing: bool,
 ) -> None:
     """Write a project from two existing databases: domain.yaml (tables and columns paired by name:
     exact, case, PascalCase/snake_case, singular/plural), [tool.twinschema] in pyproject.toml,
     both metadata modules, both Alembic environments with a baseline revision that creates the
     schema as it is. Reads the databases only, unless --stamp."""
     from twinschema import adopt
+    from twinschema.adopt.project import layout
     from twinschema.config import load_config
 
     config = load_config()
@@ -54,9 +67,40 @@ def init_command(
         result = adopt.run_init(config, urls, path, force=force, stamp=stamp)
     for line in adopt.summary(result):
         click.echo(line)
+    root = layout(config, path).root
+    for line in _inherited(root / "pyproject.toml", allow_existing):
+        click.echo(line)
     shown = [w for w in caught if not issubclass(w.category, _HIDDEN) and not _handled(w)]
     for said in dict.fromkeys(_one_line(w) for w in shown):
         notice(f"note: {said}")
+
+
+def _inherited(pyproject: Path, allow: bool) -> list[str]:
+    """What init says of the differences between the two modules it wrote (``revision``
+    refuses while there are any): with ``allow``, how many allowances it wrote and what no
+    allowance holds; without, that ``--allow-existing`` would allow them."""
+    from twinschema.adopt.inherited import allow_inherited, differences_left
+
+    if not allow:
+        left = differences_left(pyproject, evaluate=False)  # init starts no scratch server
+        if not left:
+            return []
+        return [
+            f"the two metadata modules differ in {len(left)} place(s) before evaluation "
+            "(`twinschema check --layer models` judges and lists them): `twinschema revision` "
+            "refuses while any is left unfixed in a metadata module or not allowed in "
+            "domain.yaml; `twinschema init --allow-existing` writes an allowance for each, "
+            "pinned to both sides, for you to review"
+        ]
+    done = allow_inherited(pyproject)
+    lines = [
+        f"allowed {done.written} difference(s) the two databases already had in domain.yaml "
+        "(reason: inherited at adoption; review each)"
+    ]
+    for d in done.left:
+        where = ".".join(part for part in (d.table, d.column) if part) or d.name or "-"
+        lines.append(f"  not allowed (no allowance holds it): {d.kind}: {where}: {d.message}")
+    return lines
 
 
 def _one_line(warning: warnings.WarningMessage) -> str:

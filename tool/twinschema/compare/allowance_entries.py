@@ -258,6 +258,14 @@ def quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def offers(d: Difference) -> bool:
+    """True when ``d``'s hint offers an allowance, as said or completed with its entry (``init
+    --allow-existing`` writes the entry ``allowance_entry`` gives for each such difference)."""
+    if d.composed and d.ways is not None:
+        return d.ways.allow.startswith(ALLOW_PHRASE) and d.ways.uncomment is None
+    return ALLOW_PHRASE in d.hint
+
+
 def _offers(d: Difference) -> bool:
     """True when ``d``'s hint offers an allowance in so many words (``ALLOW_PHRASE``): its
     ``allow`` part where its hint is still composed of them, else its words (a hint a

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from twinschema.compare import compare
 from twinschema.migrations.migrations_cache import ScratchRun, StepRun
 from twinschema.migrations.migrations_chain import LAYER, ROUNDTRIP, Chain, migration_difference
+from twinschema.migrations.roundtrip_checks import check_statements
 from twinschema.model import Column, Schema
 from twinschema.records import Difference, FixSide, FixSite, Side
 from twinschema.records.domain import Domain, logical_spelled
@@ -151,7 +152,10 @@ def step_differences(
                     message=f"the downgrade() of revision {revision} ({path}) does not undo "
                     f"its upgrade(): {d.kind}: {d.message}",
                     hint=f"make downgrade() in {path} undo exactly what its upgrade() does"
-                    + batch_cause(chain.dialect, d, before_schema),
+                    + batch_cause(chain.dialect, d, before_schema)
+                    + check_statements(
+                        chain.dialect, d, own, before_schema, _physical(d, domain, chain.dialect)
+                    ),
                 )
             )
     return [d for ds in reversed(blamed) for d in ds]
@@ -277,6 +281,11 @@ def _carried(d: Difference, domain: Domain | None, dialect: str) -> tuple[str | 
         elif domain is not None and table in domain.tables:
             table = domain.tables[table].physical(dialect)
     return (d.kind, table, d.column, d.name, d.left, d.right)
+
+
+def _physical(d: Difference, domain: Domain | None, dialect: str) -> str:
+    """The name of ``d``'s table in the chain's database (``_carried``'s)."""
+    return _carried(d, domain, dialect)[1] or ""
 
 
 def _renamed_back(
