@@ -144,24 +144,25 @@ def test_the_scripted_build_is_what_create_all_builds(
 
     def built(seed: int, scripted: bool, name: str) -> list[tuple[object, ...]]:
         metadata = generate.metadata_for(dialect_name, generate.describe(N, seed))
+
+        def create_all(url: str) -> None:
+            engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+            with engine.begin() as conn:
+                metadata.create_all(conn, checkfirst=False)
+            engine.dispose()
+
         if dialect_name == "sqlite":
             url = testing.sqlite_url(tmp_path / f"{name}.db")
             if scripted:
                 generate.create_sqlite(tmp_path / f"{name}.db", metadata)
             else:
-                engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-                with engine.begin() as conn:
-                    metadata.create_all(conn, checkfirst=False)
-                engine.dispose()
+                create_all(url)
             return _catalog(dialect_name, url)
         with testing.scratch_database(pg_server, f"gen_{name}") as url:
             if scripted:
                 generate.create_postgresql(url, metadata)
             else:
-                engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-                with engine.begin() as conn:
-                    metadata.create_all(conn, checkfirst=False)
-                engine.dispose()
+                create_all(url)
             return _catalog(dialect_name, url)
 
     by_create_all = built(generate.SEED, False, "create_all")

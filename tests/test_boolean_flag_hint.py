@@ -94,7 +94,7 @@ def test_the_domain_hint_names_the_check_for_an_integer(
     [d] = found.differences
     expected = {
         "add CHECK": "add CHECK (paid IN (0, 1)) in schemas/sqlite.py (sa.CheckConstraint), or "
-        "its kind in ",
+        "change its kind in ",
         "change": "change its type in schemas/sqlite.py, or its kind in ",
     }[hint]
     assert d.hint.startswith(expected), d.hint

@@ -39,8 +39,8 @@ def test_a_narrowing_revision_says_the_lint_refuses_it_and_how_to_let_it_through
     result = shell("revision", "-m", "weighed quantities")
     assert result.exit_code == 0, result.output
     said = re.findall(
-        r"^warning: (\S+):(\d+): twinschema lint refuses it, and migrate will wherever the data "
-        r"may go: revision (\S+) narrows lines\.quantity .*add to that revision "
+        r"^warning: (\S+):(\d+): revision (\S+) narrows lines\.quantity .*: `twinschema lint` "
+        r"refuses it, and `migrate` will on a database where it loses data; .*add to that revision "
         r'allow_destructive = \{"(narrow_type:lines\.quantity)": "<why>"\}',
         result.output,
         re.M,

@@ -126,3 +126,19 @@ def test_what_the_note_says_of_hour_24_and_second_60(
 def test_which_texts_are_hour_24_or_second_60(value: object, wall: bool) -> None:
     """``is_wall`` takes a time written with hour 24 or second 60, and no other."""
     assert is_wall(value) is wall
+
+
+def test_the_note_names_a_spelling_the_probes_lack_that_parts_them(pg_url: str) -> None:
+    """The recheck of stranger83 008: the note said that where no hour 24 or second 60 is
+    written the views agree, but '2024-01-31 23:30:00+0100' (Python's %z), which both databases
+    store, parts strftime('%Y-%m') from to_char(.., 'YYYY-MM'): SQLite reads no date in it. The
+    note now names that spelling instead of promising agreement."""
+    text = "2024-01-31 23:30:00+0100"
+    with sqlite3.connect(":memory:") as db:
+        assert db.execute("SELECT strftime('%Y-%m', ?)", (text,)).fetchone() == (None,)
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
+        conn.execute("SET TimeZone = 'UTC'")
+        month = conn.execute("SELECT to_char(%s::timestamptz, 'YYYY-MM')", (text,)).fetchone()
+        assert month == ("2024-01",)
+    assert "'+0100', which may part them too" in WALL_NOTE
+    assert "they agree" not in WALL_NOTE

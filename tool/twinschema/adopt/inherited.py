@@ -13,7 +13,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from twinschema.compare.allowance_entries import allowance_entry, offers, quoted
+from twinschema.compare.allowance_entries import allowance_entry, offers
 from twinschema.records import Difference, FixSide
 
 __all__ = ["INHERITED_REASON", "Inherited", "allow_inherited", "differences_left"]
@@ -46,8 +46,7 @@ def allow_inherited(pyproject: Path) -> Inherited:
     entries: dict[str, list[str]] = {}
     for d in found:
         if d.table is not None and offers(d):
-            entry = allowance_entry(d, _DIALECTS)
-            entry = entry.replace("reason: ...}", f"reason: {quoted(INHERITED_REASON)}}}")
+            entry = allowance_entry(d, _DIALECTS, reason=INHERITED_REASON)
             if entry not in entries.setdefault(d.table, []):
                 entries[d.table].append(entry)
     domain = load_config(pyproject).domain

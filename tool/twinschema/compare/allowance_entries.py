@@ -190,7 +190,10 @@ def _objects(differences: list[Difference]) -> list[Difference]:
 
 
 def allowance_entry(
-    d: Difference, dialects: dict[FixSide, str], schemas: Schemas | None = None
+    d: Difference,
+    dialects: dict[FixSide, str],
+    schemas: Schemas | None = None,
+    reason: str | None = None,
 ) -> str:
     """The allowance (as ``domain.yaml`` writes it) that allows ``d``: its kind, column and
     name where it has them, for an object on one side only the dialect that has it
@@ -199,7 +202,8 @@ def allowance_entry(
     ``sides:`` for the others; of an object on one side only, that side's: either side
     changed later is then reported; an index or UNIQUE by its columns' logical names, read in
     ``schemas``, so that the pin holds through a rename: ``logical_text``); else a CHECK named
-    on neither side, or on one side only, by its text (``check:``)."""
+    on neither side, or on one side only, by its text (``check:``). Its ``reason`` is ``...``
+    for a person to write, else ``reason`` quoted (``init --allow-existing``)."""
     parts = [f"kind: {d.kind}"]
     if d.column is not None:
         parts.append(f"column: {d.column}")
@@ -222,7 +226,8 @@ def allowance_entry(
         text = d.left if d.left is not None and (not one or side is FixSide.LEFT) else d.right
         if text is not None:
             parts.append(f"check: {quoted(check_text(text))}")
-    return "{" + ", ".join([*parts, "reason: ..."]) + "}"
+    said = "..." if reason is None else quoted(reason)
+    return "{" + ", ".join([*parts, f"reason: {said}"]) + "}"
 
 
 def _pinned_sides(

@@ -97,7 +97,8 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                 )
                 continue
             if column.kind is not None and not _fits(column, found, table):
-                why, fix = _type_fix(column, found, dialect, side.fix)
+                kind_at = f"its kind in {domain.path}:{column.line}"
+                why, fix = _type_fix(column, found, dialect, side.fix, kind_at)
                 add(
                     "column_type",
                     name,
@@ -107,7 +108,7 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                     f"{name}.{column_name} is {found.type.spelling()} in {side.label}, which cannot "
                     f"stand for the declared kind {_declared(column)}{why}"
                     + _values_apart(column, _listed(found, table), domain.path, side.label),
-                    fix + f", or its kind in {domain.path}:{column.line}",
+                    fix,
                 )
             elif column.kind == "enum" and _out_of_order(column, found):
                 add(
@@ -170,21 +171,24 @@ def _spelled(domain: Domain, table: str, column: str | None, dialect: str) -> st
     return f"; {note}" if note else ""
 
 
-def _type_fix(declared: DomainColumn, found: Column, dialect: str, fix: str) -> tuple[str, str]:
+def _type_fix(
+    declared: DomainColumn, found: Column, dialect: str, fix: str, kind_at: str
+) -> tuple[str, str]:
     """Why a column's type cannot stand for its declared kind, beyond saying so (": ..." or
-    nothing), and the fix in ``fix``: TEXT for a NUMERIC-affinity column holding text, the CHECK
-    that makes a SQLite integer a boolean (stranger84 005), else another type."""
+    nothing), and the hint: the fix in ``fix`` (TEXT for a NUMERIC-affinity column holding
+    text, the CHECK that makes a SQLite integer a boolean: stranger84 005, else another type),
+    or the kind declared at ``kind_at``."""
     assert declared.kind is not None
     affinity = numeric_affinity_of_text(found.type, declared.kind)
     if affinity:
-        return f": {affinity}", _as_text(declared, found, dialect, fix)
+        return f": {affinity}", f"{_as_text(declared, found, dialect, fix)}, or {kind_at}"
     if unkept_flag(found.type, frozenset({declared.kind})):
         name = declared.physical(dialect)
         return (
             f": {flag_unkept(found.type, name)}",
-            f"add CHECK ({name} IN (0, 1)) in {fix} (sa.CheckConstraint)",
+            f"add CHECK ({name} IN (0, 1)) in {fix} (sa.CheckConstraint), or change {kind_at}",
         )
-    return "", f"change its type in {fix}"
+    return "", f"change its type in {fix}, or {kind_at}"
 
 
 def _as_text(declared: DomainColumn, found: Column, dialect: str, fix: str) -> str:

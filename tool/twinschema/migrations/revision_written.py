@@ -36,9 +36,10 @@ def say_written(config: Config, written: Sequence[Written], echo: Callable[[str]
     for finding in _refused(config, written):
         change = finding.change
         echo(
-            f"warning: {finding.where}: twinschema lint refuses it, and migrate will wherever "
-            f"the data may go: revision {finding.revision} {change.message}; {change.waiver}, "
-            f'add to that revision {MARKER} = {{"{change.key}": "<why>"}}; {change.keep}'
+            f"warning: {finding.where}: revision {finding.revision} {change.message}: "
+            "`twinschema lint` refuses it, and `migrate` will on a database where it loses "
+            f'data; {change.waiver}, add to that revision {MARKER} = {{"{change.key}": '
+            f'"<why>"}}; {change.keep}'
         )
 
 
