@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -96,6 +97,8 @@ _STEPS = 2
 # A day's text, padded or not ('2026-12-04', '2026-12-4').
 _DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 T = TypeVar("T")
+# The fixed moment a view on the clock is judged at (``view_clock``): its probes' now.
+CLOCK_AT: ContextVar[datetime | None] = ContextVar("CLOCK_AT", default=None)
 
 
 class NowMoment(str):
@@ -155,11 +158,11 @@ def near_now(
     away (``_shifted``), and the start of yesterday, today and tomorrow in the live database's
     ``zone`` (``_zoned``); spellings SQLite's text order misreads: a date's days unpadded
     (``_unpadded``), a timestamptz's moments in another offset (``_offset_spelled``), around
-    a minute step (``_minutes``). ``at``: now (the clock's; a test's fixed moment)."""
+    a minute step (``_minutes``). ``at``: now (else ``CLOCK_AT``'s fixed moment, else the clock's)."""
     if not reads_clock(text) or (kind not in _KINDS and kind != "date"):
         return []
     steps = day_steps(text)
-    now = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    now = (at or CLOCK_AT.get() or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     if kind == "date":
         today = now.date()
         around = {d for n in steps for d in (n - 1, n, n + 1)}
