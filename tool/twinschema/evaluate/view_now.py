@@ -8,9 +8,10 @@ now, on which the two agree. A moment column of a view that reads the clock is t
 probed, beside its other values, with moments an hour before now, at the start of today (UTC)
 and an hour after now, each in the 'T…Z' form and the space form (a column pinned to one form keeps that one).
 
-"Now" is the evaluation's: the moments are made from Python's clock when the probe rows are
-made, and each scratch database reads its own clock a moment later (the offsets are minutes
-and hours, far wider than a run). So that output stays the same run after run, each such
+"Now" is the fixed moment ``CLOCK_AT`` holds where a view is judged at one (``view_clock``:
+both views' clock reads replaced by it, stranger85 001, 002); else the evaluation's, from
+Python's clock when the probe rows are made, each scratch database reading its own a moment
+later (the offsets are minutes and hours, far wider than a run). So that output stays the same run after run, each such
 value is a ``NowMoment``: text to the databases, shown in messages and witnesses by what it is
 (``<an hour before now, as YYYY-MM-DDTHH:MM:SSZ>``), never by the instant it was on one run;
 ``answer_text`` writes a view's answer so for its message.
