@@ -12,9 +12,19 @@ cannot be set; the check replaces it the same way), so that they pass on any dat
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
+import psycopg
 import pytest
+from pg_helpers import database_in_zone
 from probes import Loader, compare_texts
+from support.testing import live_diff, sqlite_file
 from test_view_answers import view_count
+
+from twinschema.dialects import ReflectOptions
+from twinschema.dialects.postgresql import connect_kwargs
+from twinschema.urls import parse_url
 
 from twinschema.evaluate import view_clock
 
@@ -108,3 +118,36 @@ def test_a_play_on_the_first_written_east_of_utc(played: str, same: bool, loader
         assert views == [] and any("view answers: the same rows" in s for s in said), said
         return
     assert len(views) == 1 and "with the clock at" in views[0], views
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "UTC"])
+def test_a_play_on_the_first_in_utc_on_a_server_in_new_york(
+    pg_url: str, tmp_path: Path, zone: str
+) -> None:
+    """001 on a live database set to New York: ``datetime(played_at)`` (UTC) against
+    ``date_trunc('month', now())`` (the month starts at 05:00 UTC there) part on a play stored
+    '2026-12-01T02:00:00.000Z' (the devices' own default form), counted by SQLite only; on a
+    database in UTC they are the same rows (near miss)."""
+    sqlite = PLAYS["sqlite"].format(played="datetime(played_at)")
+    database_in_zone(pg_url, zone, *PLAYS["postgresql"].split(";\n")[:2])
+    url = sqlite_file(tmp_path / "a.db", sqlite)
+    views = [d.message for d in live_diff(url, pg_url).differences if d.kind == "view"]
+    assert len(views) == (0 if zone == "UTC" else 1), views
+    assert all("with the clock at" in m for m in views), views
+    moment, play = "2026-12-01 12:00:00", "'2026-12-01T02:00:00.000Z'"
+    row = f"INSERT INTO play (id, artist, played_at) VALUES ('1', 'Nina', {play})"
+    with sqlite3.connect(":memory:") as conn:
+        conn.executescript(_at("sqlite", sqlite, moment))
+        conn.execute(row)
+        local = conn.execute("SELECT count(*) FROM month_plays").fetchone()[0]
+    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as c:
+        c.execute(
+            "CREATE TEMP VIEW fixed_month AS "
+            + _at("postgresql", PLAYS["postgresql"].split(";\n")[1], moment)
+            .split(" AS ", 1)[1]
+            .rstrip(";\n")
+        )
+        c.execute(row.encode())
+        remote = c.execute("SELECT count(*) FROM fixed_month").fetchone()
+        c.rollback()
+    assert (local, remote) == ((1, (1,)) if zone == "UTC" else (1, (0,)))
