@@ -24,9 +24,8 @@ from test_view_answers import view_count
 
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.urls import parse_url
-
 from twinschema.evaluate import view_clock
+from twinschema.urls import parse_url
 
 DIALECTS = ("sqlite", "postgresql")
 SHOWS = {

@@ -11,9 +11,10 @@ and an hour after now, each in the 'T…Z' form and the space form (a column pin
 "Now" is the fixed moment ``CLOCK_AT`` holds where a view is judged at one (``view_clock``:
 both views' clock reads replaced by it, stranger85 001, 002); else the evaluation's, from
 Python's clock when the probe rows are made, each scratch database reading its own a moment
-later (the offsets are minutes and hours, far wider than a run). So that output stays the same run after run, each such
-value is a ``NowMoment``: text to the databases, shown in messages and witnesses by what it is
-(``<an hour before now, as YYYY-MM-DDTHH:MM:SSZ>``), never by the instant it was on one run;
+later (the offsets are minutes and hours, far wider than a run). So that output stays the
+same run after run, each such value is a ``NowMoment``: text to the databases, shown in
+messages and witnesses by what it is (``<an hour before now, as YYYY-MM-DDTHH:MM:SSZ>``), never
+by the instant it was on one run;
 ``answer_text`` writes a view's answer so for its message.
 
 A view may compare a day with today, or with a day some steps away (stranger81 001, 004:
