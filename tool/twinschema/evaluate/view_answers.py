@@ -94,21 +94,21 @@ def compare_view(
 ) -> ViewVerdict:
     """Run view ``name`` of both schemas (of two dialects) on the same probe rows and say
     whether they return the same rows; ``backends``: each side's scratch backend (SQLite's
-    may be None: it runs in memory); run again where the run crossed midnight (``view_now``)."""
+    may be None: it runs in memory); views on the clock at fixed moments (``view_clock``)."""
+    if view_clock.reads_clock(tuple(v.raw for s in schemas for v in view_reads.needed(s, name))):
+        at, clocked = view_clock.judged(lambda m: _compared(schemas, name, backends, m))
+        return replace(clocked, clock=at)
     return view_now.on_one_day(lambda: _compared(schemas, name, backends))
 
 
 def _compared(
     schemas: tuple[Schema, Schema], name: str, backends: Backends, moment: str | None = None
 ) -> ViewVerdict:
-    """``compare_view``'s one run; views on the clock at each fixed moment (``view_clock``)."""
+    """``compare_view``'s one run (``moment``: the views' clock, ``view_clock``)."""
     made = _pair(schemas, name, backends)
     if isinstance(made, str):
         return ViewVerdict(name, None, reason=made)
     pair, rows = made
-    if moment is None and view_clock.reads_clock(pair.plans):
-        at, clocked = view_clock.judged(lambda m: _compared(schemas, name, backends, m))
-        return replace(clocked, clock=at)
     pair = replace(pair, plans=view_clock.at_moment(pair.plans, moment))
     taken = [
         view_runs.run(p, rows, b, tried=True) for p, b in zip(pair.plans, backends, strict=True)

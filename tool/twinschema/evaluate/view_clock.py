@@ -13,7 +13,7 @@ part where they part at any of them, and the verdict is the same on any day.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
@@ -38,9 +38,10 @@ MOMENTS = (
 )
 
 
-def reads_clock(plans: tuple[Plan, Plan]) -> bool:
-    """True when either side's views read the clock (their verdict would be the day's)."""
-    return any(view_now.reads_clock(v) for p in plans for v in p.views)
+def reads_clock(views: Sequence[str]) -> bool:
+    """True when either side's ``views`` (their SQL) read the clock: their verdict would be
+    the day's."""
+    return any(view_now.reads_clock(v) for v in views)
 
 
 def at_moment(plans: tuple[Plan, Plan], moment: str | None) -> tuple[Plan, Plan]:
