@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.evaluate import (
+    view_clock,
     view_fits,
     view_keys,
     view_now,
@@ -74,6 +75,7 @@ class ViewVerdict:
     past_double: bool = False
     # Only rows written with hour 24 or second 60 part the answers (``view_wall.WALL_NOTE``).
     walled: bool = False
+    clock: str | None = None  # the fixed moment (UTC) of the views' clock where they part
 
 
 @dataclass(frozen=True)
@@ -92,16 +94,22 @@ def compare_view(
 ) -> ViewVerdict:
     """Run view ``name`` of both schemas (of two dialects) on the same probe rows and say
     whether they return the same rows; ``backends``: each side's scratch backend (SQLite's
-    may be None: it runs in memory); run again where the run crossed midnight (``view_now``)."""
+    may be None: it runs in memory); views on the clock at fixed moments (``view_clock``)."""
+    if view_clock.reads_clock(tuple(v.raw for s in schemas for v in view_reads.needed(s, name))):
+        at, clocked = view_clock.judged(lambda m: _compared(schemas, name, backends, m))
+        return replace(clocked, clock=at)
     return view_now.on_one_day(lambda: _compared(schemas, name, backends))
 
 
-def _compared(schemas: tuple[Schema, Schema], name: str, backends: Backends) -> ViewVerdict:
-    """``compare_view``'s one run."""
+def _compared(
+    schemas: tuple[Schema, Schema], name: str, backends: Backends, moment: str | None = None
+) -> ViewVerdict:
+    """``compare_view``'s one run (``moment``: the views' clock, ``view_clock``)."""
     made = _pair(schemas, name, backends)
     if isinstance(made, str):
         return ViewVerdict(name, None, reason=made)
     pair, rows = made
+    pair = replace(pair, plans=view_clock.at_moment(pair.plans, moment))
     taken = [
         view_runs.run(p, rows, b, tried=True) for p, b in zip(pair.plans, backends, strict=True)
     ]
@@ -181,7 +189,8 @@ def witness_text(verdict: ViewVerdict) -> str:
 
 def answers_text(verdict: ViewVerdict, names: tuple[str, str]) -> str:
     """What each side (named ``names``) returned on a parted verdict's witness."""
-    return f"{names[0]} returns {verdict.answers[0]}; {names[1]} returns {verdict.answers[1]}"
+    at = f" (with the clock at {verdict.clock} UTC)" if verdict.clock else ""
+    return f"{names[0]} returns {verdict.answers[0]}; {names[1]} returns {verdict.answers[1]}{at}"
 
 
 def view_witness(verdict: ViewVerdict, said: str) -> Witness | None:

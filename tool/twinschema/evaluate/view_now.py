@@ -8,11 +8,13 @@ now, on which the two agree. A moment column of a view that reads the clock is t
 probed, beside its other values, with moments an hour before now, at the start of today (UTC)
 and an hour after now, each in the 'T…Z' form and the space form (a column pinned to one form keeps that one).
 
-"Now" is the evaluation's: the moments are made from Python's clock when the probe rows are
-made, and each scratch database reads its own clock a moment later (the offsets are minutes
-and hours, far wider than a run). So that output stays the same run after run, each such
-value is a ``NowMoment``: text to the databases, shown in messages and witnesses by what it is
-(``<an hour before now, as YYYY-MM-DDTHH:MM:SSZ>``), never by the instant it was on one run;
+"Now" is the fixed moment ``CLOCK_AT`` holds where a view is judged at one (``view_clock``:
+both views' clock reads replaced by it, stranger85 001, 002); else the evaluation's, from
+Python's clock when the probe rows are made, each scratch database reading its own a moment
+later (the offsets are minutes and hours, far wider than a run). So that output stays the
+same run after run, each such value is a ``NowMoment``: text to the databases, shown in
+messages and witnesses by what it is (``<an hour before now, as YYYY-MM-DDTHH:MM:SSZ>``), never
+by the instant it was on one run;
 ``answer_text`` writes a view's answer so for its message.
 
 A view may compare a day with today, or with a day some steps away (stranger81 001, 004:
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -96,6 +99,8 @@ _STEPS = 2
 # A day's text, padded or not ('2026-12-04', '2026-12-4').
 _DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 T = TypeVar("T")
+# The fixed moment a view on the clock is judged at (``view_clock``): its probes' now.
+CLOCK_AT: ContextVar[datetime | None] = ContextVar("CLOCK_AT", default=None)
 
 
 class NowMoment(str):
@@ -155,11 +160,11 @@ def near_now(
     away (``_shifted``), and the start of yesterday, today and tomorrow in the live database's
     ``zone`` (``_zoned``); spellings SQLite's text order misreads: a date's days unpadded
     (``_unpadded``), a timestamptz's moments in another offset (``_offset_spelled``), around
-    a minute step (``_minutes``). ``at``: now (the clock's; a test's fixed moment)."""
+    a minute step (``_minutes``). ``at``: now (else ``CLOCK_AT``'s fixed moment, else the clock's)."""
     if not reads_clock(text) or (kind not in _KINDS and kind != "date"):
         return []
     steps = day_steps(text)
-    now = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    now = (at or CLOCK_AT.get() or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     if kind == "date":
         today = now.date()
         around = {d for n in steps for d in (n - 1, n, n + 1)}

@@ -1,0 +1,152 @@
+"""Views that read the clock, judged at fixed moments so that the verdict is the same on any
+day (stranger85 001, 002; ``view_clock``).
+
+002: ``day_of_week = CAST(strftime('%w', 'now') AS INTEGER)`` (Sunday 0) against ``day_of_week =
+extract(isodow from current_date)`` (Sunday 7) agree Monday to Saturday and part every Sunday;
+the check said "the same rows" on a Saturday. 001: ``played_at >= strftime('%Y-%m-01', 'now')``
+on SQLite's TEXT against ``>= date_trunc('month', now())`` on timestamptz part on a play in the
+1st's first hours written east of UTC ('2026-12-01T05:00:00+09:00'). The witnesses run here on
+both real databases with the clock read replaced by a literal moment (a real database's clock
+cannot be set; the check replaces it the same way), so that they pass on any date.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import psycopg
+import pytest
+from pg_helpers import database_in_zone
+from probes import Loader, compare_texts
+from support.testing import live_diff, sqlite_file
+from test_view_answers import view_count
+
+from twinschema.dialects import ReflectOptions
+from twinschema.dialects.postgresql import connect_kwargs
+from twinschema.evaluate import view_clock
+from twinschema.urls import parse_url
+
+DIALECTS = ("sqlite", "postgresql")
+SHOWS = {
+    "sqlite": (
+        "CREATE TABLE show (id INTEGER PRIMARY KEY, title TEXT NOT NULL, day_of_week INTEGER "
+        "NOT NULL CHECK (day_of_week >= 0 AND day_of_week <= 6));\n"
+        "CREATE VIEW shows_today AS SELECT id, title FROM show WHERE day_of_week = {today};\n"
+    ),
+    "postgresql": (
+        "CREATE TABLE show (id integer PRIMARY KEY, title text NOT NULL, day_of_week integer "
+        "NOT NULL CHECK (day_of_week >= 0 AND day_of_week <= 6));\n"
+        "CREATE VIEW shows_today AS SELECT id, title FROM show WHERE day_of_week = {today};\n"
+    ),
+}
+PLAYS = {
+    "sqlite": (
+        "CREATE TABLE play (id INTEGER PRIMARY KEY, artist TEXT NOT NULL, played_at TEXT NOT NULL);\n"
+        "CREATE VIEW month_plays AS SELECT artist, count(*) AS plays FROM play "
+        "WHERE {played} >= strftime('%Y-%m-01', 'now') GROUP BY artist;\n"
+    ),
+    "postgresql": (
+        "CREATE TABLE play (id integer PRIMARY KEY, artist text NOT NULL, "
+        "played_at timestamptz NOT NULL);\n"
+        "CREATE VIEW month_plays AS SELECT artist, count(*) AS plays FROM play "
+        "WHERE played_at >= date_trunc('month', now()) GROUP BY artist;\n"
+    ),
+}
+SQLITE_DAY = "CAST(strftime('%w', 'now') AS INTEGER)"
+
+
+def _views(sqlite: str, postgresql: str, loader: Loader) -> tuple[list[str], list[str]]:
+    found = compare_texts(loader, DIALECTS, sqlite, postgresql)
+    views = [d.message for d in found.differences if d.kind == "view"]
+    return views, [e.rule for e in found.equivalences] + [w.message for w in found.warnings]
+
+
+def _at(dialect: str, sql: str, moment: str) -> str:
+    """``sql`` with its clock reads replaced by ``moment`` (as the check runs it)."""
+    return view_clock.at_moment(_plans(dialect, sql), moment)[0].views[0]
+
+
+def _plans(dialect: str, sql: str) -> tuple[view_clock.Plan, view_clock.Plan]:
+    plan = view_clock.Plan(dialect, (), (sql,), "")
+    return plan, plan
+
+
+@pytest.mark.parametrize(
+    ("pg_day", "same"),
+    [("extract(isodow from current_date)", False), ("extract(dow from current_date)", True)],
+)
+def test_a_sunday_show(pg_day: str, same: bool, loader: Loader) -> None:
+    """002: on a Sunday (2026-11-01) a show on day 0 is today's on SQLite ('%w': 0) and not on
+    PostgreSQL (isodow: 7); the check parts them whatever the day it runs on, naming the moment.
+    Near miss: ``extract(dow ...)`` (Sunday 0) is '%w' on every day: the same rows."""
+    sqlite = SHOWS["sqlite"].format(today=SQLITE_DAY)
+    postgresql = SHOWS["postgresql"].format(today=pg_day)
+    row = ("INSERT INTO show (id, title, day_of_week) VALUES (1, 'Sunday jazz', 0)",)
+    sunday = "2026-11-01 12:00:00"
+    answers = (
+        view_count("sqlite", _at("sqlite", sqlite, sunday), row, "shows_today", loader),
+        view_count("postgresql", _at("postgresql", postgresql, sunday), row, "shows_today", loader),
+    )
+    assert answers == ((1, 1) if same else (1, 0))
+    views, said = _views(sqlite, postgresql, loader)
+    if same:
+        assert views == [] and any("view answers: the same rows" in s for s in said), said
+        return
+    assert len(views) == 1 and "with the clock at 2026-11-01 00:15:00 UTC" in views[0], views
+
+
+@pytest.mark.parametrize(("played", "same"), [("played_at", False), ("datetime(played_at)", True)])
+def test_a_play_on_the_first_written_east_of_utc(played: str, same: bool, loader: Loader) -> None:
+    """001: a play at 05:00 on December 1st in +09:00 (30 November, 20:00 UTC) is December's on
+    SQLite's text and November's on PostgreSQL. Near miss: ``datetime(played_at)`` reads the
+    offset: the same rows."""
+    sqlite = PLAYS["sqlite"].format(played=played)
+    postgresql = PLAYS["postgresql"]
+    row = (
+        "INSERT INTO play (id, artist, played_at) VALUES (1, 'Nina', '2026-12-01T05:00:00+09:00')",
+    )
+    moment = "2026-12-01 12:00:00"
+    answers = (
+        view_count("sqlite", _at("sqlite", sqlite, moment), row, "month_plays", loader),
+        view_count("postgresql", _at("postgresql", postgresql, moment), row, "month_plays", loader),
+    )
+    assert answers == ((0, 0) if same else (1, 0))
+    views, said = _views(sqlite, postgresql, loader)
+    if same:
+        assert views == [] and any("view answers: the same rows" in s for s in said), said
+        return
+    assert len(views) == 1 and "with the clock at" in views[0], views
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "UTC"])
+def test_a_play_on_the_first_in_utc_on_a_server_in_new_york(
+    pg_url: str, tmp_path: Path, zone: str
+) -> None:
+    """001 on a live database set to New York: ``datetime(played_at)`` (UTC) against
+    ``date_trunc('month', now())`` (the month starts at 05:00 UTC there) part on a play stored
+    '2026-12-01T02:00:00.000Z' (the devices' own default form), counted by SQLite only; on a
+    database in UTC they are the same rows (near miss)."""
+    sqlite = PLAYS["sqlite"].format(played="datetime(played_at)")
+    database_in_zone(pg_url, zone, *PLAYS["postgresql"].split(";\n")[:2])
+    url = sqlite_file(tmp_path / "a.db", sqlite)
+    views = [d.message for d in live_diff(url, pg_url).differences if d.kind == "view"]
+    assert len(views) == (0 if zone == "UTC" else 1), views
+    assert all("with the clock at" in m for m in views), views
+    moment, play = "2026-12-01 12:00:00", "'2026-12-01T02:00:00.000Z'"
+    row = f"INSERT INTO play (id, artist, played_at) VALUES ('1', 'Nina', {play})"
+    with sqlite3.connect(":memory:") as conn:
+        conn.executescript(_at("sqlite", sqlite, moment))
+        conn.execute(row)
+        local = conn.execute("SELECT count(*) FROM month_plays").fetchone()[0]
+    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as c:
+        c.execute(
+            "CREATE TEMP VIEW fixed_month AS "
+            + _at("postgresql", PLAYS["postgresql"].split(";\n")[1], moment)
+            .split(" AS ", 1)[1]
+            .rstrip(";\n")
+        )
+        c.execute(row.encode())
+        remote = c.execute("SELECT count(*) FROM fixed_month").fetchone()
+        c.rollback()
+    assert (local, remote) == ((1, (1,)) if zone == "UTC" else (1, (0,)))
