@@ -126,18 +126,28 @@ def test_a_minute_window_on_now_is_compared(
         ), until
 
 
-def test_the_minute_steps_a_view_names() -> None:
-    """Minute and second steps as written and as PostgreSQL prints them; an hour is an hour
-    step, a step under a minute is not probed; half a step and one and a half each way, and
-    half a step in another offset, at a fixed now."""
-    step = view_now.minute_step
-    assert step("WHERE at < datetime('now', '+15 minutes')") == 900
-    assert step("WHERE at < (now() + '00:15:00'::interval)") == 900
-    assert step("WHERE at < now() + interval '900 seconds'") == 900
-    assert step("WHERE at < now() - '01:30:00'::interval") == 5400
-    assert step("WHERE at < now() + interval '2 hours'") is None
-    assert step("WHERE at < (now() + '02:00:00'::interval)") is None
-    assert step("WHERE at < datetime('now', '+30 seconds')") is None
+# A view's filter -> the step ``view_now.minute_step`` reads from it (a count of the clock's
+# units, as a number: not a measured time), None where it probes none: a minute step as
+# written and as PostgreSQL prints it; an hour is an hour step; one under a minute is not probed.
+MINUTE_STEPS = [
+    ("WHERE at < datetime('now', '+15 minutes')", 900),
+    ("WHERE at < (now() + '00:15:00'::interval)", 900),
+    ("WHERE at < now() + interval '900 seconds'", 900),
+    ("WHERE at < now() - '01:30:00'::interval", 5400),
+    ("WHERE at < now() + interval '2 hours'", None),
+    ("WHERE at < (now() + '02:00:00'::interval)", None),
+    ("WHERE at < datetime('now', '+30 seconds')", None),
+]
+
+
+@pytest.mark.parametrize(("where", "expected"), MINUTE_STEPS)
+def test_the_minute_step_a_view_names(where: str, expected: int | None) -> None:
+    assert view_now.minute_step(where) == expected
+
+
+def test_the_moments_around_a_minute_step() -> None:
+    """Half a step and one and a half each way, and half a step in another offset, at a fixed
+    now."""
     at = datetime(2026, 12, 5, 20, 29, 19, tzinfo=UTC)
     near = view_now.near_now("timestamptz", "WHERE h < datetime('now', '+15 minutes')", None, at)
     labels = {v.label: str(v) for v in near}
