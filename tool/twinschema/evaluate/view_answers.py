@@ -135,9 +135,11 @@ def _compared(
             return ViewVerdict(name, None, probed, reason=said)
         return ViewVerdict(name, True, probed)
     # Ordinary rows first: a witness written with hour 24 or second 60 only where no other
-    # row parts the views, and then said so (``view_wall``, stranger83 008).
-    plain, ordinary = None, view_wall.ordinary(kept)
-    if ordinary != kept and view_keys.fits(pair.keys, ordinary):
+    # row parts the views, and then said so (``view_wall``, stranger83 008); a child row whose
+    # parent held such a text goes with it (the recheck of stranger84 (5): over a join the
+    # ordinary rows were given up whole, and late_orders' witness was '23:59:60').
+    plain, ordinary = None, view_keys.fitting(pair.keys, view_wall.ordinary(kept))
+    if ordinary != kept and any(ordinary):
         plain = _answers(pair, ordinary, backends)
     searched = (ordinary, plain) if plain is not None and _parted(*plain) else (kept, whole)
     found = alone or view_own_parents.first_parted(  # a row near now on its own parents
