@@ -13,6 +13,7 @@ cannot be set; the check replaces it the same way), so that they pass on any dat
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -24,7 +25,7 @@ from test_view_answers import view_count
 
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.evaluate import view_clock
+from twinschema.evaluate import view_calendar, view_clock
 from twinschema.urls import parse_url
 
 DIALECTS = ("sqlite", "postgresql")
@@ -159,3 +160,97 @@ def test_a_play_on_the_first_in_utc_on_a_server_in_new_york(
         remote = c.execute("SELECT count(*) FROM fixed_month").fetchone()
         c.rollback()
     assert (local, remote) == ((1, (1,)) if zone == "UTC" else (1, (0,)))
+
+
+AIR = {
+    "sqlite": (
+        "CREATE TABLE show (id INTEGER PRIMARY KEY, title TEXT NOT NULL, day_of_week INTEGER "
+        "NOT NULL CHECK (day_of_week >= 0 AND day_of_week <= 6), start_time TEXT NOT NULL, "
+        "minutes INTEGER NOT NULL CHECK (minutes BETWEEN 15 AND 240));\n"
+        "CREATE VIEW on_air_now AS SELECT s.id, s.title FROM show s WHERE s.day_of_week = "
+        "CAST(strftime('%w','now','localtime') AS INTEGER) AND s.start_time <= "
+        "strftime('%H:%M:%S','now','localtime') AND time(s.start_time, '+' || s.minutes || "
+        "' minutes') > strftime('%H:%M:%S','now','localtime');\n"
+    ),
+    "postgresql": (
+        "CREATE TABLE show (id integer PRIMARY KEY, title text NOT NULL, day_of_week smallint "
+        "NOT NULL CHECK (day_of_week BETWEEN 0 AND 6), start_time time NOT NULL, minutes "
+        "integer NOT NULL CHECK (minutes BETWEEN 15 AND 240));\n"
+        "CREATE VIEW on_air_now AS SELECT s.id, s.title FROM show s WHERE s.day_of_week = "
+        "extract({dow} from now()) AND s.start_time <= localtime AND s.start_time + "
+        "make_interval(mins => s.minutes) > localtime;\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(("dow", "same"), [("isodow", False), ("dow", True)])
+def test_a_show_on_air_now_on_a_sunday(dow: str, same: bool, loader: Loader) -> None:
+    """stranger85 008: ``on_air_now`` (the weekday as '%w' against isodow, and a window
+    ``start_time <= localtime AND start_time + minutes > localtime``, TEXT against time) was
+    "not compared (none passes its filter)": no probe show was on air at the run's moment.
+    Judged at fixed moments, a show starting at midnight is on air at Sunday 00:15: SQLite
+    counts it, PostgreSQL's isodow (7) does not. Near miss: ``dow`` (Sunday 0) is '%w', and
+    both count the show on the real databases."""
+    sqlite, postgresql = AIR["sqlite"], AIR["postgresql"].format(dow=dow)
+    row = (
+        "INSERT INTO show (id, title, day_of_week, start_time, minutes) "
+        "VALUES (1, 'Night jazz', 0, '00:00:00', 100)",
+    )
+    answers = _answers((sqlite, postgresql), "2026-11-01 00:15:00", row, "on_air_now", loader)
+    assert answers == ((1, 1) if same else (1, 0))
+    views = _parted(sqlite, postgresql, same, loader)
+    assert same or "with the clock at 2026-11-01 00:15:00 UTC" in views[0], views
+
+
+DUE = {
+    "sqlite": (
+        "CREATE TABLE pledge (id INTEGER PRIMARY KEY, listener TEXT NOT NULL, next_due TEXT "
+        "NOT NULL CHECK (date(next_due) IS next_due));\n"
+        "CREATE VIEW due_soon AS SELECT id, listener FROM pledge "
+        "WHERE next_due < date('now', '{step}');\n"
+    ),
+    "postgresql": (
+        "CREATE TABLE pledge (id integer PRIMARY KEY, listener text NOT NULL, next_due date "
+        "NOT NULL);\n"
+        "CREATE VIEW due_soon AS SELECT id, listener FROM pledge "
+        "WHERE next_due < current_date + {step};\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("steps", "moment", "due", "same"),
+    [
+        (("+1 year", "interval '1 year'"), "2028-02-29 12:00:00", "2029-02-28", False),
+        (("+1 month", "interval '1 month'"), "2027-01-31 12:00:00", "2027-02-28", False),
+        # Near miss: a step in days is one day on both sides, on a leap day too
+        (("+365 days", "365"), "2028-02-29 12:00:00", "2029-02-27", True),
+    ],
+    ids=["year-from-a-leap-day", "month-from-a-31st", "days-near-miss"],
+)
+def test_a_month_or_year_from_a_months_end(
+    steps: tuple[str, str], moment: str, due: str, same: bool, loader: Loader
+) -> None:
+    """fix85a's moments held no leap day nor a 31st before a shorter month: SQLite's date()
+    runs a day past the month's end into the next month (2028-02-29 plus a year is
+    2029-03-01), PostgreSQL stops at its last day (2029-02-28), so a pledge due on 2029-02-28
+    is due within a year on SQLite only. The check parts them at that moment (its probes hold
+    the days around both ends, ``view_calendar``). Near miss: '+365 days' against ``+ 365``."""
+    sqlite = DUE["sqlite"].format(step=steps[0])
+    postgresql = DUE["postgresql"].format(step=steps[1])
+    row = (f"INSERT INTO pledge (id, listener, next_due) VALUES (1, 'Ada', '{due}')",)
+    answers = _answers((sqlite, postgresql), moment, row, "due_soon", loader)
+    assert answers == ((1, 1) if same else (1, 0))
+    views = _parted(sqlite, postgresql, same, loader)
+    assert same or f"with the clock at {moment} UTC" in views[0], views
+
+
+def test_the_days_a_month_or_year_step_is_from_a_day() -> None:
+    """``view_calendar.month_days``: both ends' distance (SQLite's run-on day, PostgreSQL's
+    month end), forward and back; one where they agree (1 November plus a month is 30 days
+    either way, back 31); none for a day step or text without one."""
+    assert view_calendar.month_days("date('now', '+1 year')", date(2028, 2, 29)) == (365, 366)
+    assert view_calendar.month_days("'1 mon'::interval", date(2027, 1, 31)) == (28, 31)
+    assert view_calendar.month_days("'+1 month'", date(2026, 11, 1)) == (30, 31)
+    assert view_calendar.month_days("'+30 days'", date(2028, 2, 29)) == ()
+    assert view_calendar.month_days("'12:00'", date(2028, 2, 29)) == ()

@@ -7,6 +7,7 @@ databases."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import psycopg
@@ -142,3 +143,88 @@ def test_the_note_names_a_spelling_the_probes_lack_that_parts_them(pg_url: str) 
         assert month == ("2024-01",)
     assert "'+0100', which may part them too" in WALL_NOTE
     assert "they agree" not in WALL_NOTE
+
+
+_WINDOWS = {
+    "sqlite": "CREATE TABLE order_windows (id INTEGER PRIMARY KEY, closes_at TEXT NOT NULL);\n"
+    "CREATE TABLE orders (id TEXT PRIMARY KEY NOT NULL, window_id INTEGER NOT NULL REFERENCES "
+    "order_windows(id), placed_at TEXT NOT NULL);\n",
+    "postgresql": "CREATE TABLE order_windows (id integer PRIMARY KEY, closes_at timestamptz "
+    "NOT NULL);\nCREATE TABLE orders (id uuid PRIMARY KEY, window_id integer NOT NULL "
+    "REFERENCES order_windows(id), placed_at timestamptz NOT NULL);\n",
+}
+_LATE = (
+    "CREATE VIEW late_orders AS SELECT o.id, o.window_id FROM orders o JOIN order_windows w "
+    "ON o.window_id = w.id WHERE {} > {};"
+)
+
+
+def _late_on_real_databases(
+    pg_url: str, sql: dict[str, str], rows: dict[str, str]
+) -> tuple[int, int]:
+    """How many late orders each real database's view counts over the witness ``rows``."""
+    inserts = [
+        f"INSERT INTO order_windows (id, closes_at) VALUES (1, '{rows['closes_at']}')",
+        "INSERT INTO orders (id, window_id, placed_at) VALUES "
+        f"('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 1, '{rows['placed_at']}')",
+    ]
+    with sqlite3.connect(":memory:") as db:
+        db.executescript(sql["sqlite"])
+        for insert in inserts:
+            db.execute(insert)
+        mine = db.execute("SELECT count(*) FROM late_orders").fetchone()[0]
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql")) as conn:
+        conn.execute("SET TimeZone = 'UTC'")
+        conn.execute(
+            "CREATE TEMP TABLE order_windows (id integer PRIMARY KEY, closes_at timestamptz)"
+        )
+        conn.execute("CREATE TEMP TABLE orders (id uuid, window_id integer, placed_at timestamptz)")
+        conn.execute("CREATE TEMP VIEW late_orders AS " + sql["postgresql"].split(" AS ", 1)[1])
+        for insert in inserts:
+            conn.execute(insert.encode())
+        theirs = conn.execute("SELECT count(*) FROM late_orders").fetchone()
+        conn.rollback()
+    assert theirs is not None
+    return mine, theirs[0]
+
+
+_DAYS = (
+    ("date(o.placed_at)", "date(w.closes_at)"),
+    ("(o.placed_at AT TIME ZONE 'UTC')::date", "(w.closes_at AT TIME ZONE 'UTC')::date"),
+)
+
+
+@pytest.mark.parametrize(
+    ("compared", "ordinary"),
+    [
+        ((("o.placed_at", "w.closes_at"),) * 2, True),
+        # Near miss: SQLite's date() of the text against the day in UTC part only on hour 24
+        # or second 60 ('24:00:00' is the same day to date(), the next to PostgreSQL)
+        (_DAYS, False),
+    ],
+    ids=["text-order", "days-wall-only"],
+)
+def test_a_view_over_a_join_is_witnessed_by_ordinary_moments(
+    loader: Loader, pg_url: str, compared: tuple[tuple[str, str], ...], ordinary: bool
+) -> None:
+    """The recheck of stranger84 (5): ``late_orders`` (placed_at > closes_at over orders JOIN
+    order_windows; TEXT against timestamptz) was witnessed by '2024-01-01 23:59:60' and
+    '24:00:00': over a join, the rows left without such a text were given up whole (an order
+    whose window held one had no parent). Now the orders go with their windows, and an
+    ordinary pair parts them (a text written west of UTC sorts before a later day's text in
+    UTC and is the later moment): no note. The witness parts the real databases' views."""
+    sql = {d: _WINDOWS[d] + _LATE.format(*c) for d, c in zip(CROSS, compared, strict=True)}
+    found = compare_texts(loader, CROSS, sql["sqlite"], sql["postgresql"]).differences
+    (view,) = [d for d in found if d.kind == "view"]
+    rows = _witness_rows(view.message)
+    assert any(is_wall(v) for v in rows.values()) is not ordinary, view.message
+    assert (WALL_NOTE in view.message) is not ordinary
+    mine, theirs = _late_on_real_databases(pg_url, sql, rows)
+    assert mine != theirs, (rows, mine, theirs)
+
+
+def _witness_rows(message: str) -> dict[str, str]:
+    """The moments of a late_orders witness: each table's last value, as the message says it."""
+    found = re.findall(r"(order_windows|orders) \([^)]*\) = \(([^)]*)\)", message)
+    last = {table: values.rsplit(", ", 1)[1].strip("'") for table, values in found}
+    return {"closes_at": last["order_windows"], "placed_at": last["orders"]}

@@ -15,18 +15,15 @@ the view: its answers were not compared, never a silent "in sync".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.evaluate import (
     view_clock,
-    view_fits,
     view_keys,
     view_now,
     view_own_parents,
-    view_probes,
     view_reads,
     view_runs,
     view_shorter,
@@ -35,8 +32,9 @@ from twinschema.evaluate import (
 )
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_digits import past_double
-from twinschema.evaluate.view_runs import Answer, Base, Plan
-from twinschema.model import OBJECT_VIEW, Schema, Table
+from twinschema.evaluate.view_pair import Pair, pair_of
+from twinschema.evaluate.view_runs import Answer
+from twinschema.model import OBJECT_VIEW, Schema
 from twinschema.records import Witness
 
 Rows = Sequence[Sequence[Any]]
@@ -46,7 +44,6 @@ Tried = tuple[list[list[Any]], tuple[Answer, Answer]]
 _PAIRS = 200
 # How many runs leaving rows out may spend shrinking a witness of more rows (``_reduced``).
 _REDUCE = 64
-_STAR = re.compile(r"(?:\bselect|,|\.)\s*\*", re.I)
 
 
 @dataclass(frozen=True)
@@ -78,17 +75,6 @@ class ViewVerdict:
     clock: str | None = None  # the fixed moment (UTC) of the views' clock where they part
 
 
-@dataclass(frozen=True)
-class _Pair:
-    """The two sides' plans of one view and the logical columns each base table's rows give."""
-
-    plans: tuple[Plan, Plan]
-    tables: tuple[tuple[str, tuple[str, ...]], ...]  # (table shown, columns shown) per base
-    # Per base, whether the views read each column (by name, or all by a ``*``).
-    read: tuple[tuple[bool, ...], ...]
-    keys: view_keys.Keys  # the UNIQUEs and foreign keys rows must keep
-
-
 def compare_view(
     schemas: tuple[Schema, Schema], name: str, backends: tuple[Backend | None, Backend | None]
 ) -> ViewVerdict:
@@ -105,7 +91,7 @@ def _compared(
     schemas: tuple[Schema, Schema], name: str, backends: Backends, moment: str | None = None
 ) -> ViewVerdict:
     """``compare_view``'s one run (``moment``: the views' clock, ``view_clock``)."""
-    made = _pair(schemas, name, backends)
+    made = pair_of(schemas, name, backends)
     if isinstance(made, str):
         return ViewVerdict(name, None, reason=made)
     pair, rows = made
@@ -149,9 +135,11 @@ def _compared(
             return ViewVerdict(name, None, probed, reason=said)
         return ViewVerdict(name, True, probed)
     # Ordinary rows first: a witness written with hour 24 or second 60 only where no other
-    # row parts the views, and then said so (``view_wall``, stranger83 008).
-    plain, ordinary = None, view_wall.ordinary(kept)
-    if ordinary != kept and view_keys.fits(pair.keys, ordinary):
+    # row parts the views, and then said so (``view_wall``, stranger83 008); a child row whose
+    # parent held such a text goes with it (the recheck of stranger84 (5): over a join the
+    # ordinary rows were given up whole, and late_orders' witness was '23:59:60').
+    plain, ordinary = None, view_keys.fitting(pair.keys, view_wall.ordinary(kept))
+    if ordinary != kept and any(ordinary):
         plain = _answers(pair, ordinary, backends)
     searched = (ordinary, plain) if plain is not None and _parted(*plain) else (kept, whole)
     found = alone or view_own_parents.first_parted(  # a row near now on its own parents
@@ -215,90 +203,8 @@ def views_to_run(left: Schema, right: Schema) -> list[str]:
     ]
 
 
-def _pair(
-    schemas: tuple[Schema, Schema], name: str, backends: tuple[Backend | None, Backend | None]
-) -> tuple[_Pair, list[list[Any]]] | str:
-    """Both sides' plans of view ``name`` and the probe rows of its base tables (of values both
-    sides' columns take: ``view_fits``), or why none."""
-    left, right = schemas
-    lviews, rviews = (view_reads.needed(s, name) for s in schemas)
-    texts = " ".join(v.raw for v in (*lviews, *rviews))
-    tables = [t for t in sorted(left.tables) if view_reads.reads(texts, left.tables[t])]
-    tables += [
-        t
-        for t in sorted(right.tables)
-        if t not in tables and view_reads.reads(texts, right.tables[t])
-    ]
-    bases: tuple[list[Base], list[Base]] = ([], [])
-    pairs: list[tuple[Table, Table]] = []
-    given: list[list[str]] = []
-    shown, rows, reads = [], [], []
-    fitted: list[tuple[list[list[Any]], list[int]]] = []
-    star = _STAR.search(texts) is not None
-    views = [(left.dialect, v.raw) for v in lviews] + [(right.dialect, v.raw) for v in rviews]
-    for table in tables:
-        lt, rt = left.tables.get(table), right.tables.get(table)
-        if lt is None or rt is None:
-            return f"table {table} is on one side only"
-        # A generated column is left out of the copies (they do not compute it): only a view
-        # reading one cannot be run (stranger76 007: a view not reading it was refused).
-        made = [c for c in (*lt.columns, *rt.columns) if c.generated is not None]
-        read_made = [c.own_name for c in made if star or view_reads.word(c.own_name).search(texts)]
-        if read_made:
-            return (
-                f"it reads {table}.{read_made[0]}, a generated column (the scratch copies of "
-                "the tables do not compute it)"
-            )
-        computed = {c.name for c in made}
-        columns = [
-            c.name for c in lt.columns if rt.column(c.name) is not None and c.name not in computed
-        ]
-        pairs.append((lt, rt))
-        given.append(columns)
-        bases[0].append(view_runs.base_of(lt, columns))
-        bases[1].append(view_runs.base_of(rt, columns))
-        own = [c.own_name for c in lt.columns if c.name in columns]
-        names = own if own == [rt.column(c).own_name for c in columns] else columns  # type: ignore[union-attr]
-        shown.append((lt.physical or table, tuple(names)))
-        read = tuple(
-            star
-            or any(
-                view_reads.word(c.own_name).search(texts) for c in (lt.column(n), rt.column(n)) if c
-            )
-            for n in columns
-        )
-        reads.append(read)
-        zone = view_now.zone_of(schemas)  # a live TimeZone's day starts (stranger81 004)
-        offered = view_probes.candidates(lt, rt, columns, texts, read, zone)
-        fits = view_fits.fitted(schemas, (lt, rt), columns, offered, read, backends) or offered
-        empty = next((c for c, f in zip(columns, fits, strict=True) if not f), None)
-        if empty is not None:
-            return (
-                f"no probe value of {table}.{empty} is taken by both sides' columns (their "
-                "types, NOT NULL and the CHECKs that read it alone)"
-            )
-        own_keys = view_probes.keys_of(lt, rt, columns)
-        named = view_probes.literals(texts)[1]  # a moment near now meets them (view_near)
-        made_rows = view_probes.crossed(fits, own_keys, read, named)
-        pair = (lt, rt)  # rows a CHECK over two columns takes too
-        made_rows = view_fits.checked(
-            schemas, pair, columns, fits, made_rows, own_keys, read, backends, views
-        )
-        held = view_probes.held_keys(lt, rt, columns, texts)
-        rows.append(view_probes.grouped(made_rows, fits, own_keys, texts, held))
-        fitted.append((fits, own_keys))
-    plans = (
-        view_runs.plan_of(left, bases[0], lviews, name),
-        view_runs.plan_of(right, bases[1], rviews, name),
-    )
-    keys = view_keys.keys_of(pairs, given)
-    # Float-sum groups and rows near now last: each on parent rows of its own (stranger84 001, 83 002).
-    rows = view_own_parents.placed(schemas, pairs, given, fitted, rows, texts, backends, keys)
-    return _Pair(plans, tuple(shown), tuple(reads), keys), rows
-
-
 def _answers(
-    pair: _Pair, rows: Sequence[Sequence[Any]], backends: tuple[Backend | None, Backend | None]
+    pair: Pair, rows: Sequence[Sequence[Any]], backends: tuple[Backend | None, Backend | None]
 ) -> tuple[Answer, Answer] | None:
     """Each side's answer on ``rows``; None where a side failed to make its tables or views."""
     found = [view_runs.run(p, rows, b) for p, b in zip(pair.plans, backends, strict=True)]
@@ -318,7 +224,7 @@ def _parted(left: Answer, right: Answer) -> bool:
 
 
 def _witness(
-    pair: _Pair, kept: Sequence[Sequence[Any]], backends: tuple[Backend | None, Backend | None]
+    pair: Pair, kept: Sequence[Sequence[Any]], backends: tuple[Backend | None, Backend | None]
 ) -> tuple[list[list[Any]], tuple[Answer, Answer]] | None:
     """The fewest base rows found on which the views part: one row alone, else one row of
     each of two tables, else two rows of one table (a group of two: avg(-5, 10) is 2.5 where
@@ -351,14 +257,14 @@ def _witness(
     return None
 
 
-def _alone(pair: _Pair, kept: Rows, apart: Rows, backends: Backends) -> Tried | None:
+def _alone(pair: Pair, kept: Rows, apart: Rows, backends: Backends) -> Tried | None:
     """The first row ``view_keys.apart`` left out that parts the views alone, where one does."""
     rows = ((t, r) for t, given in enumerate(apart) for r in given)
     return next((f for t, r in rows if (f := _tried(pair, kept, {t: [r]}, backends))), None)
 
 
 def _reduced(
-    pair: _Pair,
+    pair: Pair,
     kept: Sequence[Sequence[Any]],
     whole: tuple[Answer, Answer],
     backends: tuple[Backend | None, Backend | None],
@@ -385,7 +291,7 @@ def _reduced(
 
 
 def _tried(
-    pair: _Pair,
+    pair: Pair,
     kept: Sequence[Sequence[Any]],
     chosen: dict[int, list[Any]],
     backends: tuple[Backend | None, Backend | None],

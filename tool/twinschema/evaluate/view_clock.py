@@ -26,7 +26,11 @@ __all__ = ["MOMENTS", "Plan", "at_moment", "instant", "judged", "reads_clock"]
 # One moment on each day of the week (Sunday first: ``%w`` and ``isodow`` part on it): the first
 # minutes of a month's 1st (an offset east of UTC writes the month before's last hours as the
 # 1st's text) and a month's last minutes, after a 30-day month and a 31-day one, the last day of
-# February and of a 30-day month, a year's last minutes and first.
+# February and of a 30-day month, a year's last minutes and first; then a leap day and a 31st
+# before a shorter month, where SQLite's date arithmetic runs past the month's end and
+# PostgreSQL's stops at it (date('now', '+1 year') on 2028-02-29 is 2029-03-01, current_date +
+# interval '1 year' 2029-02-28; '+1 month' on 2027-01-31 2027-03-03 against 2027-02-28), last:
+# a verdict found at the seven before names the same moment as before.
 MOMENTS = (
     "2026-11-01 00:15:00",  # Sunday, the 1st
     "2026-11-30 23:45:00",  # Monday, the last of a 30-day month
@@ -35,6 +39,8 @@ MOMENTS = (
     "2026-12-31 23:45:00",  # Thursday, a year's last minutes
     "2027-01-01 00:15:00",  # Friday, a year's first
     "2026-02-28 12:00:00",  # Saturday, February's last
+    "2028-02-29 12:00:00",  # Tuesday, a leap day
+    "2027-01-31 12:00:00",  # Sunday, a 31st before February
 )
 
 

@@ -48,7 +48,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from twinschema.evaluate import view_values
+from twinschema.evaluate import view_calendar, view_values
 from twinschema.evaluate.view_runs import Answer
 from twinschema.model import Schema
 
@@ -163,8 +163,9 @@ def near_now(
     a minute step (``_minutes``). ``at``: now (else ``CLOCK_AT``'s fixed moment, else the clock's)."""
     if not reads_clock(text) or (kind not in _KINDS and kind != "date"):
         return []
-    steps = day_steps(text)
     now = (at or CLOCK_AT.get() or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    months = view_calendar.month_days(text, now.date())  # a month's end parts them (leap day)
+    steps = tuple(dict.fromkeys((*day_steps(text), *months)))
     if kind == "date":
         today = now.date()
         around = {d for n in steps for d in (n - 1, n, n + 1)}

@@ -53,6 +53,12 @@ _TELLING_TEXT = ("é", "É", "Jazz Night", "x" * 40)
 # is the next day to PostgreSQL, the same day to SQLite's date(); second 60 the next minute to
 # PostgreSQL, NULL to SQLite's (as the CHECK comparison's ``offset_rows.WALL`` spellings).
 _WALL = ("2024-01-01 24:00:00", "2024-01-01 23:59:60")
+# An ordinary moment whose text sorts after the kind's probe written west of UTC ('2024-01-31
+# 23:30:00-02:00', 01:30 UTC on the 1st) and is the earlier instant: text compared as text
+# (SQLite's TEXT) and as moments (timestamptz) part on the two, so a view comparing two such
+# columns has a witness no one frowns at before hour 24 or second 60 (the recheck of
+# stranger84 (5): late_orders' placed_at > closes_at was shown on '23:59:60' only).
+_ORDINARY = {"timestamptz": ("2024-02-01 00:00:00+00:00",)}
 # Groups are sized around the count literals up to this one (n - 1 .. n + 2 rows each).
 _GROUPS = 32
 # A group's number where its column's probe values are spent (``_fresh``).
@@ -147,7 +153,8 @@ def candidates(
             # Moments near now where the views read the clock (stranger79 001: ``view_now``).
             near = view_now.near_now(kind, text, zone)
             plain = probes.values_for(kind, (), ())[:PLAIN]
-            found = list(dict.fromkeys([*found[:VALUES], *near, *plain]))
+            ordinary = _ORDINARY.get(kind or "", ())
+            found = list(dict.fromkeys([*found[:VALUES], *near, *ordinary, *plain]))
             if j in keys and kind in _KEYS:  # a key read: one of its own for each row too
                 found += [k for k in _KEYS[kind or ""] if k not in found]
         elif j in keys and kind in _KEYS:  # one key per row

@@ -1,0 +1,118 @@
+"""The two sides' plans of one view and the probe rows of its base tables (``view_answers``,
+which runs them and looks for a witness): the base tables the views read, each side's copy of
+them, the probe values both sides' columns take (``view_probes``, ``view_fits``), the rows made
+of them and the keys those rows must keep (``view_keys``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from twinschema.evaluate import (
+    view_fits,
+    view_keys,
+    view_now,
+    view_own_parents,
+    view_probes,
+    view_reads,
+    view_runs,
+)
+from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.view_runs import Base, Plan
+from twinschema.model import Schema, Table
+
+_STAR = re.compile(r"(?:\bselect|,|\.)\s*\*", re.I)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """The two sides' plans of one view and the logical columns each base table's rows give."""
+
+    plans: tuple[Plan, Plan]
+    tables: tuple[tuple[str, tuple[str, ...]], ...]  # (table shown, columns shown) per base
+    # Per base, whether the views read each column (by name, or all by a ``*``).
+    read: tuple[tuple[bool, ...], ...]
+    keys: view_keys.Keys  # the UNIQUEs and foreign keys rows must keep
+
+
+def pair_of(
+    schemas: tuple[Schema, Schema], name: str, backends: tuple[Backend | None, Backend | None]
+) -> tuple[Pair, list[list[Any]]] | str:
+    """Both sides' plans of view ``name`` and the probe rows of its base tables (of values both
+    sides' columns take: ``view_fits``), or why none: what every run of the view reads."""
+    left, right = schemas
+    lviews, rviews = (view_reads.needed(s, name) for s in schemas)
+    texts = " ".join(v.raw for v in (*lviews, *rviews))
+    tables = [t for t in sorted(left.tables) if view_reads.reads(texts, left.tables[t])]
+    tables += [
+        t
+        for t in sorted(right.tables)
+        if t not in tables and view_reads.reads(texts, right.tables[t])
+    ]
+    bases: tuple[list[Base], list[Base]] = ([], [])
+    pairs: list[tuple[Table, Table]] = []
+    given: list[list[str]] = []
+    shown, rows, reads = [], [], []
+    fitted: list[tuple[list[list[Any]], list[int]]] = []
+    star = _STAR.search(texts) is not None
+    views = [(left.dialect, v.raw) for v in lviews] + [(right.dialect, v.raw) for v in rviews]
+    for table in tables:
+        lt, rt = left.tables.get(table), right.tables.get(table)
+        if lt is None or rt is None:
+            return f"table {table} is on one side only"
+        # A generated column is left out of the copies (they do not compute it): only a view
+        # reading one cannot be run (stranger76 007: a view not reading it was refused).
+        made = [c for c in (*lt.columns, *rt.columns) if c.generated is not None]
+        read_made = [c.own_name for c in made if star or view_reads.word(c.own_name).search(texts)]
+        if read_made:
+            return (
+                f"it reads {table}.{read_made[0]}, a generated column (the scratch copies of "
+                "the tables do not compute it)"
+            )
+        computed = {c.name for c in made}
+        columns = [
+            c.name for c in lt.columns if rt.column(c.name) is not None and c.name not in computed
+        ]
+        pairs.append((lt, rt))
+        given.append(columns)
+        bases[0].append(view_runs.base_of(lt, columns))
+        bases[1].append(view_runs.base_of(rt, columns))
+        own = [c.own_name for c in lt.columns if c.name in columns]
+        names = own if own == [rt.column(c).own_name for c in columns] else columns  # type: ignore[union-attr]
+        shown.append((lt.physical or table, tuple(names)))
+        read = tuple(
+            star
+            or any(
+                view_reads.word(c.own_name).search(texts) for c in (lt.column(n), rt.column(n)) if c
+            )
+            for n in columns
+        )
+        reads.append(read)
+        zone = view_now.zone_of(schemas)  # a live TimeZone's day starts (stranger81 004)
+        offered = view_probes.candidates(lt, rt, columns, texts, read, zone)
+        fits = view_fits.fitted(schemas, (lt, rt), columns, offered, read, backends) or offered
+        empty = next((c for c, f in zip(columns, fits, strict=True) if not f), None)
+        if empty is not None:
+            return (
+                f"no probe value of {table}.{empty} is taken by both sides' columns (their "
+                "types, NOT NULL and the CHECKs that read it alone)"
+            )
+        own_keys = view_probes.keys_of(lt, rt, columns)
+        named = view_probes.literals(texts)[1]  # a moment near now meets them (view_near)
+        made_rows = view_probes.crossed(fits, own_keys, read, named)
+        pair = (lt, rt)  # rows a CHECK over two columns takes too
+        made_rows = view_fits.checked(
+            schemas, pair, columns, fits, made_rows, own_keys, read, backends, views
+        )
+        held = view_probes.held_keys(lt, rt, columns, texts)
+        rows.append(view_probes.grouped(made_rows, fits, own_keys, texts, held))
+        fitted.append((fits, own_keys))
+    plans = (
+        view_runs.plan_of(left, bases[0], lviews, name),
+        view_runs.plan_of(right, bases[1], rviews, name),
+    )
+    keys = view_keys.keys_of(pairs, given)
+    # Float-sum groups and rows near now last: each on parent rows of its own (stranger84 001, 83 002).
+    rows = view_own_parents.placed(schemas, pairs, given, fitted, rows, texts, backends, keys)
+    return Pair(plans, tuple(shown), tuple(reads), keys), rows
