@@ -76,15 +76,25 @@ def _diff(left: str, right: str) -> tuple[int, dict[str, object]]:
     return result.exit_code, json.loads(result.stdout)
 
 
-def test_lower_index_is_the_same_under_a_c_ctype_database(tmp_path: Path, pg_server: str) -> None:
-    """LC_CTYPE C: both databases store both rows, and the check says the index is the same,
-    having run lower() under that database's locale (said in where it ran)."""
+def _checked(
+    tmp_path: Path, pg_server: str, locale: str
+) -> tuple[tuple[bool, bool], int, dict[str, object]]:
+    """The witness rows on each real database (a PostgreSQL one made under ``locale``), then
+    ``twinschema diff`` of the SQLite file and that database holding the members table."""
     sl = sqlite_file(tmp_path / "m.db", SQLITE_MEMBERS)
-    with _database(pg_server, "C") as url:
-        assert _stored(url, tmp_path / "m.db") == (True, True)
+    with _database(pg_server, locale) as url:
+        stored = _stored(url, tmp_path / "m.db")
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(PG_MEMBERS.encode())
         code, report = _diff(sl, url)
+    return stored, code, report
+
+
+def test_lower_index_is_the_same_under_a_c_ctype_database(tmp_path: Path, pg_server: str) -> None:
+    """LC_CTYPE C: both databases store both rows, and the check says the index is the same,
+    having run lower() under that database's locale (said in where it ran)."""
+    stored, code, report = _checked(tmp_path, pg_server, "C")
+    assert stored == (True, True)
     assert code == 0, report["differences"]
     [layer] = report["layers"]  # type: ignore[misc]
     assert "under LC_COLLATE C, LC_CTYPE C" in layer["evaluated_on"]["postgresql"]
@@ -93,12 +103,8 @@ def test_lower_index_is_the_same_under_a_c_ctype_database(tmp_path: Path, pg_ser
 def test_lower_index_differs_under_a_utf8_ctype_database(tmp_path: Path, pg_server: str) -> None:
     """The near miss: LC_CTYPE C.UTF-8 folds 'É' to 'é'; PostgreSQL stores one row of two, and
     the difference stands with that witness."""
-    sl = sqlite_file(tmp_path / "m.db", SQLITE_MEMBERS)
-    with _database(pg_server, "C.UTF-8") as url:
-        assert _stored(url, tmp_path / "m.db") == (True, False)
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(PG_MEMBERS.encode())
-        code, report = _diff(sl, url)
+    stored, code, report = _checked(tmp_path, pg_server, "C.UTF-8")
+    assert stored == (True, False)
     assert code == 1
     [found] = report["differences"]  # type: ignore[misc]
     assert found["kind"] == "index"

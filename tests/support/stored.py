@@ -79,11 +79,11 @@ def stored_on_each(
     """The witness (one statement; ``before``: those that set rows up) on each real database,
     after each side's ``ddl`` (SQLite's, PostgreSQL's; "" for a table that is there already),
     all rolled back: which stored it, with what ``read`` (one query, or SQLite's and
-    PostgreSQL's) returned or the real error. Why: one
-    way of proving a difference, so no test's rollback or caught error class drifts from
-    another's. ``sqlite``: a file, ":memory:" or an open connection; ``postgresql``: a URL or an
-    open connection (its settings are the caller's); ``search_path``: a schema the PostgreSQL
-    side's names are found in first (a case loaded into a schema of its own)."""
+    PostgreSQL's) returned or the real error. Why: one way of proving a difference, so no
+    test's rollback or caught error class drifts from another's. ``sqlite``: a file, its
+    sqlite:/// URL, ":memory:" or an open connection; ``postgresql``: a URL or an open
+    connection (its settings are the caller's); ``search_path``: a schema the PostgreSQL side's
+    names are found in first (a case loaded into a schema of its own)."""
     reads = (read, read) if read is None or isinstance(read, str) else read
     return Witnessed(
         stored_on_sqlite(sqlite, witness, before=before, ddl=ddl[0], read=reads[0]),
@@ -108,8 +108,7 @@ def stored_on_sqlite(
     read: str | None = None,
 ) -> Stored:
     """The witness on a real SQLite database (a file, its sqlite:/// URL, ":memory:" or an open
-    connection), after
-    ``ddl``, in one transaction rolled back (see ``stored_on_each``)."""
+    connection), after ``ddl``, in one transaction rolled back (see ``stored_on_each``)."""
     statements = _statements(witness, before)
     if isinstance(target, sqlite3.Connection):
         conn = target
@@ -207,11 +206,13 @@ def _sqlite_script(conn: sqlite3.Connection, script: str) -> None:
 
 
 def _read_sqlite(conn: sqlite3.Connection, read: str | None) -> tuple[Any, ...] | None:
+    """The row ``read`` returns (None without a query or a row)."""
     got = conn.execute(read).fetchone() if read else None
     return None if got is None else tuple(got)
 
 
 def _pg_sql(sql: str, params: tuple[Any, ...]) -> bytes:
+    """``sql`` for psycopg: its ``?`` placeholders as ``%s`` where it has parameters."""
     return (sql.replace("?", "%s") if params else sql).encode()
 
 
