@@ -9,19 +9,15 @@ stale while the new pair is reported with its witness. Real SQLite file, real Po
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from click.testing import CliRunner
+from support.stored import stored_on_each
 from support.testing import execute, sqlite_file
 
 from twinschema.cli import cli
-from twinschema.dialects import ReflectOptions
-from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.urls import parse_url
 
 SQLITE = (
     "CREATE TABLE vaccinations (id INTEGER PRIMARY KEY, given_on TEXT NOT NULL, due_on TEXT "
@@ -63,23 +59,7 @@ def _diff(tmp_path: Path, pg_url: str, pin: str) -> tuple[int, Any]:
 
 def _witness_parts(tmp_path: Path, pg_url: str) -> tuple[bool, bool]:
     """Whether each real database stores the row due on the day it was given (rolled back)."""
-    conn = sqlite3.connect(tmp_path / "dev.db")
-    try:
-        conn.execute(WITNESS)
-        stored = True
-    except sqlite3.IntegrityError:
-        stored = False
-    finally:
-        conn.rollback()
-        conn.close()
-    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as pg:
-        try:
-            pg.execute(WITNESS.encode())
-            theirs = True
-        except psycopg.errors.CheckViolation:
-            theirs = False
-        pg.rollback()
-    return stored, theirs
+    return stored_on_each(tmp_path / "dev.db", pg_url, WITNESS).accepted
 
 
 def test_an_unpinned_check_allowance_names_the_pair_it_allows(tmp_path: Path, pg_url: str) -> None:

@@ -12,18 +12,14 @@ database and reading back what crosses."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
-import psycopg
 import pytest
 from click.testing import CliRunner
+from support.stored import stored_on_each
 from support.testing import execute
 
 from twinschema.cli import cli
-from twinschema.dialects import ReflectOptions
-from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.urls import parse_url
 
 MOMENT = "2023-12-31T23:30:00-05:00"
 SQLITE = (
@@ -35,32 +31,20 @@ POSTGRES = (
 )
 
 
-def _sqlite_stored(path: Path, op: str, value: str) -> str | None:
-    """What a real SQLite file under the CHECK ``op`` stores of ``value`` (None: refused)."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute(SQLITE.format(op=op))
-        try:
-            conn.execute("INSERT INTO t (id, x) VALUES (1, ?)", (value,))
-        except sqlite3.IntegrityError:
-            return None
-        return str(conn.execute("SELECT x FROM t").fetchone()[0])
-    finally:
-        conn.close()
-        path.unlink()
-
-
-def _pg_stored(url: str, value: str) -> str | None:
-    """What the real server's ``t`` stores of ``value``, as it hands it back (None: refused;
-    rolled back)."""
-    with psycopg.connect(**connect_kwargs(parse_url(url), ReflectOptions())) as conn:
-        try:
-            conn.execute(b"INSERT INTO t (id, x) VALUES (1, %s)", (value,))
-        except psycopg.errors.CheckViolation:
-            return None
-        stored = conn.execute(b"SELECT x::text FROM t").fetchone()
-        conn.rollback()
-        return str(stored[0]) if stored else None
+def _stored(url: str, op: str, value: str) -> tuple[str | None, str | None]:
+    """What a real SQLite database under the CHECK ``op`` and the real server's ``t`` store of
+    ``value``, as each hands it back (None: refused; rolled back)."""
+    got = stored_on_each(
+        ":memory:",
+        url,
+        ("INSERT INTO t (id, x) VALUES (1, ?)", (value,)),
+        ddl=(SQLITE.format(op=op), ""),
+        read=("SELECT x FROM t", "SELECT x::text FROM t"),
+    )
+    sqlite, postgresql = got.sqlite.read, got.postgresql.read
+    return (None if sqlite is None else str(sqlite[0])), (
+        None if postgresql is None else str(postgresql[0])
+    )
 
 
 def _warning(tmp_path: Path, op: str) -> str:
@@ -86,15 +70,12 @@ def test_a_moment_in_a_date_column_is_said_as_it_crosses(
     PostgreSQL sync fails, as the warning says."""
     execute(pg_url, "DROP TABLE IF EXISTS t", POSTGRES.format(op=op))
     said = _warning(tmp_path, op)
-    db = tmp_path / "dev.db"
     if op == "<":
-        assert _sqlite_stored(db, op, MOMENT) is None
-        assert _pg_stored(pg_url, MOMENT) == "2023-12-31"
-        assert _sqlite_stored(db, op, "2023-12-31") == "2023-12-31"  # what crosses is taken
+        assert _stored(pg_url, op, MOMENT) == (None, "2023-12-31")
+        assert _stored(pg_url, op, "2023-12-31")[0] == "2023-12-31"  # what crosses is taken
         assert "PostgreSQL hands it back as '2023-12-31', which SQLite's CHECK takes" in said
         assert "no PostgreSQL to SQLite sync fails on it, an insert of this text on" in said
         assert "(a PostgreSQL to SQLite sync fails)" not in said, said
     else:
-        assert _sqlite_stored(db, op, MOMENT) == MOMENT  # crosses as written
-        assert _pg_stored(pg_url, MOMENT) is None
+        assert _stored(pg_url, op, MOMENT) == (MOMENT, None)  # SQLite's as written
         assert "SQLite stores it, PostgreSQL rejects it (a SQLite to PostgreSQL sync fails)" in said

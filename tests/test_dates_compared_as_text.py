@@ -7,11 +7,9 @@ both."""
 
 from __future__ import annotations
 
-import sqlite3
-
-import psycopg
 import pytest
 from probes import Loader, compare_texts
+from support.stored import stored_on_each
 
 from twinschema.records import Difference
 
@@ -37,24 +35,15 @@ def _comparison(loader: Loader, sqlite: str) -> tuple[list[Difference], list[Dif
 
 
 def _stored(loader: Loader, sqlite: str, row: tuple[str, str]) -> tuple[bool, bool]:
-    """Whether each real database stores ``row`` as (due_on, lent_on)."""
-    conn = sqlite3.connect(":memory:")
-    conn.execute(sqlite)
-    try:
-        conn.execute("INSERT INTO loan (due_on, lent_on) VALUES (?, ?)", row)
-        on_sqlite = True
-    except sqlite3.IntegrityError:
-        on_sqlite = False
-    with loader.connect() as pg:  # a temporary table, gone with the rollback
-        pg.execute(PG.replace("CREATE TABLE loan", "CREATE TEMP TABLE loan"))
-        try:
-            with pg.transaction():
-                pg.execute("INSERT INTO pg_temp.loan (due_on, lent_on) VALUES (%s, %s)", row)
-            on_pg = True
-        except psycopg.errors.CheckViolation:
-            on_pg = False
-        pg.rollback()
-    return on_sqlite, on_pg
+    """Whether each real database stores ``row`` as (due_on, lent_on) (PostgreSQL's table a
+    temporary one; rolled back)."""
+    with loader.connect() as pg:
+        return stored_on_each(
+            ":memory:",
+            pg,
+            ("INSERT INTO loan (due_on, lent_on) VALUES (?, ?)", row),
+            ddl=(sqlite, PG.replace("CREATE TABLE loan", "CREATE TEMP TABLE loan")),
+        ).accepted
 
 
 @pytest.mark.parametrize("pin", ["", "{c} = date({c})"], ids=["unpinned", "equals-date"])

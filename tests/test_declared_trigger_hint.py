@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 import pytest
 from support import testing
+from support.stored import stored_on_each
 from test_init_project import adopt, check
 from test_init_triggers import POSTGRES, SQLITE
 
@@ -50,26 +51,13 @@ CASES = {
 
 def _stores_a_loan_of_a_retired_packet(db: Path, pg_url: str) -> tuple[bool, bool]:
     """Whether each real database stores a loan of a retired packet (both rolled back)."""
-    lite = sqlite3.connect(db)
-    try:
-        lite.execute("INSERT INTO packet (id, retired) VALUES (1, 1)")
-        try:
-            lite.execute("INSERT INTO loan (id, packet_id) VALUES (1, 1)")
-            device = True
-        except sqlite3.IntegrityError:
-            device = False
-        lite.rollback()
-    finally:
-        lite.close()
-    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as pg:
-        pg.execute(b"INSERT INTO packet (id, retired) VALUES (1, true)")
-        try:
-            pg.execute(b"INSERT INTO loan (id, packet_id) VALUES (1, 1)")
-            server = True
-        except psycopg.errors.RaiseException:
-            server = False
-        pg.rollback()
-    return device, server
+    return stored_on_each(
+        db,
+        pg_url,
+        "INSERT INTO loan (id, packet_id) VALUES (1, 1)",
+        before=[("INSERT INTO packet (id, retired) VALUES (1, ?)", (True,))],
+        refusals=(psycopg.errors.RaiseException,),  # the server's trigger raises
+    ).accepted
 
 
 def _about_it(report: dict[str, Any]) -> list[dict[str, Any]]:

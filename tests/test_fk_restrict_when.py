@@ -9,16 +9,13 @@ SQLite's NO ACTION deletes and PostgreSQL's RESTRICT refuses (the witness statem
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import psycopg
 import pytest
 from probes import Loader, compare_texts
+from support.stored import stored_on_postgresql, stored_on_sqlite
 
 from twinschema.compare.keys import DELETE_RESTRICT_WHEN
-from twinschema.dialects import ReflectOptions
-from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.urls import parse_url
 
 PARENT = "CREATE TABLE p (id integer PRIMARY KEY)"
 CHILD = "CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p(id) ON DELETE {a})"
@@ -31,47 +28,35 @@ TRIGGER = {
 }
 
 
-def _deletes(dialect: str, action: str, trigger: bool, tmp_path: Path, pg_url: str) -> bool:
+def _deletes(dialect: str, action: str, trigger: bool, pg_url: str) -> bool:
     """Whether ``DELETE FROM p`` of a row a row of c references succeeds on a real database of
     ``dialect`` under ``action`` (with the AFTER DELETE trigger that deletes those rows)."""
-    statements = [PARENT, CHILD.format(a=action), *([TRIGGER[dialect]] if trigger else [])]
-    statements += ["INSERT INTO p VALUES (1)", "INSERT INTO c VALUES (1, 1)"]
+    ddl = ";\n".join([PARENT, CHILD.format(a=action), *([TRIGGER[dialect]] if trigger else [])])
+    rows = ["INSERT INTO p VALUES (1)", "INSERT INTO c VALUES (1, 1)"]
+    witness = "DELETE FROM p WHERE id = 1"
     if dialect == "sqlite":
-        db = sqlite3.connect(tmp_path / f"{action}{trigger}.db")
+        db = sqlite3.connect(":memory:")
         try:
-            db.execute("PRAGMA foreign_keys = ON")
-            db.executescript(";\n".join(statements) + ";")
-            try:
-                db.execute("DELETE FROM p WHERE id = 1")
-                return True
-            except sqlite3.IntegrityError:
-                return False
+            db.execute("PRAGMA foreign_keys = ON")  # before the witness's transaction, or a no-op
+            return stored_on_sqlite(db, witness, before=rows, ddl=ddl).accepted
         finally:
             db.close()
-    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as pg:
-        for statement in statements:
-            pg.execute(statement.encode())
-        try:
-            pg.execute(b"DELETE FROM p WHERE id = 1")
-            return True
-        except psycopg.errors.ForeignKeyViolation:
-            return False
-        finally:
-            pg.rollback()
+    refusals = (psycopg.errors.ForeignKeyViolation,)
+    return stored_on_postgresql(pg_url, witness, before=rows, ddl=ddl, refusals=refusals).accepted
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_restrict_and_no_action_part_only_where_the_statement_removes_the_children(
-    dialect: str, tmp_path: Path, pg_url: str
+    dialect: str, pg_url: str
 ) -> None:
     """Plain DELETE: refused under both. With the children removed after the parent in the
     same statement (an AFTER DELETE trigger): RESTRICT still refuses; NO ACTION deletes on
     SQLite, whose check runs at the statement's end, after that trigger; PostgreSQL runs its
     key checks (triggers named RI_ConstraintTrigger_...) before p_gone, and refuses under
     both. So SQLite's NO ACTION against PostgreSQL's RESTRICT part on that statement."""
-    plain = {a: _deletes(dialect, a, False, tmp_path, pg_url) for a in ("NO ACTION", "RESTRICT")}
+    plain = {a: _deletes(dialect, a, False, pg_url) for a in ("NO ACTION", "RESTRICT")}
     assert plain == {"NO ACTION": False, "RESTRICT": False}
-    after = {a: _deletes(dialect, a, True, tmp_path, pg_url) for a in ("NO ACTION", "RESTRICT")}
+    after = {a: _deletes(dialect, a, True, pg_url) for a in ("NO ACTION", "RESTRICT")}
     assert after["RESTRICT"] is False
     assert after["NO ACTION"] is (dialect == "sqlite")
 

@@ -12,24 +12,18 @@ table, or the same CAST CHECK on both sides) leaves the pair in sync with no suc
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from click.testing import CliRunner
-from sqlalchemy.engine import make_url
+from support.stored import stored_on_each, stored_on_sqlite
 from support.testing import execute, sqlite_file
 
 from twinschema.cli import cli
 
 TABLE = "CREATE TABLE bikes (id {text} PRIMARY KEY, battery_pct {integer}{check}){strict}"
 CK = ", CONSTRAINT ck_bikes_battery CHECK ({0})"
-
-
-def _libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _build(tmp_path: Path, pg_url: str, checks: tuple[str, str], strict: str = "") -> str:
@@ -47,24 +41,17 @@ def _stored(tmp_path: Path, pg_url: str, value: Any) -> tuple[Any, Any]:
     """What each real database stores of ``value`` in battery_pct, a parameter as a sync
     writes it (SQLite: its value and storage class), or None where it refuses the row (rolled
     back on both)."""
-    conn = sqlite3.connect(tmp_path / "bikes.db")
-    try:
-        conn.execute("INSERT INTO bikes VALUES ('1', ?)", (value,))
-        sqlite = conn.execute("SELECT battery_pct, typeof(battery_pct) FROM bikes").fetchone()
-    except sqlite3.IntegrityError:
-        sqlite = None
-    finally:
-        conn.rollback()
-        conn.close()
-    with psycopg.connect(_libpq(pg_url)) as pg:
-        try:
-            pg.execute(b"INSERT INTO bikes VALUES ('1', %s)", (value,))
-            row = pg.execute(b"SELECT battery_pct FROM bikes").fetchone()
-            postgresql = None if row is None else row[0]
-        except psycopg.errors.CheckViolation:
-            postgresql = None
-        pg.rollback()
-    return sqlite, postgresql
+    got = stored_on_each(
+        tmp_path / "bikes.db",
+        pg_url,
+        ("INSERT INTO bikes VALUES ('1', ?)", (value,)),
+        read=(
+            "SELECT battery_pct, typeof(battery_pct) FROM bikes",
+            "SELECT battery_pct FROM bikes",
+        ),
+    )
+    postgresql = got.postgresql.read
+    return got.sqlite.read, None if postgresql is None else postgresql[0]
 
 
 def _warnings(sl: str, pg_url: str) -> tuple[int, list[str]]:
@@ -203,21 +190,17 @@ def test_escaped_key_warning_on_a_column_declared_json(
         f"CHECK ({pg[1]}))",
     )
     doc = '{"ki\\u006ed": 1}'
-    with psycopg.connect(_libpq(pg_url)) as conn:
-        try:
-            conn.execute(b"INSERT INTO m VALUES ('1', %s)", (doc,))
-            row = conn.execute(b"SELECT details::text FROM m").fetchone()
-            back = None if row is None else row[0]
-        except psycopg.errors.CheckViolation:
-            back = None
-        conn.rollback()
-    assert back == ('{"kind": 1}' if warned else None)
-    db = sqlite3.connect(tmp_path / "m.db")
-    with pytest.raises(sqlite3.IntegrityError):
-        db.execute("INSERT INTO m VALUES ('1', ?)", (doc,))
-    db.execute("INSERT INTO m VALUES ('1', ?)", ('{"kind": 1}',))  # plainly written: stored
-    db.rollback()
-    db.close()
+    escaped_doc = stored_on_each(
+        tmp_path / "m.db",
+        pg_url,
+        ("INSERT INTO m VALUES ('1', ?)", (doc,)),
+        read=("SELECT details FROM m", "SELECT details::text FROM m"),
+    )
+    back = escaped_doc.postgresql.read
+    assert (None if back is None else back[0]) == ('{"kind": 1}' if warned else None)
+    assert not escaped_doc.sqlite.accepted
+    plain = stored_on_sqlite(tmp_path / "m.db", ("INSERT INTO m VALUES ('1', ?)", ('{"kind": 1}',)))
+    assert plain.accepted  # plainly written: stored
     result = CliRunner().invoke(
         cli, ["diff", sl, pg_url, "--no-domain", "--format", "json"], catch_exceptions=False
     )

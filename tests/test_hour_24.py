@@ -14,6 +14,7 @@ import sqlite3
 import psycopg
 import pytest
 from probes import Loader, compare_texts
+from support.stored import PG_CHECK, stored_on_each
 
 from twinschema.evaluate.offset_checks import PIN_UTC, PIN_WALL
 from twinschema.records import Difference
@@ -51,25 +52,23 @@ def _pair(loader: Loader, sqlite: str, kind: str) -> list[Difference]:
     return [d for d in found if d.kind == "check" and d.left and d.right]
 
 
-def _stored(loader: Loader, sqlite: str, kind: str, row: tuple[str, str]) -> tuple[bool, bool]:
-    """Whether each real database stores ``row`` as (ends_at, starts_at)."""
-    conn = sqlite3.connect(":memory:")
-    conn.execute(sqlite)
-    try:
-        conn.execute("INSERT INTO shift (ends_at, starts_at) VALUES (?, ?)", row)
-        on_sqlite = True
-    except sqlite3.IntegrityError:
-        on_sqlite = False
-    with loader.connect() as pg:  # a temporary table, gone with the rollback
-        pg.execute(_pg(kind).replace("CREATE TABLE shift", "CREATE TEMP TABLE shift"))
-        try:
-            with pg.transaction():
-                pg.execute("INSERT INTO pg_temp.shift (ends_at, starts_at) VALUES (%s, %s)", row)
-            on_pg = True
-        except psycopg.errors.CheckViolation:
-            on_pg = False
-        pg.rollback()
-    return on_sqlite, on_pg
+def _stored(
+    loader: Loader,
+    sqlite: str,
+    kind: str,
+    row: tuple[str, str],
+    refusals: tuple[type[Exception], ...] = PG_CHECK,
+) -> tuple[bool, bool]:
+    """Whether each real database stores ``row`` as (ends_at, starts_at) (PostgreSQL's table a
+    temporary one; rolled back); ``refusals``: PostgreSQL's errors that mean it refused it."""
+    with loader.connect() as pg:
+        return stored_on_each(
+            ":memory:",
+            pg,
+            ("INSERT INTO shift (ends_at, starts_at) VALUES (?, ?)", row),
+            ddl=(sqlite, _pg(kind).replace("CREATE TABLE shift", "CREATE TEMP TABLE shift")),
+            refusals=refusals,
+        ).accepted
 
 
 @pytest.mark.parametrize(
@@ -143,12 +142,8 @@ def test_a_pin_below_hour_24_passes_a_day_no_calendar_has(loader: Loader, kind: 
     assert re.sub(r"\bx\b", "starts_at", KINDS[kind][2]) in message  # the advised pin
     day = NO_DAY[kind]
     later = day.replace("2024-02-30", "2024-03-02")
-    conn = sqlite3.connect(":memory:")
-    conn.execute(sqlite)
-    conn.execute("INSERT INTO shift (starts_at, ends_at) VALUES (?, ?)", (day, later))
-    with loader.connect() as pg, pytest.raises(psycopg.errors.DatetimeFieldOverflow):
-        pg.execute(_pg(kind).replace("CREATE TABLE shift", "CREATE TEMP TABLE shift"))
-        pg.execute("INSERT INTO pg_temp.shift (starts_at, ends_at) VALUES (%s, %s)", (day, later))
+    overflow = (psycopg.errors.DatetimeFieldOverflow,)  # PostgreSQL's type refuses it
+    assert _stored(loader, sqlite, kind, (later, day), overflow) == (True, False)
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

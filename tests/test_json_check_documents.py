@@ -7,11 +7,9 @@ every JSON type stay equal (near miss)."""
 
 from __future__ import annotations
 
-import sqlite3
-
-import psycopg
 import pytest
 from probes import Loader, compare_texts
+from support.stored import stored_on_each
 
 DIALECTS = ("sqlite", "postgresql")
 SQLITE = (
@@ -36,29 +34,17 @@ def _checks(loader: Loader, sqlite: str, pg: str) -> tuple[list[object], list[st
     return witnesses, rules
 
 
-def _sqlite_stores(sqlite: str, doc: str) -> bool:
-    conn = sqlite3.connect(":memory:")
-    try:
-        conn.executescript(sqlite)
-        conn.execute("INSERT INTO ev (details) VALUES (?)", (doc,))
-        return True
-    except sqlite3.IntegrityError:
-        return False
-    finally:
-        conn.close()
-
-
-def _pg_stores(loader: Loader, pg: str, doc: str) -> bool:
+def _stored(loader: Loader, sqlite: str, pg: str, doc: str) -> tuple[bool, bool]:
+    """Whether each real database stores ``doc`` (SQLite in memory, PostgreSQL in the case's
+    schema; rolled back)."""
     with loader.load("postgresql", pg) as schema:
-        held = loader.held("rows")
-        held.execute(f"SET search_path TO {schema}, public".encode())
-        try:
-            held.execute(b"INSERT INTO ev (details) VALUES (%s)", (doc,))
-            return True
-        except psycopg.errors.CheckViolation:
-            return False
-        finally:
-            held.rollback()
+        return stored_on_each(
+            ":memory:",
+            loader.held("rows"),
+            ("INSERT INTO ev (details) VALUES (?)", (doc,)),
+            ddl=(sqlite, ""),
+            search_path=schema,
+        ).accepted
 
 
 @pytest.mark.parametrize("sqlite_type", ["JSON", "TEXT"])
@@ -71,8 +57,8 @@ def test_an_array_holding_the_key_parts_the_checks(loader: Loader, sqlite_type: 
     assert witness is not None and witness.accepts == "right", witness
     [doc] = witness.values
     assert isinstance(doc, str) and doc.startswith("[") and '"kind"' in doc
-    assert not _sqlite_stores(sqlite, doc) and _pg_stores(loader, PG_CAST, doc)
-    assert _sqlite_stores(sqlite, '{"kind": 1}') and _pg_stores(loader, PG_CAST, '{"kind": 1}')
+    assert _stored(loader, sqlite, PG_CAST, doc) == (False, True)
+    assert _stored(loader, sqlite, PG_CAST, '{"kind": 1}') == (True, True)
 
 
 @pytest.mark.parametrize("sqlite_type", ["JSON", "TEXT"])
@@ -83,4 +69,5 @@ def test_checks_agreeing_on_every_json_type_stay_equal(loader: Loader, sqlite_ty
     witnesses, rules = _checks(loader, sqlite, PG_OBJECT)
     assert witnesses == [] and any(r.startswith("equal on") for r in rules), rules
     for doc in ('["kind"]', '"kind"', '{"kind": null}', "1"):
-        assert _sqlite_stores(sqlite, doc) == _pg_stores(loader, PG_OBJECT, doc), doc
+        on_sqlite, on_pg = _stored(loader, sqlite, PG_OBJECT, doc)
+        assert on_sqlite == on_pg, doc

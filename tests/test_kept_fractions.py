@@ -9,15 +9,12 @@ databases do what the witness says.
 
 from __future__ import annotations
 
-import sqlite3
 from decimal import Decimal
-from pathlib import Path
 
-import psycopg
 import pytest
 from probes import Loader, case_named, compared_sides
-from sqlalchemy.engine import make_url
 from support.dbpool import DatabasePool
+from support.stored import stored_on_postgresql, stored_on_sqlite
 
 from twinschema.evaluate import kept_fractions
 from twinschema.evaluate.context import StageContext
@@ -43,14 +40,8 @@ def test_values_are_the_literals_not_whole_a_keeping_side_names(
     assert kept_fractions.values(kind, sides) == expected
 
 
-def _libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
-def test_each_database_does_what_the_witness_says(
-    pg_databases: DatabasePool, tmp_path: Path, dialect: str
-) -> None:
+def test_each_database_does_what_the_witness_says(pg_databases: DatabasePool, dialect: str) -> None:
     """99.5 into an integer column with CHECK (x BETWEEN 1 AND 99): both refuse it (SQLite
     keeps 99.5, PostgreSQL rounds it to 100); with AND 99.5, SQLite stores 99.5 and PostgreSQL
     still refuses the 100 it makes of it: what the witness of the golden case says."""
@@ -59,22 +50,11 @@ def test_each_database_does_what_the_witness_says(
         ddl = f"CREATE TABLE t (x integer, CHECK (x BETWEEN 1 AND {bound}))"
         insert = "INSERT INTO t (x) VALUES (99.5)"
         if dialect == "sqlite":
-            with sqlite3.connect(tmp_path / f"t{bound}.db") as conn:
-                conn.execute(ddl)
-                try:
-                    conn.execute(insert)
-                    got[bound] = conn.execute("SELECT x, typeof(x) FROM t").fetchone()
-                except sqlite3.IntegrityError:
-                    got[bound] = None
-            conn.close()
+            read = "SELECT x, typeof(x) FROM t"
+            got[bound] = stored_on_sqlite(":memory:", insert, ddl=ddl, read=read).read
             continue
-        with pg_databases.database() as url, psycopg.connect(_libpq(url), autocommit=True) as pg:
-            pg.execute(ddl.encode())
-            try:
-                pg.execute(insert.encode())
-                got[bound] = pg.execute(b"SELECT x FROM t").fetchone()
-            except psycopg.errors.CheckViolation:
-                got[bound] = None
+        with pg_databases.database() as url:
+            got[bound] = stored_on_postgresql(url, insert, ddl=ddl, read="SELECT x FROM t").read
     assert got == {"99": None, "99.5": (99.5, "real") if dialect == "sqlite" else None}
 
 

@@ -12,19 +12,15 @@ allowance (stranger72's second instance, queen_mark against weight)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from click.testing import CliRunner
 from pg_helpers import build, make_project
+from support.stored import stored_on_each
 
 from twinschema.cli import cli
-from twinschema.dialects import ReflectOptions
-from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.urls import parse_url
 
 DOMAIN = """\
 version: 1
@@ -120,7 +116,8 @@ def test_a_one_sided_check_gets_its_own_allowance_not_its_neighbours(
     assert not [d for d in again["differences"] if d["kind"] == "stale_allowance"]
     # The difference is real: the row the witness names passes one database and fails the other.
     row = "INSERT INTO hive (id, code) VALUES (1, 'ab')"
-    assert _accepts(sqlite, pg_url, row) == (alone_on == "postgresql", alone_on == "sqlite")
+    accepted = stored_on_each(sqlite, pg_url, row).accepted
+    assert accepted == (alone_on == "postgresql", alone_on == "sqlite")
 
 
 def test_two_checks_written_apart_on_both_sides_each_get_their_own(
@@ -145,29 +142,5 @@ def test_two_checks_written_apart_on_both_sides_each_get_their_own(
     assert "weight" not in mark, mark
     assert 'sqlite: "weight < 80.5", postgresql: "weight < 80"' in weight, weight
     assert "mark" not in weight, weight
-    assert _accepts(sqlite, pg_url, "INSERT INTO hive (id, weight) VALUES (1, 80)") == (
-        True,
-        False,
-    )
-
-
-def _accepts(sqlite_url: str, pg_url: str, row: str) -> tuple[bool, bool]:
-    """Whether each real database (SQLite's file, PostgreSQL's) takes ``row``, rolled back."""
-    taken = []
-    conn = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"))
-    try:
-        conn.execute(row)
-        taken.append(True)
-    except sqlite3.IntegrityError:
-        taken.append(False)
-    finally:
-        conn.rollback()
-        conn.close()
-    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as pg:
-        try:
-            pg.execute(row)
-            taken.append(True)
-        except psycopg.errors.CheckViolation:
-            taken.append(False)
-        pg.rollback()
-    return (taken[0], taken[1])
+    witness = "INSERT INTO hive (id, weight) VALUES (1, 80)"
+    assert stored_on_each(sqlite, pg_url, witness).accepted == (True, False)

@@ -8,7 +8,6 @@ locale the scratch server cannot make is said in where the expressions ran."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from pathlib import Path
 import psycopg
 import sqlalchemy as sa
 from click.testing import CliRunner
+from support.stored import stored_on_each
 from support.testing import sqlite_file
 
 from twinschema.cli import cli
@@ -56,32 +56,18 @@ def _database(server_url: str, locale: str | None) -> Iterator[str]:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
 
 
-def _pg_stored(url: str) -> int:
-    """How many of the witness rows ('É' then 'é', both active) the database stores."""
-    with psycopg.connect(url) as conn:
-        conn.execute(PG_MEMBERS.encode())
-        stored = 0
-        for i, email in enumerate(("É@x", "é@x")):
-            try:
-                with conn.transaction():
-                    conn.execute("INSERT INTO members VALUES (%s, %s, true)", (i, email))
-                stored += 1
-            except psycopg.errors.UniqueViolation:
-                pass
-        conn.rollback()
-    return stored
-
-
-def _sqlite_stored(path: Path) -> int:
-    conn = sqlite3.connect(path)
-    try:
-        conn.executemany(
-            "INSERT INTO members VALUES (?, ?, 1)", [(1, "É@x"), (2, "é@x")]
-        )  # an IntegrityError fails the test: SQLite's lower() leaves 'É' as it is
-        return int(conn.execute("SELECT count(*) FROM members").fetchone()[0])
-    finally:
-        conn.rollback()
-        conn.close()
+def _stored(url: str, path: Path) -> tuple[bool, bool]:
+    """Whether each real database stores the second witness row ('é', after 'É', both active);
+    SQLite's file has its table, PostgreSQL's is made for the witness (rolled back)."""
+    row = "INSERT INTO members VALUES (?, ?, ?)"
+    return stored_on_each(
+        path,
+        url,
+        (row, (2, "é@x", True)),
+        before=[(row, (1, "É@x", True))],
+        ddl=("", PG_MEMBERS),
+        refusals=(psycopg.errors.UniqueViolation,),
+    ).accepted
 
 
 def _diff(left: str, right: str) -> tuple[int, dict[str, object]]:
@@ -90,15 +76,25 @@ def _diff(left: str, right: str) -> tuple[int, dict[str, object]]:
     return result.exit_code, json.loads(result.stdout)
 
 
-def test_lower_index_is_the_same_under_a_c_ctype_database(tmp_path: Path, pg_server: str) -> None:
-    """LC_CTYPE C: both databases store both rows, and the check says the index is the same,
-    having run lower() under that database's locale (said in where it ran)."""
+def _checked(
+    tmp_path: Path, pg_server: str, locale: str
+) -> tuple[tuple[bool, bool], int, dict[str, object]]:
+    """The witness rows on each real database (a PostgreSQL one made under ``locale``), then
+    ``twinschema diff`` of the SQLite file and that database holding the members table."""
     sl = sqlite_file(tmp_path / "m.db", SQLITE_MEMBERS)
-    with _database(pg_server, "C") as url:
-        assert _pg_stored(url) == 2 and _sqlite_stored(tmp_path / "m.db") == 2
+    with _database(pg_server, locale) as url:
+        stored = _stored(url, tmp_path / "m.db")
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(PG_MEMBERS.encode())
         code, report = _diff(sl, url)
+    return stored, code, report
+
+
+def test_lower_index_is_the_same_under_a_c_ctype_database(tmp_path: Path, pg_server: str) -> None:
+    """LC_CTYPE C: both databases store both rows, and the check says the index is the same,
+    having run lower() under that database's locale (said in where it ran)."""
+    stored, code, report = _checked(tmp_path, pg_server, "C")
+    assert stored == (True, True)
     assert code == 0, report["differences"]
     [layer] = report["layers"]  # type: ignore[misc]
     assert "under LC_COLLATE C, LC_CTYPE C" in layer["evaluated_on"]["postgresql"]
@@ -107,12 +103,8 @@ def test_lower_index_is_the_same_under_a_c_ctype_database(tmp_path: Path, pg_ser
 def test_lower_index_differs_under_a_utf8_ctype_database(tmp_path: Path, pg_server: str) -> None:
     """The near miss: LC_CTYPE C.UTF-8 folds 'É' to 'é'; PostgreSQL stores one row of two, and
     the difference stands with that witness."""
-    sl = sqlite_file(tmp_path / "m.db", SQLITE_MEMBERS)
-    with _database(pg_server, "C.UTF-8") as url:
-        assert _pg_stored(url) == 1 and _sqlite_stored(tmp_path / "m.db") == 2
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(PG_MEMBERS.encode())
-        code, report = _diff(sl, url)
+    stored, code, report = _checked(tmp_path, pg_server, "C.UTF-8")
+    assert stored == (True, False)
     assert code == 1
     [found] = report["differences"]  # type: ignore[misc]
     assert found["kind"] == "index"

@@ -13,10 +13,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from probes import Loader, compare_texts
+from support.stored import stored_on_postgresql
 
 from twinschema.records import Difference
 
@@ -48,16 +48,10 @@ def _nan_warnings(loader: Loader, sqlite: str, pg: str) -> list[str]:
 
 
 def _pg_stores_nan(loader: Loader, pg: str) -> bool:
+    """Whether the real PostgreSQL stores a NaN in ``pg``'s table (rolled back)."""
     with loader.load("postgresql", pg) as schema:
-        held = loader.held("rows")
-        held.execute(f"SET search_path TO {schema}, public".encode())
-        try:
-            held.execute(b"INSERT INTO p (id, x) VALUES (1, 'NaN')")
-            return True
-        except psycopg.errors.CheckViolation:
-            return False
-        finally:
-            held.rollback()
+        witness = "INSERT INTO p (id, x) VALUES (1, 'NaN')"
+        return stored_on_postgresql(loader.held("rows"), witness, search_path=schema).accepted
 
 
 def _sqlite_sync(tmp_path: Path, kind: str, nullable: bool, value: object) -> object:

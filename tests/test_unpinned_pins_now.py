@@ -10,12 +10,12 @@ a real PostgreSQL database; the witnesses run on both."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from support.stored import stored_on_each
 from support.testing import execute
 from test_init_project import adopt, check
 
@@ -50,29 +50,11 @@ KINDS = {
 }  # fmt: skip
 
 
-def _sqlite_takes(url: str, secs: int) -> bool:
-    """Whether the real SQLite file stores a play of ``secs`` (rolled back)."""
-    conn = sqlite3.connect(url.removeprefix("sqlite:///"))
-    try:
-        conn.execute("INSERT INTO play (id, artist, secs) VALUES (100, 'w', ?)", (secs,))
-        return True
-    except sqlite3.IntegrityError:
-        return False
-    finally:
-        conn.rollback()
-        conn.close()
-
-
-def _pg_takes(url: str, secs: int) -> bool:
-    """Whether the real PostgreSQL database stores a play of ``secs`` (rolled back)."""
-    with psycopg.connect(**connect_kwargs(parse_url(url), ReflectOptions())) as conn:
-        try:
-            conn.execute(b"INSERT INTO play (id, artist, secs) VALUES (100, 'w', %s)", (secs,))
-            return True
-        except psycopg.errors.CheckViolation:
-            return False
-        finally:
-            conn.rollback()
+def _takes(sqlite_url: str, pg_url: str, secs: int) -> tuple[bool, bool]:
+    """Whether each real database (SQLite's file, PostgreSQL's) stores a play of ``secs``
+    (rolled back)."""
+    witness = ("INSERT INTO play (id, artist, secs) VALUES (100, 'w', ?)", (secs,))
+    return stored_on_each(sqlite_url.removeprefix("sqlite:///"), pg_url, witness).accepted
 
 
 def _pg_view(url: str) -> list[tuple[object, ...]]:
@@ -121,7 +103,7 @@ def test_an_unpinned_allowance_hint_says_a_pinned_side_changed_since(
     else:
         text = text.replace("  play:\n", "  play:\n" + allowance, 1)
     domain.write_text(text, "utf-8")
-    assert (_sqlite_takes(sqlite_url, 0), _pg_takes(pg_url, 0)) == (False, kind == "check")
+    assert _takes(sqlite_url, pg_url, 0) == (False, kind == "check")
 
     code, report = check(shell)
     [hint] = _warnings(report).values()
@@ -132,7 +114,7 @@ def test_an_unpinned_allowance_hint_says_a_pinned_side_changed_since(
     if kind == "view":
         assert _pg_view(pg_url) == [(2,)]
     else:
-        assert (_sqlite_takes(sqlite_url, 1), _pg_takes(pg_url, 1)) == (True, False)
+        assert _takes(sqlite_url, pg_url, 1) == (True, False)
     code, report = check(shell)
     # The modules' pair (the CHECK) is warned of as before: nothing there changed.
     hints = _warnings(report)

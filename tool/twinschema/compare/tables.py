@@ -204,6 +204,18 @@ def table(ctx: Context, left: Table, right: Table) -> None:
     """Compare two tables of one name: their columns, primary key, and each kind of object
     the two sides hold differently."""
     column_order(ctx, left, right)
+    consumed = _columns(ctx, left, right)
+    note_renames(ctx, left, right)
+    _primary_key(ctx, left, right)
+    # Each kind of object is compared in full only when the two sides hold different ones
+    # (equality ignores names and spellings, as the full comparison does).
+    _keys(ctx, left, right)
+    _checks_and_options(ctx, left, right, consumed)
+
+
+def _columns(ctx: Context, left: Table, right: Table) -> set[int]:
+    """Each column pair compared (one on a side only is missing on the other); the CHECKs the
+    column comparisons accounted for, which the CHECK comparison then leaves."""
     consumed: set[int] = set()
     unmatched = {c.name: c for c in right.columns}
     settled = ctx.pairing.equal_columns_settled
@@ -219,7 +231,13 @@ def table(ctx: Context, left: Table, right: Table) -> None:
             consumed.update(accounted)
     for rc in unmatched.values():
         column_missing(ctx, left.name, None, rc)
-    note_renames(ctx, left, right)
+    return consumed
+
+
+def _primary_key(ctx: Context, left: Table, right: Table) -> None:
+    """The primary keys: on the same columns, whether both are checked at the same time; the
+    same columns in another order are the same key (only its index's order differs), other
+    columns a difference."""
     lpk, rpk = left.primary_key, right.primary_key
     if lpk and sorted(lpk) == sorted(rpk):
         key_timing(ctx, left, right)
@@ -243,22 +261,30 @@ def table(ctx: Context, left: Table, right: Table) -> None:
             cols(rpk) or None,
             f"primary key of {ctx.table_shown(left.name)} differs",
         )
-    # Each kind of object is compared in full only when the two sides hold different ones
-    # (equality ignores names and spellings, as the full comparison does).
+
+
+def _keys(ctx: Context, left: Table, right: Table) -> None:
+    """Foreign keys (their actions, order, parents and checks), unique keys and indexes."""
+    both_fks = (*left.foreign_keys, *right.foreign_keys)
     if ctx.pairing.key_actions_at_each_row is not None or not same_items(
         left.foreign_keys, right.foreign_keys
     ):  # equal self-referencing keys may still act at different times
         foreign_keys(ctx, left, right)
-    if any(fk.parent_refused for fk in (*left.foreign_keys, *right.foreign_keys)):
+    if any(fk.parent_refused for fk in both_fks):
         refused_parents(ctx, left, right)
     if len(left.foreign_keys) > 1 and len(right.foreign_keys) > 1:
         key_order(ctx, left, right)  # keys that reach one child row act in turn
-    if any(fk.off_child or fk.off_parent for fk in (*left.foreign_keys, *right.foreign_keys)):
+    if any(fk.off_child or fk.off_parent for fk in both_fks):
         unchecked_keys(ctx, left, right)
     if not (same_items(left.uniques, right.uniques) and same_items(left.indexes, right.indexes)):
         uniques_and_indexes(ctx, left, right)
     if left.invalid_indexes or right.invalid_indexes:
         invalid_indexes(ctx, left, right)
+
+
+def _checks_and_options(ctx: Context, left: Table, right: Table, consumed: set[int]) -> None:
+    """CHECKs (but those ``consumed`` by a column's comparison), row security, table options,
+    conflict clauses and storage."""
     if (
         consumed
         or not same_items(left.checks, right.checks)

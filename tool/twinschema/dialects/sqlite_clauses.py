@@ -4,7 +4,7 @@ a foreign key's DEFERRABLE and MATCH, a virtual table's module."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.dialects.sqlite_lexer import SKIPPED, TOKEN, unquote
@@ -130,47 +130,75 @@ def column_clauses(sql: str) -> dict[str, tuple[str | None, str | None]]:
     the column definitions of a CREATE TABLE statement write them."""
     found: dict[str, tuple[str | None, str | None]] = {}
     depth = 0
-    column: str | None = None
-    expect_name = False
-    collation: str | None = None
-    expression: str | None = None
-    after: str | None = None  # the keyword whose operand comes next: "collate" or "as"
-    opened = -1
+    read = _Definition()
     for match in TOKEN.finditer(sql):
         text = match.group()
         if text.startswith(("--", "/*")):
             continue
         if text == "(":
             depth += 1
-            if depth == 1:
-                expect_name = True
-            elif depth == 2 and after == "as":
-                opened = match.end()
+            read.opened_at(depth, match.end())
             continue
         if text == ")":
             depth -= 1
-            if depth == 1 and opened >= 0:
-                expression, opened, after = sql[opened : match.start()].strip(), -1, None
+            read.closed_at(depth, sql, match.start())
         if depth == 0 and text != ")":
             continue  # CREATE TABLE name, before the list of definitions
         if depth == 0 or (depth == 1 and text == ","):  # the end of a definition
-            if column is not None and (collation is not None or expression is not None):
-                found[column] = (collation, expression)
-            column, collation, expression, after, expect_name = None, None, None, None, True
+            if read.column is not None and (
+                read.collation is not None or read.expression is not None
+            ):
+                found[read.column] = (read.collation, read.expression)
+            read.next_definition()
             if depth == 0:
                 break
             continue
-        if depth != 1 or text == ")":
-            continue
-        word = text.lower()
-        if expect_name:
-            expect_name = False
-            column = None if word in _TABLE_CONSTRAINT_WORDS else unquote(text).lower()
-        elif after == "collate":
-            collation, after = text, None
-        elif word in ("collate", "as"):
-            after = word
+        if depth == 1 and text != ")":
+            read.word(text)
     return found
+
+
+@dataclass(slots=True)
+class _Definition:
+    """What ``column_clauses`` has read of the column definition it is in."""
+
+    column: str | None = None
+    expect_name: bool = False
+    collation: str | None = None
+    expression: str | None = None
+    after: str | None = None  # the keyword whose operand comes next: "collate" or "as"
+    opened: int = -1  # where a generating expression's text starts
+
+    def opened_at(self, depth: int, end: int) -> None:
+        """A "(" ending at ``end`` took the scan to ``depth``: the list of definitions opens
+        (a column's name comes next), or a generating expression does."""
+        if depth == 1:
+            self.expect_name = True
+        elif depth == 2 and self.after == "as":
+            self.opened = end
+
+    def closed_at(self, depth: int, sql: str, start: int) -> None:
+        """A ")" at ``start`` took the scan back to ``depth``: a generating expression ends."""
+        if depth == 1 and self.opened >= 0:
+            self.expression = sql[self.opened : start].strip()
+            self.opened, self.after = -1, None
+
+    def next_definition(self) -> None:
+        """The definition ended: the next one starts with its name."""
+        self.column, self.collation, self.expression, self.after = None, None, None, None
+        self.expect_name = True
+
+    def word(self, text: str) -> None:
+        """A word of the definition at the list's depth: its name, COLLATE's operand, or the
+        keyword (COLLATE, AS) whose operand comes next."""
+        word = text.lower()
+        if self.expect_name:
+            self.expect_name = False
+            self.column = None if word in _TABLE_CONSTRAINT_WORDS else unquote(text).lower()
+        elif self.after == "collate":
+            self.collation, self.after = text, None
+        elif word in ("collate", "as"):
+            self.after = word
 
 
 def fk_clauses(sql: str, count: int) -> list[tuple[bool, str | None]] | None:

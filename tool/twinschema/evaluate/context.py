@@ -211,6 +211,16 @@ class StageContext:
             )
         )
 
+    def settle_one_sided(self, d: Difference, side: str, rule: str) -> None:
+        """Settle ``d``, a CHECK on ``side`` only, as the equivalence ``rule`` (the other side
+        shown as having no CHECK): dropped from the differences, counted as evaluated."""
+        self.drop(d)
+        self.result.evaluated += 1
+        if side == "left":
+            self.equivalence(d, rule, right="no CHECK")
+        else:
+            self.equivalence(d, rule, left="no CHECK")
+
     def probed_equivalence(
         self, ld: Difference, rd: Difference, n: int, column: str | None, probes: Probes = ()
     ) -> None:

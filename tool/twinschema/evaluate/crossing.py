@@ -94,7 +94,6 @@ def findings(
     """The ``value_compatibility`` warnings of two sides of different dialects, each with
     whether it breaks a push (SQLite stores the value, PostgreSQL rejects it)."""
     found: list[tuple[bool, Difference]] = []
-    ld, rd = left.schema.dialect, right.schema.dialect
     for name, lt in left.schema.tables.items():
         rt = right.schema.tables.get(name)
         if rt is None:
@@ -103,72 +102,106 @@ def findings(
             rc = rt.column(lc.name)
             if rc is None or lc.generated is not None or rc.generated is not None:
                 continue  # no sync writes a generated column (one side's is a difference)
-            kind = probed_kind(lc.type, rc.type)
-            length = lc.type.length if lc.type.length is not None else rc.type.length
-            scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
-            precision = lc.type.precision if lc.type.precision is not None else rc.type.precision
-            lchecks, rchecks = column_checks(left, lt, lc), column_checks(right, rt, rc)
-            reads = check_reads(((ld, lchecks), (rd, rchecks)))
-            sqlite_checks = lchecks if ld == "sqlite" else rchecks
-            values = column_values(kind, (length, precision, scale), reads, sqlite_checks)
-            if not values:
-                continue
-            raw = [v for _, v in values]
-            runs = {ld: (backends[ld], lt, lc, lchecks), rd: (backends[rd], rt, rc, rchecks)}
-            lgot = crossing.stored(backends[ld], ld, lt, lc, lchecks, raw)
-            rgot = crossing.stored(backends[rd], rd, rt, rc, rchecks, raw)
-            if lgot is None or rgot is None:
-                continue
-            values, (lgot, rgot) = moved_days(values, (lgot, rgot))
-            raw = [v for _, v in values]
-            hints: set[str] = set()
-            # The column as SQL on both databases writes it (the hint's CHECK).
-            (own,) = columns_shown(lt, rt, [lc.name])
-            bare = [(backends[d], d, t, c, (), raw) for d, t, c in ((ld, lt, lc), (rd, rt, rc))]
-            parted = parted_first(values, (lgot, rgot), partial(_bare, crossing, bare))
-            # A fraction a CHECK parts, the witness of the fraction warning (stranger82 005).
-            checks = {d: (r[1], r[3]) for d, r in runs.items()}
-            store = partial(_store, crossing, runs)
-            lead = fraction_checks.lead(kind, parted, (ld, rd), store, checks)
-            # Whether the column has a warning for its scale at all, what names the first.
-            warns = any(
-                FINER in s and judged(crossing, kind, (s, v), ((ld, a), (rd, b)), runs, False)
-                for (s, v), a, b in parted
-            )
-            for (said, value), a, b in parted:
-                # A moment with an offset: PostgreSQL's date keeps its day as written, which is
-                # no finding; one warning a column, where one side's CHECK rejects it.
-                offset = OFFSET in said
-                if offset and ((a is REJECTED) == (b is REJECTED) or OFFSET in hints):
-                    continue
-                if NO_DAY in said and NOT_A_DATE in hints:
-                    continue  # one warning a column for text PostgreSQL reads as no date
-                if TRAILING in said and REJECTED not in (a, b):
-                    continue  # both store it: the longer value's own warning says enough
-                verdict = judged(crossing, kind, (said, value), ((ld, a), (rd, b)), runs, warns)
-                hint = hint_for(kind, (said, value), own, precision, scale)
-                finer = FINER in said  # one warning for the scale, 1.001's or a bound's
-                if verdict is None or hint in hints or (finer and FINER in hints):
-                    continue  # one warning per rule to add (-1000 after 1000 adds nothing)
-                if hint != HINT_RULE:
-                    hints.add(hint)
-                if finer or offset:
-                    hints.add(FINER if finer else OFFSET)
-                if NO_DAY in said or said == NOT_A_DATE:
-                    hints.add(NOT_A_DATE)
-                push, what = verdict
-                if lead is not None and fraction_checks.names(lead, kind, value, (a, b)):
-                    push, said, what = fraction_checks.message(lead, said, what, push)
-                message = f"{column_shown(lt, rt, lc.name)}: {said}: {what}"
-                found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))
-            if kind == "json":
-                at = (layer, left, right, name, lc, rc)
-                found += _json_findings(runs, reads, crossing, at, backends, (lt, rt))
+            at = (layer, left, right, name, lc, rc)
+            found += _column_findings(at, (lt, rt), backends, crossing)
         found += _unique_findings(left, right, backends, crossing, layer, lt, rt)
         found += date_text.findings(left, right, backends, layer, (lt, rt), warning)
         found += date_pairs.findings((left, right), backends, layer, (lt, rt), warning)
         found += crossing_keys.findings(left, right, layer, (lt, rt), warning)
     return found
+
+
+def _column_findings(
+    at: tuple[str, Side, Side, str, Column, Column],
+    tables: tuple[Table, Table],
+    backends: dict[str, Backend],
+    crossing: Crossing,
+) -> list[tuple[bool, Difference]]:
+    """The warnings of one column pair (``at``: the layer, the sides, the table's name, the
+    columns): each probe value that parts the two real columns, one per rule to add."""
+    layer, left, right, name, lc, rc = at
+    lt, rt = tables
+    found: list[tuple[bool, Difference]] = []
+    ld, rd = left.schema.dialect, right.schema.dialect
+    kind = probed_kind(lc.type, rc.type)
+    length, precision, scale = _dimensions(lc, rc)
+    lchecks, rchecks = column_checks(left, lt, lc), column_checks(right, rt, rc)
+    reads = check_reads(((ld, lchecks), (rd, rchecks)))
+    sqlite_checks = lchecks if ld == "sqlite" else rchecks
+    values = column_values(kind, (length, precision, scale), reads, sqlite_checks)
+    if not values:
+        return found
+    raw = [v for _, v in values]
+    runs = {ld: (backends[ld], lt, lc, lchecks), rd: (backends[rd], rt, rc, rchecks)}
+    lgot = crossing.stored(backends[ld], ld, lt, lc, lchecks, raw)
+    rgot = crossing.stored(backends[rd], rd, rt, rc, rchecks, raw)
+    if lgot is None or rgot is None:
+        return found
+    values, (lgot, rgot) = moved_days(values, (lgot, rgot))
+    raw = [v for _, v in values]
+    hints: set[str] = set()
+    # The column as SQL on both databases writes it (the hint's CHECK).
+    (own,) = columns_shown(lt, rt, [lc.name])
+    bare = [(backends[d], d, t, c, (), raw) for d, t, c in ((ld, lt, lc), (rd, rt, rc))]
+    parted = parted_first(values, (lgot, rgot), partial(_bare, crossing, bare))
+    # A fraction a CHECK parts, the witness of the fraction warning (stranger82 005).
+    checks = {d: (r[1], r[3]) for d, r in runs.items()}
+    store = partial(_store, crossing, runs)
+    lead = fraction_checks.lead(kind, parted, (ld, rd), store, checks)
+    # Whether the column has a warning for its scale at all, what names the first.
+    warns = any(
+        FINER in s and judged(crossing, kind, (s, v), ((ld, a), (rd, b)), runs, False)
+        for (s, v), a, b in parted
+    )
+    for (said, value), a, b in parted:
+        if _passed_over(said, (a, b), hints):
+            continue
+        verdict = judged(crossing, kind, (said, value), ((ld, a), (rd, b)), runs, warns)
+        hint = hint_for(kind, (said, value), own, precision, scale)
+        finer = FINER in said  # one warning for the scale, 1.001's or a bound's
+        if verdict is None or hint in hints or (finer and FINER in hints):
+            continue  # one warning per rule to add (-1000 after 1000 adds nothing)
+        _note(hints, hint, said)
+        push, what = verdict
+        if lead is not None and fraction_checks.names(lead, kind, value, (a, b)):
+            push, said, what = fraction_checks.message(lead, said, what, push)
+        message = f"{column_shown(lt, rt, lc.name)}: {said}: {what}"
+        found.append((push, warning(layer, left, right, name, lc, rc, message, hint)))
+    if kind == "json":
+        found += _json_findings(runs, reads, crossing, at, backends, (lt, rt))
+    return found
+
+
+def _dimensions(lc: Column, rc: Column) -> tuple[int | None, int | None, int | None]:
+    """The length, precision and scale of a column pair: the left column's, else the right's."""
+    length = lc.type.length if lc.type.length is not None else rc.type.length
+    precision = lc.type.precision if lc.type.precision is not None else rc.type.precision
+    scale = lc.type.scale if lc.type.scale is not None else rc.type.scale
+    return length, precision, scale
+
+
+def _passed_over(said: str, got: tuple[Any, Any], hints: set[str]) -> bool:
+    """True for a parting value that adds no warning to those its column has (``hints``)."""
+    a, b = got
+    # A moment with an offset: PostgreSQL's date keeps its day as written, which is no
+    # finding; one warning a column, where one side's CHECK rejects it.
+    if OFFSET in said and ((a is REJECTED) == (b is REJECTED) or OFFSET in hints):
+        return True
+    if NO_DAY in said and NOT_A_DATE in hints:
+        return True  # one warning a column for text PostgreSQL reads as no date
+    # Both store it: the longer value's own warning says enough.
+    return TRAILING in said and REJECTED not in (a, b)
+
+
+def _note(hints: set[str], hint: str, said: str) -> None:
+    """Note in ``hints`` what a warning said, so that its column gets no other like it: its
+    hint (but the general rule), its scale or offset, text read as no date."""
+    if hint != HINT_RULE:
+        hints.add(hint)
+    if FINER in said or OFFSET in said:
+        hints.add(FINER if FINER in said else OFFSET)
+    if NO_DAY in said or said == NOT_A_DATE:
+        hints.add(NOT_A_DATE)
 
 
 def _json_findings(

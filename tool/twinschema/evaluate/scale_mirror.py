@@ -54,8 +54,6 @@ def settle(
     columns = (tried.left, tried.right)[n]
     if not all(ok is True for ok in tried.backends[n].try_rows(columns, texts[n], held, True)):
         return False
-    st.drop(d)
-    st.result.evaluated += 1
     first = refused[0]
     assert first.stored is not None
     where = st.side_name(other)
@@ -65,10 +63,7 @@ def settle(
         f"accepts) and accepts every value {where} stores: no sync fails either way, as a "
         f"CHECK pair is judged: equal on {probe_count(len(verdicts))}"
     )
-    if side == "left":
-        st.equivalence(d, rule, right="no CHECK")
-    else:
-        st.equivalence(d, rule, left="no CHECK")
+    st.settle_one_sided(d, side, rule)
     return True
 
 

@@ -19,10 +19,10 @@ PostgreSQL does, and the same rows on their own parents still give the same rows
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from itertools import count, islice, product
+from itertools import count
 from typing import Any, TypeVar
 
-from twinschema.evaluate import view_now, view_sums
+from twinschema.evaluate import view_copies, view_now, view_sums
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_keys import Keys, Reference
 from twinschema.model import Schema, Table
@@ -31,8 +31,6 @@ Rows = list[tuple[Any, ...]]
 T = TypeVar("T")
 # At most this many rows near now per base table get parents of their own.
 OWN = 48
-# At most this many combinations of a unique key's values are tried for a copy.
-_COMBINATIONS = 10_000
 
 
 def placed(
@@ -89,12 +87,16 @@ def _linked(
     """A copy of ``row`` (of base ``b``) with new keys ``own`` and its parents' copies, each as
     (base, row), the copy naming them; None where a copy cannot keep its unique keys (every
     combination of the values its columns take is held) or the row names no parent."""
-    linked = _copy(found, fits, keys, b, row, own, counter)
+    linked = view_copies.copied(found, fits, keys, b, row, own, counter)
     made: list[tuple[int, tuple[Any, ...]]] = []
     for ref in refs:
         named = tuple(row[i] for i in ref.at)
         like = next((p for p in found[ref.parent] if tuple(p[i] for i in ref.to) == named), None)
-        copy = None if like is None else _copy(found, fits, keys, ref.parent, like, ref.to, counter)
+        copy = (
+            None
+            if like is None
+            else view_copies.copied(found, fits, keys, ref.parent, like, ref.to, counter)
+        )
         if copy is None or linked is None:
             continue
         made.append((ref.parent, tuple(copy)))
@@ -106,40 +108,6 @@ def _linked(
     if linked is None or not made:
         return None
     return [*made, (b, tuple(linked))]
-
-
-def _copy(
-    found: list[Rows],
-    fits: Sequence[Sequence[Sequence[Any]]],
-    keys: Keys,
-    base: int,
-    like: tuple[Any, ...],
-    new: Sequence[int],
-    counter: Iterator[int],
-) -> list[Any] | None:
-    """``like`` (a row of ``base``) with values no row of it holds in the columns ``new`` (a
-    probe value not yet used, else a fresh one: ``view_sums.unheld``), and in each other unique
-    key a combination of the values its columns take that no row holds (seat's UNIQUE
-    (row_label, seat_no) under CHECK (row_label GLOB '[A-Z]'): a fresh text would fail the
-    CHECK); None where every combination up to ``_COMBINATIONS`` is held."""
-    copy = list(like)
-    for i in new:
-        held = {r[i] for r in found[base]}
-        spare = [v for v in fits[base][i] if v not in held]
-        copy[i] = spare[0] if spare else view_sums.unheld(like[i], next(counter), held)
-    for unique in keys.uniques:
-        if unique.base != base or set(unique.at) & set(new):
-            continue
-        held_keys = {tuple(r[i] for i in unique.at) for r in found[base]}
-        if tuple(copy[i] for i in unique.at) not in held_keys:
-            continue
-        offered = product(*(dict.fromkeys(fits[base][i]) for i in unique.at))
-        spare_key = next((c for c in islice(offered, _COMBINATIONS) if c not in held_keys), None)
-        if spare_key is None:
-            return None
-        for i, v in zip(unique.at, spare_key, strict=True):
-            copy[i] = v
-    return copy
 
 
 def first_parted(

@@ -25,11 +25,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 from twinschema.canonical import typemap
 from twinschema.canonical.typemap_storage import DOUBLE_UNSCALED, WHOLE_AS_INTEGER
-from twinschema.evaluate import view_fits, view_probes, view_reads
+from twinschema.evaluate import view_copies, view_fits, view_probes, view_reads
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_keys import Keys
 from twinschema.model import Column, Schema, Table
@@ -56,9 +57,6 @@ _WHOLE_PAIRS: tuple[tuple[Decimal, Decimal], ...] = tuple(
 )
 # A division in a view's SQL (a ``/`` between operands).
 _DIVIDES = re.compile(r"[\w)\]]\s*/\s*[\w(]")
-# Where a column's probe values are spent, a group's own value (``_fresh``): past them.
-_FRESH = 7100
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 # The rows whose values the groups take (each twice: as they are, and with fresh values).
 _TEMPLATES = 4
 _AGGREGATE = re.compile(r"\b(?:sum|total|avg)\s*\(", re.I)
@@ -283,7 +281,7 @@ def _groups(
 def _spare(spare: list[Any], value: Any, n: int, used: set[Any]) -> Any:
     """The first value of ``spare`` (taken), else ``unheld``'s: a value no row holds (a group's
     owner shared with a probe row sums their amounts too: 15 + 16 + 0.1 + 0.2 is no whole sum)."""
-    return spare.pop(0) if spare else unheld(value, n, used)
+    return spare.pop(0) if spare else view_copies.unheld(value, n, used)
 
 
 def _linked(
@@ -306,7 +304,12 @@ def _linked(
             continue
         named = tuple(linked[0][i] for i in ref.at)
         like = next((p for p in parents if tuple(p[i] for i in ref.to) == named), parents[0])
-        copy = _copied(rows, fits, keys, ref.parent, like, ref.to, fresh, counter)
+        # One number for the whole copy, as for its group (``_Counter``).
+        numbers = repeat(counter.next())
+        made = view_copies.copied(rows, fits, keys, ref.parent, like, ref.to, numbers, fresh)
+        if made is None:
+            continue  # every key held: the group names the parent it named
+        copy = tuple(made)
         rows[ref.parent].append(copy)
         for row in linked:
             for i, t in zip(ref.at, ref.to, strict=True):
@@ -316,61 +319,13 @@ def _linked(
         if ref.parent != b or ref.child == b or not children:
             continue
         for row in linked:
-            child = _copied(rows, fits, keys, ref.child, children[0], (), False, counter)
+            numbers = repeat(counter.next())
+            child = view_copies.copied(rows, fits, keys, ref.child, children[0], (), numbers)
+            if child is None:
+                continue
             rows[ref.child].append(
                 tuple(
                     row[ref.to[ref.at.index(i)]] if i in ref.at else v for i, v in enumerate(child)
                 )
             )
     return [tuple(r) for r in linked]
-
-
-def _copied(
-    rows: list[Rows],
-    fits: Sequence[Sequence[Sequence[Any]]],
-    keys: Keys,
-    base: int,
-    like: tuple[Any, ...],
-    new: tuple[int, ...],
-    fresh: bool,
-    counter: _Counter,
-) -> tuple[Any, ...]:
-    """A row of ``base`` like ``like``, its columns ``new`` and a column of each of its unique
-    keys holding values no row of it holds (and, where ``fresh``, every column no foreign key
-    binds), so that a real database holds it beside the others."""
-    n = counter.next()
-    bound = {i for ref in keys.references if ref.child == base for i in ref.at}
-    changed = set(new) | ({i for i in range(len(like)) if i not in bound} if fresh else set())
-    for unique in keys.uniques:
-        if unique.base == base and not changed & set(unique.at):
-            changed.add(unique.at[0])
-    copy = list(like)
-    for i in sorted(changed):
-        held = {r[i] for r in rows[base]}
-        spare = [v for v in fits[base][i] if v not in held]
-        copy[i] = spare[0] if spare else unheld(like[i], n, held)
-    return tuple(copy)
-
-
-def unheld(value: Any, n: int, held: set[Any]) -> Any:
-    """``_fresh``'s value of ``value``'s kind for ``n``, or for the next number no row holds."""
-    while (made := _fresh(value, n)) in held and made != value:
-        n += 1
-    return made
-
-
-def _fresh(value: Any, n: int) -> Any:
-    """A value of ``value``'s kind no probe row holds, for the ``n``-th template's group (a
-    group sharing an owner with other rows sums their amounts too, and 0.01 + 0.1 + 0.2 is
-    exact as a double): a number past the probes, a uuid or a text of its own; else ``value``
-    (a boolean keeps the filter the template passed)."""
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int | Decimal):
-        return type(value)(_FRESH + n)
-    if isinstance(value, str):
-        return f"00000000-0000-4000-9000-{n:012d}" if _UUID.match(value) else f"sum{n}"
-    return value
-
-
-# Shared with ``view_own_parents``: a new key for a row near now's own parent rows.

@@ -7,7 +7,7 @@ stand for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from twinschema.canonical.typemap_storage import fits_storage
 from twinschema.canonical.typemap_why import flag_unkept, numeric_affinity_of_text, unkept_flag
@@ -16,6 +16,9 @@ from twinschema.model import Column, Table
 from twinschema.records import Comparison, Difference, Side
 from twinschema.records.comparison import fix_site
 from twinschema.records.domain import Domain, DomainColumn
+
+# A difference of the layer: kind, table, column, left, right, message, hint.
+_Add = Callable[[str, str, str | None, str | None, str | None, str, str], None]
 
 
 def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comparison:
@@ -71,59 +74,7 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
         present = {c.name: c for c in table.columns}
         for column_name, column in declared.columns.items():
             found = present.get(column_name)
-            if dialect not in column.dialects:  # declared for the other dialect only
-                if found is not None:  # stranger60 030: there all the same
-                    add(
-                        "domain_name",
-                        name,
-                        column_name,
-                        None,
-                        column_name,
-                        f"column {name}.{column_name} is in {side.label}, though {domain.path} "
-                        f"declares it for {', '.join(column.dialects)} only",
-                        f"remove it from {side.fix}, or declare it for {dialect} too in "
-                        f"{domain.path}:{column.line}",
-                    )
-                continue
-            if found is None:
-                add(
-                    "column_missing",
-                    name,
-                    column_name,
-                    column_name,
-                    None,
-                    f"column {name}.{column_name} is in {domain.path} but not in {side.label}",
-                    f"add column {column.physical(dialect)} to table {physical} in {side.fix}",
-                )
-                continue
-            if column.kind is not None and not _fits(column, found, table):
-                kind_at = f"its kind in {domain.path}:{column.line}"
-                why, fix = _type_fix(column, found, dialect, side.fix, kind_at)
-                add(
-                    "column_type",
-                    name,
-                    column_name,
-                    _declared(column),
-                    found.type.spelling(),
-                    f"{name}.{column_name} is {found.type.spelling()} in {side.label}, which cannot "
-                    f"stand for the declared kind {_declared(column)}{why}"
-                    + _values_apart(column, _listed(found, table), domain.path, side.label),
-                    fix,
-                )
-            elif column.kind == "enum" and _out_of_order(column, found):
-                add(
-                    "enum",
-                    name,
-                    column_name,
-                    _declared(column),
-                    found.type.spelling(),
-                    f"{name}.{column_name} declares its values in another order in {side.label} "
-                    f"({', '.join(found.type.values or ())}) than {domain.path} "
-                    f"({', '.join(column.values or ())}): an enum sorts by that order, so ORDER "
-                    "BY, < and > on it give different results",
-                    f"reorder the values in {side.fix} (a new migration), or in "
-                    f"{domain.path}:{column.line}",
-                )
+            _column(add, domain, side, (name, table), column_name, column, found)
         for column_name in present:
             if column_name not in declared.columns:
                 add(
@@ -162,6 +113,75 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
                 f"add it under tables in {domain.path}, or remove it from {side.fix}",
             )
     return result
+
+
+def _column(
+    add: _Add,
+    domain: Domain,
+    side: Side,
+    named: tuple[str, Table],
+    column_name: str,
+    column: DomainColumn,
+    found: Column | None,
+) -> None:
+    """One column the domain declares for the table ``named`` (its name in the domain, the
+    side's table): where it is not declared for the side's dialect, there all the same;
+    missing; of a type that cannot stand for its kind; an enum's values in another order."""
+    (name, table), dialect = named, side.schema.dialect
+    physical = domain.tables[name].physical(dialect)
+    if dialect not in column.dialects:  # declared for the other dialect only
+        if found is not None:  # stranger60 030: there all the same
+            add(
+                "domain_name",
+                name,
+                column_name,
+                None,
+                column_name,
+                f"column {name}.{column_name} is in {side.label}, though {domain.path} "
+                f"declares it for {', '.join(column.dialects)} only",
+                f"remove it from {side.fix}, or declare it for {dialect} too in "
+                f"{domain.path}:{column.line}",
+            )
+        return
+    if found is None:
+        add(
+            "column_missing",
+            name,
+            column_name,
+            column_name,
+            None,
+            f"column {name}.{column_name} is in {domain.path} but not in {side.label}",
+            f"add column {column.physical(dialect)} to table {physical} in {side.fix}",
+        )
+        return
+    if column.kind is not None and not _fits(column, found, table):
+        kind_at = f"its kind in {domain.path}:{column.line}"
+        why, fix = _type_fix(column, found, dialect, side.fix, kind_at)
+        add(
+            "column_type",
+            name,
+            column_name,
+            _declared(column),
+            found.type.spelling(),
+            f"{name}.{column_name} is {found.type.spelling()} in {side.label}, which cannot "
+            f"stand for the declared kind {_declared(column)}{why}"
+            + _values_apart(column, _listed(found, table), domain.path, side.label),
+            fix,
+        )
+    elif column.kind == "enum" and _out_of_order(column, found):
+        add(
+            "enum",
+            name,
+            column_name,
+            _declared(column),
+            found.type.spelling(),
+            f"{name}.{column_name} declares its values in another order in {side.label} "
+            f"({', '.join(found.type.values or ())}) than {domain.path} "
+            f"({', '.join(column.values or ())}): an enum sorts by that order, so ORDER "
+            "BY, < and > on it give different results",
+            f"reorder the values in {side.fix} (a new migration), or in "
+            f"{domain.path}:{column.line}",
+        )
 
 
 def _spelled(domain: Domain, table: str, column: str | None, dialect: str) -> str:

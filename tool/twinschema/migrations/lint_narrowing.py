@@ -52,24 +52,37 @@ def narrowing(before: sa.types.TypeEngine[Any], after: sa.types.TypeEngine[Any])
         return None
     if new == ("string", None):
         return None  # every value has a text form
+    if old[0] != new[0]:
+        return _across(old, new)
+    return _within(old, new)
+
+
+# Families every value of the first converts to the second of.
+_WIDENING = frozenset({("boolean", "integer"), ("date", "datetime")})
+
+
+def _across(old: tuple[Any, ...], new: tuple[Any, ...]) -> str | None:
+    """Why a type of one family (``_family``) changed to another may lose values; None when
+    every value fits."""
     kind = old[0]
-    if kind != new[0]:
-        widening = {
-            ("boolean", "integer"),
-            ("date", "datetime"),
-        }
-        if (kind, new[0]) in widening:
+    if (kind, new[0]) in _WIDENING:
+        return None
+    if kind == "integer" and new[0] == "numeric":
+        precision, scale = new[1], new[2] or 0
+        if precision is None or precision - scale >= _INTEGER_DIGITS[old[1]]:
             return None
-        if kind == "integer" and new[0] == "numeric":
-            precision, scale = new[1], new[2] or 0
-            if precision is None or precision - scale >= _INTEGER_DIGITS[old[1]]:
-                return None
-            return "not every integer fits in the new precision"
-        if kind == "enum" and new[0] == "string":
-            if new[1] >= max((len(v) for v in old[1]), default=0):
-                return None
-            return "the new length is shorter than the longest enum value"
-        return "the lint cannot prove every old value converts"
+        return "not every integer fits in the new precision"
+    if kind == "enum" and new[0] == "string":
+        if new[1] >= max((len(v) for v in old[1]), default=0):
+            return None
+        return "the new length is shorter than the longest enum value"
+    return "the lint cannot prove every old value converts"
+
+
+def _within(old: tuple[Any, ...], new: tuple[Any, ...]) -> str | None:
+    """Why a type changed to another of its family may lose values; None when every value
+    fits."""
+    kind = old[0]
     if kind == "string":
         if old[1] is None:
             return "an unbounded text becomes bounded"
@@ -77,14 +90,7 @@ def narrowing(before: sa.types.TypeEngine[Any], after: sa.types.TypeEngine[Any])
     if kind == "integer":
         return "the new integer type is smaller" if new[1] < old[1] else None
     if kind == "numeric":
-        (p, s), (p2, s2) = (old[1], old[2] or 0), (new[1], new[2] or 0)
-        if p2 is None:
-            return None  # numeric without a precision holds any value
-        if p is None:
-            return "an unbounded numeric becomes bounded"
-        if s2 < s:
-            return "the new scale is smaller (digits after the point are lost)"
-        return "the new precision is smaller" if p2 - s2 < p - s else None
+        return _numeric(old, new)
     if kind == "float":
         return "the new precision is smaller" if (new[1] or 53) < (old[1] or 53) else None
     if kind == "enum":
@@ -93,6 +99,18 @@ def narrowing(before: sa.types.TypeEngine[Any], after: sa.types.TypeEngine[Any])
     if kind == "datetime":
         return "the time zone is dropped" if old[1] and not new[1] else None
     return "the lint cannot prove every old value converts"
+
+
+def _numeric(old: tuple[Any, ...], new: tuple[Any, ...]) -> str | None:
+    """Why a numeric changed to another numeric may lose values; None when every value fits."""
+    (p, s), (p2, s2) = (old[1], old[2] or 0), (new[1], new[2] or 0)
+    if p2 is None:
+        return None  # numeric without a precision holds any value
+    if p is None:
+        return "an unbounded numeric becomes bounded"
+    if s2 < s:
+        return "the new scale is smaller (digits after the point are lost)"
+    return "the new precision is smaller" if p2 - s2 < p - s else None
 
 
 # The families whose size SQLite never enforces: a VARCHAR(40) stores 80 characters, a

@@ -72,27 +72,36 @@ class ModuleIndex:
                     if table is not None:
                         index.tables.setdefault(table, _index_table(call, table, bindings))
             if isinstance(statement, ast.Assign):
-                value = statement.value
-                for target in statement.targets:
-                    if not isinstance(target, ast.Name):
-                        continue
-                    if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
-                        bindings[target.id] = value.attr
-                    elif isinstance(value, ast.Call) and _call_name(value) == "Table":
-                        name = _table_name(value.args[0], bindings) if value.args else None
-                        if name is not None:
-                            variables[target.id] = name
+                _bind(statement, bindings, variables)
         # Indexes and constraints built outside their Table: Index("ix", table.c.col) and such.
         for statement in tree.body:
             for call in _calls(statement):
-                if _call_name(call) not in _OBJECT_CALLS:
-                    continue
-                owner = _owner(call, variables, bindings)
-                if owner in index.tables:
-                    table_index = index.tables[owner]
-                    if not any(o[0] == call.lineno for o in table_index.objects):
-                        table_index.objects.append(_object(call, bindings, ()))
+                if _call_name(call) in _OBJECT_CALLS:
+                    index.add_outside(call, _owner(call, variables, bindings), bindings)
         return index
+
+    def add_outside(self, call: ast.Call, owner: str | None, bindings: dict[str, str]) -> None:
+        """An index or constraint built outside the Table of ``owner`` (a table this index
+        knows), once per line."""
+        if owner in self.tables:
+            table_index = self.tables[owner]
+            if not any(o[0] == call.lineno for o in table_index.objects):
+                table_index.objects.append(_object(call, bindings, ()))
+
+
+def _bind(statement: ast.Assign, bindings: dict[str, str], variables: dict[str, str]) -> None:
+    """Note what an assignment binds its names to: ``c = N.<table>`` (``bindings``) or
+    ``t = Table(...)`` (``variables``), each by the table's name."""
+    value = statement.value
+    for target in statement.targets:
+        if not isinstance(target, ast.Name):
+            continue
+        if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+            bindings[target.id] = value.attr
+        elif isinstance(value, ast.Call) and _call_name(value) == "Table":
+            name = _table_name(value.args[0], bindings) if value.args else None
+            if name is not None:
+                variables[target.id] = name
 
 
 def _calls(node: ast.AST) -> list[ast.Call]:
