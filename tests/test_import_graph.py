@@ -118,6 +118,7 @@ FLOORS: dict[str, int] = {
     "twinschema.layers.*": 5,
     "twinschema.check": 5,
     "twinschema.migrations.migrations_layer": 5,
+    "twinschema.migrations.migrations_findings": 5,
     "twinschema.migrations.migrations_compare": 5,
     "twinschema.migrations.migrations_chain": 5,
     "twinschema.migrations.migrations_state": 5,
