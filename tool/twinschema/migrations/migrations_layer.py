@@ -128,7 +128,8 @@ def check_migrations(
         comparison = parity(found["sqlite"], found["postgresql"], domain)
         if len(twins) == len(DIALECTS):
             pair = (twins["sqlite"], twins["postgresql"])
-            answered, unsure, same = twin_views(*pair, domain, evaluator)
+            answered, unsure, same, notes = twin_views(*pair, domain, evaluator)
+            comparison.equivalences.extend(notes)  # parted between two pairs only
             built = [d for d in chain_pair_views(*pair, domain) if d.name not in same]
             named = {d.name for d in built}  # a view's columns apart: its answers too, once
             comparison.differences.extend(built + [d for d in answered if d.name not in named])
