@@ -83,7 +83,7 @@ def _pairs_within(
     forms tell apart across dialects). Several left on both sides stay CHECKs on one side each."""
     if len(lefts) == len(rights) == 1:
         return [(lefts[0], rights[0])]
-    named = named_checks.named_pairs(lefts, rights)  # by name first, in every layer
+    named = named_checks.named_pairs(lefts, rights) if st.cross else []  # by name first
     if named:
         lefts = [d for d in lefts if all(d is not n for n, _ in named)]
         rights = [d for d in rights if all(d is not n for _, n in named)]

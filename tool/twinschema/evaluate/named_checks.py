@@ -4,7 +4,9 @@
 in both modules; the live layer, reading ``(call_sign = upper(call_sign))`` from PostgreSQL and
 ``call_sign = upper(call_sign)`` from SQLite, found no pair, called it "only in the PostgreSQL
 database" and offered a one-sided allowance that states something false). A name only one side
-gives, or two other names, pairs nothing here."""
+gives, or two other names, pairs nothing here. Across dialects only (``check_pairs``): SQLite
+names no CHECK itself, so a name there is the user's; two PostgreSQL sources may each give their
+own unnamed CHECKs the same generated name (``t_a_check``, ``t_a_check1``) in another order."""
 
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ too: with another filter it still answers otherwise (s79views), a ``migration_pa
 difference naming each side's filter, located in that twin's revision file; with the same
 rows, the one-sided replacement ``migrations_twins`` saw is no difference (stranger77 008: the
 same SQL re-created around a column moved onto a domain, which PostgreSQL prints with a cast).
+A view the twins leave returning other rows is run again at the chains' heads, and blamed only
+on the pair that made the difference (``view_origin``: stranger85 003, 007).
 """
 
 from __future__ import annotations
