@@ -118,6 +118,7 @@ FLOORS: dict[str, int] = {
     "twinschema.layers.*": 5,
     "twinschema.check": 5,
     "twinschema.migrations.migrations_layer": 5,
+    "twinschema.migrations.migrations_findings": 5,
     "twinschema.migrations.migrations_compare": 5,
     "twinschema.migrations.migrations_chain": 5,
     "twinschema.migrations.migrations_state": 5,
@@ -146,6 +147,8 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.hand_renames": 5,
     # Views both twins redefine, run on probe rows (s76views): the evaluation stage's view runs.
     "twinschema.migrations.twin_views": 5,
+    # Whether a twin pair's view difference lasts to the heads and which pair made it (stranger85).
+    "twinschema.migrations.view_origin": 5,
     # Column renames that rewrote a view's SQL (stranger78 002), from the chains' runs.
     "twinschema.migrations.twin_renames": 5,
     "twinschema.migrations.revision_sqlite": 5,

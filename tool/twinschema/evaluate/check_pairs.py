@@ -21,6 +21,7 @@ from twinschema.evaluate import (
     clock_steps,
     expression_reads,
     held_checks,
+    named_checks,
     round_operands,
     side_checks,
 )
@@ -71,17 +72,22 @@ _PAIRED_WITHIN = 4
 def _pairs_within(
     st: StageContext, table: str, lefts: list[Difference], rights: list[Difference]
 ) -> list[tuple[Difference, Difference]]:
-    """Pairs of CHECKs over the same columns: the one on each side; else, of a few on each
-    side, those written alike, then those no probe row parts by themselves (not through the
-    table's other CHECKs, which make any two of one conjunction alike), then those alike but for
-    their literals (``_shape``: ``a < 10`` and ``a < 100`` beside ``a > 0`` and ``a > 5``, two
-    pairs, each its own difference, witness and allowance: stranger68 009 had them one
-    difference, "CHECK (a > 0), CHECK (a < 10)", which an allowance of one pair missed and an
-    allowance of its glued text hid both by), then the one left on each side (``c0 > 7.25``
-    and ``c0 < 20.5``, which an integer column's canonical forms tell apart across dialects).
-    Several left on both sides stay CHECKs on one side each."""
+    """Pairs of CHECKs over the same columns: the one on each side; those named alike
+    (``named_checks``); else, of a few on each side, those written alike, then those no probe
+    row parts by themselves (not through the table's other CHECKs, which make any two of one
+    conjunction alike), then those alike but for their literals (``_shape``: ``a < 10`` and ``a
+    < 100`` beside ``a > 0`` and ``a > 5``, two pairs, each its own difference, witness and
+    allowance: stranger68 009 had them one difference, "CHECK (a > 0), CHECK (a < 10)", which
+    an allowance of one pair missed and an allowance of its glued text hid both by), then the
+    one left on each side (``c0 > 7.25`` and ``c0 < 20.5``, which an integer column's canonical
+    forms tell apart across dialects). Several left on both sides stay CHECKs on one side each."""
     if len(lefts) == len(rights) == 1:
         return [(lefts[0], rights[0])]
+    named = named_checks.named_pairs(lefts, rights) if st.cross else []  # by name first
+    if named:
+        lefts = [d for d in lefts if all(d is not n for n, _ in named)]
+        rights = [d for d in rights if all(d is not n for _, n in named)]
+        return named + _pairs_within(st, table, lefts, rights)
     if not lefts or not rights or max(len(lefts), len(rights)) > _PAIRED_WITHIN:
         return []
     lt, _ = find(st.left, table, "")

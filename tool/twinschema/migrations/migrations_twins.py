@@ -89,7 +89,7 @@ def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> 
     and mends views that differed before it when both sides agree after it (stranger75 007:
     a PostgreSQL twin re-creating a view with the SQLite one's columns, its twin empty). Nothing
     when either chain is not one line run to head revision by revision."""
-    spans = (_version_spans(left, domain), _version_spans(right, domain))
+    spans = (version_spans(left, domain), version_spans(right, domain))
     if spans[0] is None or spans[1] is None:
         return []
     own = one_dialect(domain)
@@ -236,7 +236,7 @@ def last_pairs(
 ) -> dict[Key, tuple[Span, Span]]:
     """Each object's last pair of twins that changed it on either chain, as both chains'
     spans of that domain version (none where either chain's spans are unknown)."""
-    spans = (_version_spans(left, domain), _version_spans(right, domain))
+    spans = (version_spans(left, domain), version_spans(right, domain))
     if spans[0] is None or spans[1] is None:
         return {}
     last: dict[Key, tuple[Span, Span]] = {}
@@ -251,7 +251,7 @@ def last_pairs(
 _MADE = frozenset({"created", "replaced"})
 
 
-def _version_spans(side: TwinSide, domain: Domain | None) -> dict[int, Span] | None:
+def version_spans(side: TwinSide, domain: Domain | None) -> dict[int, Span] | None:
     """Per domain version, its revisions in ``side``'s chain, the objects before and after
     them and what they changed; None when the schema between two revisions is unknown (no run to head, not a
     linear chain)."""

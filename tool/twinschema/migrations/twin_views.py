@@ -15,6 +15,8 @@ too: with another filter it still answers otherwise (s79views), a ``migration_pa
 difference naming each side's filter, located in that twin's revision file; with the same
 rows, the one-sided replacement ``migrations_twins`` saw is no difference (stranger77 008: the
 same SQL re-created around a column moved onto a domain, which PostgreSQL prints with a cast).
+A view the twins leave returning other rows is run again at the chains' heads, and blamed only
+on the pair that made the difference (``view_origin``: stranger85 003, 007).
 """
 
 from __future__ import annotations
@@ -24,16 +26,18 @@ from dataclasses import replace
 
 from twinschema.evaluate import Evaluator
 from twinschema.evaluate.view_answers import (
+    ViewVerdict,
     answers_text,
     compare_view,
     view_witness,
     views_to_run,
     witness_text,
 )
-from twinschema.migrations.migrations_chain import PARITY, Revision, migration_difference
+from twinschema.migrations.migrations_chain import LAYER, PARITY, Revision, migration_difference
 from twinschema.migrations.migrations_twins import Span, TwinSide, both_changed, upgrade_line
 from twinschema.migrations.twin_renames import Rename, renames_said
-from twinschema.records import Difference, FixSide, FixSite
+from twinschema.migrations.view_origin import at_heads, made_by
+from twinschema.records import Difference, Equivalence, FixSide, FixSite
 from twinschema.records.dialects import DIALECT_NAMES
 from twinschema.records.differences import Severity
 from twinschema.records.domain import Domain
@@ -42,16 +46,21 @@ from twinschema.sources import make_canonical
 
 def twin_views(
     left: TwinSide, right: TwinSide, domain: Domain | None, evaluator: Evaluator | None
-) -> tuple[list[Difference], list[Difference], set[str]]:
+) -> tuple[list[Difference], list[Difference], set[str], list[Equivalence]]:
     """The differences and warnings of the views both twins of a domain version create or
     replace (see the module): ``left`` and ``right`` are the SQLite and PostgreSQL chains'.
     Third, the views one twin alone re-made that return the same rows on both chains: what
     the chains build agrees, so ``twin_differences``' one-sided replacement of each is no
     difference (stranger77 008: a PostgreSQL twin drops and re-creates a view with the same
-    SQL to move a column under it onto a domain, its SQLite twin needing nothing)."""
+    SQL to move a column under it onto a domain, its SQLite twin needing nothing). Fourth, the
+    views whose twins part them but whose chains' heads return the same rows (``view_origin``:
+    a later pair's CHECK refuses what parted them), said as equivalences. A difference the
+    pair did not make (the views differed before it) is the pair's that made it, or, made
+    before every later pair, none of the migrations layer's (``view_origin.made_by``)."""
     differences: list[Difference] = []
     warnings: list[Difference] = []
     same: set[str] = set()
+    notes: list[Equivalence] = []
     labels = (left.chain.label, right.chain.label)
     for name, spans, alone, renamed in both_changed(left, right, domain):
         if evaluator is None:
@@ -71,6 +80,16 @@ def twin_views(
             if alone is not None:
                 same.add(name)
             continue
+        version = spans[0].revisions[0].domain_version or 0
+        later = at_heads((left, right), version, name, domain, evaluator)
+        if later is not None and later.same:
+            notes.append(_note(name, spans, labels, later))
+            if alone is not None:
+                same.add(name)
+            continue
+        made = made_by((left, right), version, name, domain, evaluator)
+        if made is None:
+            continue  # the views differed before every pair that changed it: see view_origin
         said = answers_text(verdict, (DIALECT_NAMES[dialects[0]], DIALECT_NAMES[dialects[1]]))
         if alone is not None:  # one twin re-made it with the other's columns
             said = f"{witness_text(verdict)}: {said}"
@@ -83,12 +102,46 @@ def twin_views(
             labels,
             f"view {name} is redefined by both twins, {_twins(spans, labels)}, but the two "
             f"return other rows {witness_text(verdict)}: {said} (run on the same "
-            f"{verdict.probed} probe rows in scratch copies of its tables)",
+            f"{verdict.probed} probe rows in scratch copies of its tables)" + _since(made, version),
             f"make the two twins define view {name} to select the same rows (the witness "
-            "shows where they part), or declare it for one dialect in domain.yaml",
+            "shows where they part), or declare it for one dialect in domain.yaml"
+            if made == version
+            else f"write twin revisions that make view {name} select the same rows on both "
+            "chains (the witness shows where they part), or declare it for one dialect in "
+            "domain.yaml",
         )
         differences.append(replace(found, witness=view_witness(verdict, said)))
-    return differences, warnings, same
+    return differences, warnings, same, notes
+
+
+def _since(made: int, version: int) -> str:
+    """What a message adds where the pair of ``version`` kept a difference an earlier pair
+    (of domain version ``made``) made: the two returned other rows before it already."""
+    if made == version:
+        return ""
+    return (
+        f"; they did so before these twins already, since the twins of domain version {made}: "
+        "these twins keep the difference, they did not make it"
+    )
+
+
+def _note(
+    name: str, spans: tuple[Span, Span], labels: tuple[str, str], verdict: ViewVerdict
+) -> Equivalence:
+    """The equivalence of view ``name``, parted by the twins of ``spans`` and answering alike
+    at the chains' heads (``verdict``): what a database migrated to head holds."""
+    return Equivalence(
+        layer=LAYER,
+        table=name,
+        column=None,
+        rule=f"view answers at the chains' heads: the same rows on {verdict.probed} probe rows "
+        f"(they part between {_twins(spans, labels)} and a later revision, which a database "
+        "at its chain's head is past)",
+        left=_defined(spans[0], name) or "",
+        right=_defined(spans[1], name) or "",
+        left_source=labels[0],
+        right_source=labels[1],
+    )
 
 
 def _alone(
