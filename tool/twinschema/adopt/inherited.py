@@ -15,8 +15,10 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from twinschema.adopt.inherited_entries import Entries, placed
+from twinschema.adopt.inherited_entries import DIALECTS, Entries, placed
+from twinschema.compare.allowance_entries import Schemas
 from twinschema.records import Difference, Report
+from twinschema.records.domain import Domain
 
 __all__ = ["INHERITED_REASON", "Inherited", "allow_inherited", "differences_left"]
 
@@ -50,7 +52,8 @@ def allow_inherited(pyproject: Path, urls: Mapping[str, str | None]) -> Inherite
     if domain_path is None:
         return Inherited(0, ())
     report = _checked(pyproject, ("models", "live"), urls)
-    entries = placed(_across(report), load_domain(domain_path), INHERITED_REASON)
+    domain = load_domain(domain_path)
+    entries = placed(_across(report), domain, _modules(pyproject, domain), INHERITED_REASON)
     written = _write(domain_path, entries)
     after = _checked(pyproject, ("domain", "models", "live", "migrations"), urls)
     return Inherited(written, tuple(after.differences))
@@ -81,6 +84,18 @@ def _checked(
         scratch_url=os.environ.get(SCRATCH_URL_ENV) or None,
     )
     return run_check(plan)
+
+
+def _modules(pyproject: Path, domain: Domain) -> Schemas:
+    """The two metadata modules' canonical schemas (SQLite's left), where an allowance reads
+    an index's columns by their logical names."""
+    from twinschema.config import load_config
+    from twinschema.layers.plan import CheckPlan
+    from twinschema.layers.sources import Sources
+
+    plan = CheckPlan(config=load_config(pyproject), layers=("models",), urls={})
+    sources = Sources(plan, domain)
+    return {side: sources.model(dialect).schema for side, dialect in DIALECTS.items()}
 
 
 def _across(report: Report) -> list[Difference]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from twinschema.compare.allowance_entries import allowance_entry, offers
+from twinschema.compare.allowance_entries import Schemas, allowance_entry, offers
 from twinschema.model import OBJECT_VIEW
 from twinschema.records import Difference, FixSide
 from twinschema.records.domain import Domain
@@ -29,10 +29,15 @@ _VIEW_SECTION = "views"
 Entries = dict[tuple[str, str], list[str]]
 
 
-def placed(across: Iterable[Difference], domain: Domain, reason: str) -> Entries:
+def placed(
+    across: Iterable[Difference], domain: Domain, schemas: Schemas, reason: str
+) -> Entries:
     """The allowance of each difference of ``across`` (the two modules' and the two
     databases' comparisons: SQLite left, PostgreSQL right) that one allowance can hold, by
-    where it goes in ``domain``'s file, its reason ``reason``; one entry for the same
+    where it goes in ``domain``'s file, its reason ``reason``, an index or UNIQUE pinned by
+    its columns' logical names read in ``schemas`` (the two modules' canonical schemas), as
+    its hint offers it, so that a rename keeps it (fix84c: init pinned SQLite's ``(FullName)``,
+    which renaming the column to domain.yaml's ``full_name`` made a difference again); one entry for the same
     difference found by both comparisons, the first's (the modules', whose texts the live
     pair's allowances match too: PostgreSQL shows a CHECK the module reads as ``a >= 1::numeric``
     as ``a >= (1)::numeric``, and an entry pinned to each was stale in the other layer). What
@@ -46,7 +51,7 @@ def placed(across: Iterable[Difference], domain: Domain, reason: str) -> Entries
         if where is None or key in seen:
             continue
         seen.add(key)
-        entry = allowance_entry(d, DIALECTS, reason=reason)
+        entry = allowance_entry(d, DIALECTS, schemas, reason=reason)
         listed = entries.setdefault(where, [])
         if entry not in listed:
             listed.append(entry)
