@@ -29,9 +29,7 @@ _VIEW_SECTION = "views"
 Entries = dict[tuple[str, str], list[str]]
 
 
-def placed(
-    across: Iterable[Difference], domain: Domain, schemas: Schemas, reason: str
-) -> Entries:
+def placed(across: Iterable[Difference], domain: Domain, schemas: Schemas, reason: str) -> Entries:
     """The allowance of each difference of ``across`` (the two modules' and the two
     databases' comparisons: SQLite left, PostgreSQL right) that one allowance can hold, by
     where it goes in ``domain``'s file, its reason ``reason``, an index or UNIQUE pinned by
