@@ -20,6 +20,7 @@ from twinschema.compare.allowance_entries import (
     BROAD,
     allowance_entry,
     broad_allowances,
+    offers,
     one_sided,
     place,
 )
@@ -314,8 +315,9 @@ def _pointed(
                     f
                     for f in found
                     if (f.table, f.kind) == (allowance.table, allowance.kind)
-                    # a view's hint says "allow it there" (views: V: allow:), pinned too
-                    and ("allow it in domain.yaml" in f.hint or f.kind == "view")
+                    # a view's and a rule's hints give their own entries (views: V: allow:;
+                    # the rule's table's), said otherwise: known by kind, not by their words
+                    and (offers(f) or f.kind in (OBJECT_VIEW, OBJECT_RULE))
                 ),
                 None,
             )
