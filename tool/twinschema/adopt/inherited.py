@@ -7,14 +7,18 @@ change to either side is reported), with a reason that says it was inherited and
 from __future__ import annotations
 
 import io
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from twinschema.compare.allowance_entries import allowance_entry, offers
-from twinschema.records import Difference, FixSide
+from twinschema.adopt.inherited_entries import DIALECTS, Entries, placed
+from twinschema.compare.allowance_entries import Schemas
+from twinschema.records import Difference, Report
+from twinschema.records.domain import Domain
 
 __all__ = ["INHERITED_REASON", "Inherited", "allow_inherited", "differences_left"]
 
@@ -23,8 +27,6 @@ INHERITED_REASON = (
     "inherited at adoption (twinschema init --allow-existing): the two databases already "
     "differed so; review it, then fix a metadata module or write the real reason"
 )
-# The models layer compares the SQLite module (left) with the PostgreSQL one (right).
-_DIALECTS = {FixSide.LEFT: "sqlite", FixSide.RIGHT: "postgresql"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,40 +38,79 @@ class Inherited:
     left: tuple[Difference, ...]
 
 
-def allow_inherited(pyproject: Path) -> Inherited:
-    """Allow in the project's ``domain.yaml`` each models-layer difference of the project
-    ``pyproject`` configures whose hint offers an allowance (a table's ``allow:``; a difference
-    of no table, or whose hint offers none, is left), then compare again: what is left."""
+def allow_inherited(pyproject: Path, urls: Mapping[str, str | None]) -> Inherited:
+    """Allow in the project's ``domain.yaml`` each difference of the two metadata modules and
+    of the two databases at ``urls`` (dialect -> URL) one allowance can hold (``placed``: a
+    table's ``allow:``, a view's), then check again as ``check`` does (every layer): what is
+    left. The databases' own differences are the live layer's (a view the two define
+    otherwise; stranger85 004: they were neither allowed nor listed, and the first check was
+    red)."""
     from twinschema.config import load_config
+    from twinschema.domain_load import load_domain
 
-    found = differences_left(pyproject)
-    entries: dict[str, list[str]] = {}
-    for d in found:
-        if d.table is not None and offers(d):
-            entry = allowance_entry(d, _DIALECTS, reason=INHERITED_REASON)
-            if entry not in entries.setdefault(d.table, []):
-                entries[d.table].append(entry)
-    domain = load_config(pyproject).domain
-    written = _write(domain, entries) if domain is not None else 0
-    return Inherited(written, differences_left(pyproject))
+    domain_path = load_config(pyproject).domain
+    if domain_path is None:
+        return Inherited(0, ())
+    report = _checked(pyproject, ("models", "live"), urls)
+    domain = load_domain(domain_path)
+    entries = placed(_across(report), domain, _modules(pyproject, domain), INHERITED_REASON)
+    written = _write(domain_path, entries)
+    after = _checked(pyproject, ("domain", "models", "live", "migrations"), urls)
+    return Inherited(written, tuple(after.differences))
 
 
 def differences_left(pyproject: Path, evaluate: bool = True) -> tuple[Difference, ...]:
     """The models layer's differences in the project ``pyproject`` configures, as ``revision``
     finds them before it refuses (without ``evaluate``: the comparer's alone, no scratch server
     started, as ``init`` without ``--allow-existing`` promises)."""
+    return tuple(_checked(pyproject, ("models",), {}, evaluate).differences)
+
+
+def _checked(
+    pyproject: Path, layers: tuple[str, ...], urls: Mapping[str, str | None], evaluate: bool = True
+) -> Report:
+    """The report of ``layers`` in the project ``pyproject`` configures, on the databases at
+    ``urls`` (the scratch server ``TWINSCHEMA_SCRATCH_URL`` names, else the embedded one)."""
     from twinschema.check import run_check
     from twinschema.config import load_config
     from twinschema.layers.plan import CheckPlan
+    from twinschema.servers.scratch import SCRATCH_URL_ENV
 
-    config = load_config(pyproject)
-    plan = CheckPlan(config=config, layers=("models",), urls={}, evaluate=evaluate)
-    return tuple(run_check(plan).differences)
+    plan = CheckPlan(
+        config=load_config(pyproject),
+        layers=layers,
+        urls=dict(urls),
+        evaluate=evaluate,
+        scratch_url=os.environ.get(SCRATCH_URL_ENV) or None,
+    )
+    return run_check(plan)
 
 
-def _write(domain: Path, entries: dict[str, list[str]]) -> int:
-    """Each table's entries appended to its ``allow:`` in ``domain`` (comments and layout
-    kept): how many were written."""
+def _modules(pyproject: Path, domain: Domain) -> Schemas:
+    """The two metadata modules' canonical schemas (SQLite's left), where an allowance reads
+    an index's columns by their logical names."""
+    from twinschema.config import load_config
+    from twinschema.layers.plan import CheckPlan
+    from twinschema.layers.sources import Sources
+
+    plan = CheckPlan(config=load_config(pyproject), layers=("models",), urls={})
+    sources = Sources(plan, domain)
+    return {side: sources.model(dialect).schema for side, dialect in DIALECTS.items()}
+
+
+def _across(report: Report) -> list[Difference]:
+    """The differences of the comparisons across the dialects: the models layer's (the two
+    modules) and the live layer's last (the two databases: ``live_layer`` compares each module
+    with its database first), whose left side is SQLite's and right PostgreSQL's."""
+    models = [d for r in report.layers if r.name == "models" for d in r.differences]
+    live = [r for r in report.layers if r.name == "live"]
+    return models + (live[-1].differences if live else [])
+
+
+def _write(domain: Path, entries: Entries) -> int:
+    """Each entry appended to the ``allow:`` of its table or view in ``domain`` (comments and
+    layout kept; a view's entry made under ``views:`` where it has none): how many were
+    written."""
     if not entries:
         return 0
     yaml = YAML()
@@ -78,8 +119,12 @@ def _write(domain: Path, entries: dict[str, list[str]]) -> int:
     yaml.preserve_quotes = True  # each entry quoted as its hint quotes it
     data = yaml.load(domain.read_text("utf-8"))
     count = 0
-    for table, listed in sorted(entries.items()):
-        node = data["tables"][table]
+    for (section, key), listed in sorted(entries.items()):
+        if data.get(section) is None:
+            data[section] = CommentedMap()
+        if data[section].get(key) is None:
+            data[section][key] = CommentedMap()
+        node = data[section][key]
         allow = node.get("allow")
         if allow is None:
             allow = node["allow"] = CommentedSeq()

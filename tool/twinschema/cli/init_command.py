@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    pass
+    from twinschema.records import Difference
 from twinschema.cli.app import cli, notice
 
 
@@ -68,17 +69,19 @@ def init_command(
     for line in adopt.summary(result):
         click.echo(line)
     root = layout(config, path).root
-    for line in _inherited(root / "pyproject.toml", allow_existing):
+    for line in _inherited(root / "pyproject.toml", allow_existing, urls):
         click.echo(line)
     shown = [w for w in caught if not issubclass(w.category, _HIDDEN) and not _handled(w)]
     for said in dict.fromkeys(_one_line(w) for w in shown):
         notice(f"note: {said}")
 
 
-def _inherited(pyproject: Path, allow: bool) -> list[str]:
+def _inherited(pyproject: Path, allow: bool, urls: Mapping[str, str | None]) -> list[str]:
     """What init says of the differences between the two modules it wrote (``revision``
-    refuses while there are any): with ``allow``, how many allowances it wrote and what no
-    allowance holds; without, that ``--allow-existing`` would allow them."""
+    refuses while there are any): with ``allow``, how many allowances it wrote (for the
+    modules' differences and the two databases' at ``urls``) and what no allowance holds, each
+    once however many comparisons report it; without, that ``--allow-existing`` would allow
+    them."""
     from twinschema.adopt.inherited import allow_inherited, differences_left
 
     if not allow:
@@ -92,15 +95,28 @@ def _inherited(pyproject: Path, allow: bool) -> list[str]:
             "domain.yaml; `twinschema init --allow-existing` writes an allowance for each, "
             "pinned to both sides, for you to review"
         ]
-    done = allow_inherited(pyproject)
+    done = allow_inherited(pyproject, urls)
     lines = [
         f"allowed {done.written} difference(s) the two databases already had in domain.yaml "
         "(reason: inherited at adoption; review each)"
     ]
-    for d in done.left:
+    for d, count in _once(done.left):
         where = ".".join(part for part in (d.table, d.column) if part) or d.name or "-"
-        lines.append(f"  not allowed (no allowance holds it): {d.kind}: {where}: {d.message}")
+        more = f" (and {count - 1} more comparison(s))" if count > 1 else ""
+        lines.append(f"  not allowed (no allowance holds it): {d.kind}: {where}: {d.message}{more}")
     return lines
+
+
+def _once(found: tuple[Difference, ...]) -> list[tuple[Difference, int]]:
+    """Each object's difference once (the first comparison's: the modules, else the
+    databases), with how many comparisons report it (a trigger one database lacks is reported
+    by its module's comparison and the databases')."""
+    first: dict[tuple[str | None, ...], tuple[Difference, int]] = {}
+    for d in found:
+        key = (d.kind, d.table, d.column, d.name)
+        seen = first.get(key)
+        first[key] = (d, 1) if seen is None else (seen[0], seen[1] + 1)
+    return list(first.values())
 
 
 def _one_line(warning: warnings.WarningMessage) -> str:

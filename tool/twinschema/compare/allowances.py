@@ -20,6 +20,7 @@ from twinschema.compare.allowance_entries import (
     BROAD,
     allowance_entry,
     broad_allowances,
+    offers,
     one_sided,
     place,
 )
@@ -33,7 +34,7 @@ from twinschema.compare.allowance_types import unpinned_allowances
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
 from twinschema.compare.view_columns import of_columns
-from twinschema.model import OBJECT_VIEW, Schema
+from twinschema.model import OBJECT_RULE, OBJECT_VIEW, Schema
 from twinschema.records import Comparison, Difference, FixSide, FixSite, Severity, Side
 from twinschema.records.accepted import accepted_by
 from twinschema.records.domain import Allowance, Domain
@@ -188,7 +189,14 @@ def rows_unjudged(allowance: Allowance | None, differences: list[Difference]) ->
 
 def _visible(ctx: Context, allowance: Allowance) -> bool:
     """Whether both sides hold what ``allowance`` is on (its table; a view's, its view, on
-    sides that read their objects): else it is not judged here, neither used nor stale."""
+    sides that read their objects; a rule's, its table on sides that read their objects: a
+    metadata module holds no rule, so the models layer called the allowance the rule's hint
+    offers stale, sakila's six after ``init --allow-existing``): else it is not judged here,
+    neither used nor stale."""
+    if allowance.kind == OBJECT_RULE and not all(
+        side.schema.objects_read for side in (ctx.left, ctx.right)
+    ):
+        return False
     if allowance.kind == OBJECT_VIEW:
         return all(
             side.schema.objects_read
@@ -307,8 +315,9 @@ def _pointed(
                     f
                     for f in found
                     if (f.table, f.kind) == (allowance.table, allowance.kind)
-                    # a view's hint says "allow it there" (views: V: allow:), pinned too
-                    and ("allow it in domain.yaml" in f.hint or f.kind == "view")
+                    # a view's and a rule's hints give their own entries (views: V: allow:;
+                    # the rule's table's), said otherwise: known by kind, not by their words
+                    and (offers(f) or f.kind in (OBJECT_VIEW, OBJECT_RULE))
                 ),
                 None,
             )

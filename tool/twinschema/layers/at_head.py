@@ -83,10 +83,11 @@ def at_head_said_once(results: Sequence[LayerResult]) -> None:
                 pass  # its fix is a line of domain.yaml that init wrote (stranger81 007)
             elif d.ways is not None and d.ways.cause == AT_HEAD_CAUSES and d.composed:
                 d = d.reworded(replace(d.ways, cause=reference))  # the note says the causes
-            elif database in d.hint:
+            elif d.ways is not None and database in (d.ways.add_to, d.ways.remove_from):
                 # A hint of its own whose fix may go to the database (a pair the evaluation
-                # stage made, a column that looks renamed) refers to the note too; one whose
-                # fix is elsewhere (a stale allowance: domain.yaml alone) does not.
+                # stage made, a column that looks renamed: one of its ways is the database,
+                # as its parts say, not its words) refers to the note too; one whose fix is
+                # elsewhere (a stale allowance: domain.yaml alone) does not.
                 d = d.said_after(reference)
             said.append(d)
         result.differences = said
