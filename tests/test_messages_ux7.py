@@ -245,3 +245,30 @@ def test_generated_columns_and_predicates_equal_on_probes_name_a_few(tmp_path: P
     assert len(probed) == 2, probed
     for e in probed:
         assert 1 <= len(e["probes"]) <= 4 and "(NULL)" in e["probes"], e
+
+
+def test_a_view_witness_holding_a_numeric_is_written_in_json(tmp_path: Path) -> None:
+    """fix86d: ``--format json`` failed with "internal error: Decimal is not JSON serializable"
+    on a view whose witness row holds a numeric (the view's witness kept the probe's Decimal).
+    Its value is now the number's text, which real SQLite reads back to the witness's answer;
+    the CHECK witness beside it keeps JSON's own number."""
+    a = (
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, x NUMERIC NOT NULL);\n"
+        "CREATE VIEW w AS SELECT id, CAST(x AS INTEGER) AS whole FROM t;\n"
+    )
+    b = (
+        "CREATE TABLE t (id integer PRIMARY KEY, x numeric(10,2) NOT NULL);\n"
+        "CREATE VIEW w AS SELECT id, CAST(x AS integer) AS whole FROM t;\n"
+    )
+    result = _diff(tmp_path, ("sqlite", "postgresql"), a, b, "--format", "json")
+    assert result.exit_code == 1, result.output
+    (view,) = [d for d in _json(result)["differences"] if d["kind"] == "view"]
+    witness = view["witness"]
+    assert witness["table"] == "t" and witness["columns"] == ["id", "x"], view
+    key, number = witness["values"]
+    assert isinstance(number, str) and float(number) % 1 != 0, witness
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(a)
+    conn.execute("INSERT INTO t (id, x) VALUES (?, ?)", (key, number))
+    ((whole,),) = conn.execute("SELECT whole FROM w").fetchall()
+    assert f"SQLite returns ({key}, {whole})" in witness["said"], witness

@@ -34,6 +34,7 @@ from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_digits import past_double
 from twinschema.evaluate.view_pair import Pair, pair_of
 from twinschema.evaluate.view_runs import Answer
+from twinschema.evaluate.witness_fields import json_value
 from twinschema.model import OBJECT_VIEW, Schema
 from twinschema.records import Witness
 
@@ -181,13 +182,16 @@ def answers_text(verdict: ViewVerdict, names: tuple[str, str]) -> str:
     return f"{names[0]} returns {verdict.answers[0]}; {names[1]} returns {verdict.answers[1]}{at}"
 
 
-def view_witness(verdict: ViewVerdict, said: str) -> Witness | None:
+def view_witness(verdict: ViewVerdict, said: str, dialects: Sequence[str]) -> Witness | None:
     """A parted verdict's witness as a record, where it is one base row (``said``: what each
-    side returned on it, ``answers_text``); None for a witness of several rows."""
+    side returned on it, ``answers_text``), its values as JSON holds them on ``dialects`` (a
+    numeric's Decimal as its text: the JSON report failed on it); None for a witness of
+    several rows."""
     if len(verdict.witness) != 1:
         return None
     first = verdict.witness[0]
-    return Witness(first.table, first.columns, first.values, None, said)
+    values = tuple(json_value(dialects, v) for v in first.values)
+    return Witness(first.table, first.columns, values, None, said)
 
 
 def views_to_run(left: Schema, right: Schema) -> list[str]:

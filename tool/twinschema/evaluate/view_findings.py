@@ -102,7 +102,7 @@ def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> D
         "where they part), or declare it for one dialect in domain.yaml; if it differs on "
         f"purpose, allow it there, pinned to both definitions (either changed later is "
         f"reported): views: {{{verdict.view}: {{allow: [{_pinned(st, texts)}]}}}}",
-        witness=view_witness(verdict, said),
+        witness=view_witness(verdict, said, st.dialects),
     )
 
 

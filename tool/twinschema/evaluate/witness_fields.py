@@ -62,20 +62,20 @@ def made(
     accepts = None
     if verdicts is not None and verdicts[0] != verdicts[1]:
         accepts = "left" if verdicts[0] else "right"
-    values = tuple(_json_value(st, v) for v in row)
+    values = tuple(json_value(st.dialects, v) for v in row)
     return Witness(None, tuple(names), values, accepts, said)
 
 
-def _json_value(st: StageContext, value: Any) -> Any:
+def json_value(dialects: Sequence[str], value: Any) -> Any:
     """``value`` as JSON holds it: None, a bool, an int, a finite float and a string as they
     are, anything else (a Decimal, a date, bytes, an infinity) as the witness writes it; where
-    the two dialects write it otherwise (bytes: ``X'6162'``, ``'\\x6162'::bytea``), each
+    the two ``dialects`` write it otherwise (bytes: ``X'6162'``, ``'\\x6162'::bytea``), each
     dialect's text by its name (stranger59 013: the message's words were cut into a value)."""
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float) and math.isfinite(value):
         return value
-    texts = {d: probe_text(value, d) for d in dict.fromkeys(st.dialects)}
+    texts = {d: probe_text(value, d) for d in dict.fromkeys(dialects)}
     return next(iter(texts.values())) if len(set(texts.values())) == 1 else texts
 
 

@@ -94,7 +94,7 @@ def twin_views(
         if alone is not None:  # one twin re-made it with the other's columns
             said = f"{witness_text(verdict)}: {said}"
             found = _alone(name, spans, (left, right), alone, said, renamed)
-            differences.append(replace(found, witness=view_witness(verdict, said)))
+            differences.append(replace(found, witness=view_witness(verdict, said, dialects)))
             continue
         found = _parity(
             name,
@@ -110,7 +110,7 @@ def twin_views(
             "chains (the witness shows where they part), or declare it for one dialect in "
             "domain.yaml",
         )
-        differences.append(replace(found, witness=view_witness(verdict, said)))
+        differences.append(replace(found, witness=view_witness(verdict, said, dialects)))
     return differences, warnings, same, notes
 
 
