@@ -31,19 +31,15 @@ from twinschema.evaluate.crossing_hints import (
     hint_for,
 )
 from twinschema.evaluate.crossing_judged import Run, judged
+from twinschema.evaluate.crossing_literals import OFFSET, check_reads, column_values
+from twinschema.evaluate.crossing_outcomes import moved_days, parted_first, same
 from twinschema.evaluate.crossing_values import (
     FINER,
     NOT_A_DATE,
-    OFFSET,
     SPELLINGS,
     TRAILING,
     WALL_SPELLINGS,
-    check_reads,
-    column_values,
-    moved_days,
-    parted_first,
     probed_kind,
-    same,
 )
 from twinschema.evaluate.json_twice import Store, generated_warnings, index_warnings
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
