@@ -36,6 +36,7 @@ from twinschema.evaluate.crossing_outcomes import moved_days, parted_first, same
 from twinschema.evaluate.crossing_values import (
     FINER,
     NOT_A_DATE,
+    NOT_A_NUMBER,
     SPELLINGS,
     TRAILING,
     WALL_SPELLINGS,
@@ -139,6 +140,8 @@ def findings(
                     continue
                 if NO_DAY in said and NOT_A_DATE in hints:
                     continue  # one warning a column for text PostgreSQL reads as no date
+                if NOT_A_NUMBER in said and NOT_A_NUMBER in hints:
+                    continue  # one warning a column for text that is no number
                 if TRAILING in said and REJECTED not in (a, b):
                     continue  # both store it: the longer value's own warning says enough
                 verdict = judged(crossing, kind, (said, value), ((ld, a), (rd, b)), runs, warns)
@@ -152,6 +155,8 @@ def findings(
                     hints.add(FINER if finer else OFFSET)
                 if NO_DAY in said or said == NOT_A_DATE:
                     hints.add(NOT_A_DATE)
+                if NOT_A_NUMBER in said:
+                    hints.add(NOT_A_NUMBER)
                 push, what = verdict
                 if lead is not None and fraction_checks.names(lead, kind, value, (a, b)):
                     push, said, what = fraction_checks.message(lead, said, what, push)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.evaluate import expression_reads, probes
-from twinschema.evaluate.crossing_values import FINER, probe_values
+from twinschema.evaluate.crossing_values import FINER, NOT_NUMBERS, probe_values
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.records.kinds import INTEGER_KINDS
 
@@ -44,6 +44,8 @@ def column_values(
         values += scale_bounds(reads, scale)
     if kind == "uuid":
         values += other_cases(reads)
+    if kind == "numeric" and sqlite_checks:
+        values += NOT_NUMBERS
     if kind == "date" and reads_offsets(sqlite_checks):
         values += offset_moments(reads)
     return values

@@ -64,6 +64,21 @@ NO_DAYS: dict[str, tuple[tuple[str, str], ...]] = {
         ("timestamptz", ("T10:00:00Z", " 10:00:00+00:00", "T10:00:00+00:00")),
     )
 }
+# Text PostgreSQL's time refuses ("invalid input syntax for type time") and a SQLite TEXT column
+# stores: a device's own spelling of an hour (stranger85 006). A pin such as ``time(t) IS NOT
+# NULL`` or a GLOB refuses it too (time('7pm') is NULL), and then nothing is said.
+NOT_A_TIME = ("the text '7pm'", "7pm")
+# Text that is no number: SQLite's NUMERIC (or REAL) affinity keeps what it cannot read as a
+# number as TEXT, and orders any text above any number, so a CHECK such as ``amount >= 1``
+# passes it; PostgreSQL's numeric refuses it ("invalid input syntax for type numeric";
+# stranger85 006: '12,50' from a comma-decimal locale, 'free'). Tried where a SQLite CHECK reads
+# the column (``crossing_literals.column_values``), one warning a column: a CHECK that refuses
+# text (``typeof(x) IN ('integer', 'real')``, ``x = x + 0``, ``x <= 100``) leaves it unsaid.
+NOT_A_NUMBER = "not a number"
+NOT_NUMBERS: tuple[tuple[str, Any], ...] = (
+    (f"the text '12,50' ({NOT_A_NUMBER}: a decimal comma)", "12,50"),
+    (f"the text 'free' ({NOT_A_NUMBER})", "free"),
+)
 # What a warning on a number past a NUMERIC scale says of it (one such warning a column).
 FINER = "more digits than scale"
 
@@ -133,6 +148,8 @@ def probe_values(
     if kind in ("timestamp", "timestamptz", "date"):
         found.append((NOT_A_DATE, "yesterday-ish"))
         found += [(f"the text {probe_text(v)} ({why})", v) for v, why in NO_DAYS[kind]]
+    if kind == "time":
+        found.append(NOT_A_TIME)
     if kind == "boolean":
         found.append(("the integer 2", 2))
     if kind == "json":
