@@ -26,7 +26,7 @@ from probes import (
     try_row,
 )
 
-from twinschema.evaluate.crossing_values import INSERT_PARTS
+from twinschema.evaluate.crossing_outcomes import INSERT_PARTS
 
 CASES = cases()
 WITNESSED = [c for c in CASES if c.witness and c.witness.get("rows")]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from twinschema.evaluate.backends import REJECTED
-from twinschema.evaluate.crossing_values import FINER, parted_first
+from twinschema.evaluate.crossing_outcomes import parted_first
+from twinschema.evaluate.crossing_values import FINER
 
 _VALUES = [
     ("the integer 2147483648 (past integer)", 2**31),

@@ -31,19 +31,16 @@ from twinschema.evaluate.crossing_hints import (
     hint_for,
 )
 from twinschema.evaluate.crossing_judged import Run, judged
+from twinschema.evaluate.crossing_literals import OFFSET, check_reads, column_values
+from twinschema.evaluate.crossing_outcomes import moved_days, parted_first, same
 from twinschema.evaluate.crossing_values import (
     FINER,
     NOT_A_DATE,
-    OFFSET,
+    NOT_A_NUMBER,
     SPELLINGS,
     TRAILING,
     WALL_SPELLINGS,
-    check_reads,
-    column_values,
-    moved_days,
-    parted_first,
     probed_kind,
-    same,
 )
 from twinschema.evaluate.json_twice import Store, generated_warnings, index_warnings
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
@@ -189,19 +186,23 @@ def _passed_over(said: str, got: tuple[Any, Any], hints: set[str]) -> bool:
         return True
     if NO_DAY in said and NOT_A_DATE in hints:
         return True  # one warning a column for text PostgreSQL reads as no date
+    if NOT_A_NUMBER in said and NOT_A_NUMBER in hints:
+        return True  # one warning a column for text that is no number
     # Both store it: the longer value's own warning says enough.
     return TRAILING in said and REJECTED not in (a, b)
 
 
 def _note(hints: set[str], hint: str, said: str) -> None:
     """Note in ``hints`` what a warning said, so that its column gets no other like it: its
-    hint (but the general rule), its scale or offset, text read as no date."""
+    hint (but the general rule), its scale or offset, text read as no date or no number."""
     if hint != HINT_RULE:
         hints.add(hint)
     if FINER in said or OFFSET in said:
         hints.add(FINER if FINER in said else OFFSET)
     if NO_DAY in said or said == NOT_A_DATE:
         hints.add(NOT_A_DATE)
+    if NOT_A_NUMBER in said:
+        hints.add(NOT_A_NUMBER)
 
 
 def _json_findings(

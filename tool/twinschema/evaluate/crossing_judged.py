@@ -9,13 +9,13 @@ from typing import Any, Protocol
 
 from twinschema.evaluate import nan_crossing
 from twinschema.evaluate.backends import REJECTED, Backend
-from twinschema.evaluate.crossing_values import (
-    NAN,
+from twinschema.evaluate.crossing_outcomes import (
     finer_parted,
     kept_as_written,
     same,
     value_shown,
 )
+from twinschema.evaluate.crossing_values import NAN
 from twinschema.evaluate.handed_back import handed_back, taken_back
 from twinschema.evaluate.values import convert
 from twinschema.model import Column, Table

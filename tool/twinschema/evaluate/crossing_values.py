@@ -1,25 +1,18 @@
-"""The values a column pair is tried with for ``value_compatibility`` warnings (``crossing``):
-by its kind (a string one past its length, an integer past int4, 1.001 past a NUMERIC scale...),
-and by the literals of its CHECKs (a string longer than the length, a fraction beside a whole
-number, a number beside a bound past the scale), each with how a message names it.
+"""The values a column pair is tried with for ``value_compatibility`` warnings (``crossing``)
+by its kind alone: a string one past its length, an integer past int4, 1.001 past a NUMERIC
+scale, text no date function reads..., each with how a message names it (what the column's
+CHECKs add is ``crossing_literals``'; what each side did with them, ``crossing_outcomes``').
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate import expression_reads, probes
-from twinschema.evaluate.backends import REJECTED
 from twinschema.evaluate.crossing_hints import FRACTION, NO_DAY
 from twinschema.evaluate.shown_probes import probe_text
-from twinschema.evaluate.values import convert
 from twinschema.model import ColumnType
-from twinschema.records.dialects import DIALECT_NAMES
 from twinschema.records.kinds import INTEGER_KINDS
 
 # Two spellings of one value of a kind: a text column keeps them apart, the typed PostgreSQL
@@ -71,15 +64,23 @@ NO_DAYS: dict[str, tuple[tuple[str, str], ...]] = {
         ("timestamptz", ("T10:00:00Z", " 10:00:00+00:00", "T10:00:00+00:00")),
     )
 }
+# Text PostgreSQL's time refuses ("invalid input syntax for type time") and a SQLite TEXT column
+# stores: a device's own spelling of an hour (stranger85 006). A pin such as ``time(t) IS NOT
+# NULL`` or a GLOB refuses it too (time('7pm') is NULL), and then nothing is said.
+NOT_A_TIME = ("the text '7pm'", "7pm")
+# Text that is no number: SQLite's NUMERIC (or REAL) affinity keeps what it cannot read as a
+# number as TEXT, and orders any text above any number, so a CHECK such as ``amount >= 1``
+# passes it; PostgreSQL's numeric refuses it ("invalid input syntax for type numeric";
+# stranger85 006: '12,50' from a comma-decimal locale, 'free'). Tried where a SQLite CHECK reads
+# the column (``crossing_literals.column_values``), one warning a column: a CHECK that refuses
+# text (``typeof(x) IN ('integer', 'real')``, ``x = x + 0``, ``x <= 100``) leaves it unsaid.
+NOT_A_NUMBER = "not a number"
+NOT_NUMBERS: tuple[tuple[str, Any], ...] = (
+    (f"the text '12,50' ({NOT_A_NUMBER}: a decimal comma)", "12,50"),
+    (f"the text 'free' ({NOT_A_NUMBER})", "free"),
+)
 # What a warning on a number past a NUMERIC scale says of it (one such warning a column).
 FINER = "more digits than scale"
-# What a warning on a moment with a UTC offset in a date column says of it (``offset_moments``).
-OFFSET = "its UTC offset moves it to another day"
-# What a moment at UTC tried beside them is said to be (never a warning; ``moved_days``).
-UNMOVED = "a moment at UTC on its own day"
-# At most this many days are tried with offsets (the calendar's corners first).
-_OFFSET_DAYS = 8
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
 # How a message names a value one past a length in a trailing space, which PostgreSQL's
@@ -147,6 +148,8 @@ def probe_values(
     if kind in ("timestamp", "timestamptz", "date"):
         found.append((NOT_A_DATE, "yesterday-ish"))
         found += [(f"the text {probe_text(v)} ({why})", v) for v, why in NO_DAYS[kind]]
+    if kind == "time":
+        found.append(NOT_A_TIME)
     if kind == "boolean":
         found.append(("the integer 2", 2))
     if kind == "json":
@@ -162,238 +165,3 @@ def probe_values(
         huge = '{"a":1e999999}'
         found.append((f"the text '{huge}' (a number past PostgreSQL's numeric range)", huge))
     return found
-
-
-def column_values(
-    kind: str | None,
-    sizes: tuple[int | None, int | None, int | None],
-    reads: list[expression_reads.Reads],
-    sqlite_checks: list[str],
-) -> list[tuple[str, Any]]:
-    """The values a column pair is tried with: its kind's probes (``probe_values``, sizes
-    being its length, precision and scale), then those the literals of its CHECKs (``reads``)
-    make telling: a longer text, a fraction of an integer, values around a scale's bound, a
-    uuid in the other letter case, a moment whose offset moves its day where SQLite's CHECKs
-    (``sqlite_checks``) read offsets."""
-    length, precision, scale = sizes
-    values = probe_values(kind, length, precision, scale)
-    values += longer_literals(reads, length)
-    if kind in INTEGER_KINDS:
-        values += fractions(reads)
-    if kind == "numeric" and scale is not None and scale >= 0:
-        values += scale_bounds(reads, scale)
-    if kind == "uuid":
-        values += other_cases(reads)
-    if kind == "date" and reads_offsets(sqlite_checks):
-        values += offset_moments(reads)
-    return values
-
-
-def check_reads(checks: tuple[tuple[str, list[str]], ...]) -> list[expression_reads.Reads]:
-    """What each side's CHECKs on a column read (each in its own dialect)."""
-    found = (expression_reads.reads(dialect, check) for dialect, texts in checks for check in texts)
-    return [read for read in found if read is not None]
-
-
-def longer_literals(
-    reads: list[expression_reads.Reads], length: int | None
-) -> list[tuple[str, Any]]:
-    """The strings a column's CHECKs name longer than its declared length: a value the CHECK
-    lets in that the length may refuse (``status IN ('draft', 'sent')`` on a varchar(4):
-    SQLite stores 'draft', PostgreSQL refuses it; stranger34). The length's own probe, one
-    character past it, is a text the CHECK refuses."""
-    if length is None:
-        return []
-    found = dict.fromkeys(t for read in reads for t in read.strings if len(t) > length)
-    return [(f"the text {probe_text(t)} (longer than {length})", t) for t in found]
-
-
-def fractions(reads: list[expression_reads.Reads]) -> list[tuple[str, Any]]:
-    """For an integer column, each whole number its CHECKs name plus 0.7, less 0.4 and plus
-    0.4: where a CHECK refuses 1.5 (``x % 5 = 0``) the fraction SQLite keeps and PostgreSQL
-    rounds may pass it (0.7: 0.7 % 5 is 0 on SQLite, PostgreSQL stores 1, which fails;
-    stranger34); a bound's neighbours PostgreSQL rounds back onto it part a bound (99.6 under
-    ``x < 100``: SQLite stores it, PostgreSQL's 100 fails; -0.4 under ``x >= 0``: SQLite refuses
-    it, PostgreSQL stores 0; stranger82 005, ``fraction_checks``). Not a half, which PostgreSQL
-    rounds to even from a double and away from zero from a numeric."""
-    found = dict.fromkeys(
-        n + Decimal(step)
-        for read in reads
-        for n in read.numbers
-        if n == int(n) and abs(n) < 2**31
-        for step in ("0.7", "-0.4", "0.4")
-    )
-    return [(f"the number {n} (not a whole number)", n) for n in found]
-
-
-def scale_bounds(reads: list[expression_reads.Reads], scale: int) -> list[tuple[str, Any]]:
-    """For a NUMERIC column of ``scale``, each number its CHECKs name (within the scale) less
-    and plus 4 in the first decimal past it: values PostgreSQL rounds back onto the bound, one
-    of which a bound lets in on both sides where 1.001 is kept out (``c >= 2`` on NUMERIC(5,0):
-    2.4, which SQLite stores as 2.4, PostgreSQL as 2; fuzz41 R4). Tried only where 1.001 gives
-    no warning (one warning per column for its scale)."""
-    fine = Decimal(4).scaleb(-(scale + 1))
-    unit = Decimal(1).scaleb(-scale)
-    found = dict.fromkeys(
-        v
-        for read in reads
-        for n in read.numbers
-        if n.is_finite() and n == n.quantize(unit) and abs(n) < 2**31
-        for v in (n + fine, n - fine)
-    )
-    return [(f"the number {v} ({FINER} {scale})", v) for v in found]
-
-
-def parted_first(
-    values: list[tuple[str, Any]], got: tuple[list[Any], list[Any]],
-    bare: Callable[[int], list[Any] | None],
-) -> list[tuple[tuple[str, Any], Any, Any]]:  # fmt: skip
-    """Each probe value of a column with what each side stored (``got``, left and right:
-    ``REJECTED`` where it refused it), in the order the warnings judge them: among the numbers
-    past the scale (one warning a column), first those one side's CHECK refuses and the other
-    side stores, a positive one first, then the smallest (SQLite's REAL under ``BETWEEN 0 AND
-    99.99`` refuses 99.994, PostgreSQL's numeric(4,2) rounds it to 99.99 before its CHECK runs
-    and stores it; stranger73 009), then the others (1.001, which both store, each its own
-    way); every other value in place. A CHECK refuses it where that side's column with no
-    CHECK stores it (``bare``: side 0 or 1, run only where a number past the scale parts):
-    PostgreSQL refusing 999.996 in a numeric(5,2) is its precision, not a CHECK."""
-    rows = list(zip(values, *got, strict=True))
-    finer = [i for i, ((said, _), _, _) in enumerate(rows) if FINER in said]
-    split = [i for i in finer if (rows[i][1] is REJECTED) != (rows[i][2] is REJECTED)]
-    stored = {n: bare(n) for n in {1 if rows[i][1] is not REJECTED else 0 for i in split}}
-
-    def by_check(i: int) -> bool:  # refused where its column alone stores it
-        n = 1 if rows[i][1] is not REJECTED else 0
-        alone = stored.get(n)
-        return alone is not None and alone[i] is not REJECTED
-
-    checked = sorted(
-        (i for i in split if by_check(i)),
-        key=lambda i: (Decimal(rows[i][0][1]) < 0, abs(Decimal(rows[i][0][1]))),
-    )
-    order = checked + [i for i in finer if i not in checked]
-    placed = dict(zip(finer, order, strict=True))
-    return [rows[placed.get(i, i)] for i in range(len(rows))]
-
-
-def finer_parted(
-    said: str, got: tuple[tuple[str, Any], tuple[str, Any]]
-) -> tuple[bool, str] | None:
-    """The warning's text for a number past the scale that one side rejects and the other
-    stores (``parted_first``), where what it stores crosses back (99.99: no sync breaks, so
-    ``crossing_judged.judged`` says nothing): an insert one side takes fails on the other; None for
-    any other value or outcome."""
-    (ld, a), (rd, b) = got
-    if FINER not in said or (a is REJECTED) == (b is REJECTED):
-        return None
-    (keeps, kept), refuses = ((ld, a), rd) if b is REJECTED else ((rd, b), ld)
-    return False, (
-        f"{DIALECT_NAMES[refuses]} rejects it, {DIALECT_NAMES[keeps]} stores it as {value_shown(kept)} "
-        f"({INSERT_PARTS}): an insert one side takes fails on the other, but no sync does "
-        f"(what crosses is {value_shown(kept)}, which both accept), so the CHECKs are the same; "
-        "the other way round, a row one side stores as written and the other refuses rounded, "
-        "a sync fails and the CHECK pair is a difference"
-    )
-
-
-# What a scale warning on an insert one side refuses and the other stores rounded says: what
-# crosses a sync is the rounded value, which breaks none (``finer_parted``).
-INSERT_PARTS = "rounded to the scale before its CHECK runs"
-
-
-# SQLite's date and time functions, which read a moment's UTC offset (to UTC).
-_DATE_FUNCTIONS = re.compile(r"\b(strftime|date|datetime|julianday|unixepoch|time)\s*\(", re.I)
-
-
-def reads_offsets(checks: list[str]) -> bool:
-    """True when one of SQLite's ``checks`` reads a value through a date or time function,
-    which moves a moment with a UTC offset to UTC (a comparison of the text does not: that
-    is ``date_text``'s)."""
-    return any(_DATE_FUNCTIONS.search(text) for text in checks)
-
-
-def offset_moments(reads: list[expression_reads.Reads]) -> list[tuple[str, Any]]:
-    """For a date column whose SQLite CHECKs read it through a date function
-    (``reads_offsets``), moments with a UTC offset that moves them to the day
-    before or after in UTC ('2023-01-01T23:30:00-05:00' is 2023-01-02 04:30 UTC), on the
-    calendar's corners (``probes.DAYS``, a Sunday among them) and on each date literal's day:
-    PostgreSQL's date keeps the day as written and drops the time and offset, SQLite keeps the
-    text, which its date functions (``strftime``, ``date``, ``julianday``) read in UTC, so a
-    CHECK through them sees another day (``strftime('%w', d)`` against ``EXTRACT(DOW FROM d)``,
-    stranger44 018). Only a side that rejects such a value is a finding (``OFFSET``)."""
-    from twinschema.evaluate.clock import date_of
-
-    days = [*probes.DAYS, *(t.strip()[:10] for read in reads for t in read.strings)]
-    valid = [d for d in dict.fromkeys(days) if date_of(d) is not None][:_OFFSET_DAYS]
-    moments = [m for d in valid for m in (f"{d}T23:30:00-05:00", f"{d}T00:30:00+05:00")]
-    moved = [(f"the text {probe_text(m)} ({OFFSET} in UTC)", m) for m in moments]
-    return moved + [(UNMOVED, f"{d}T12:00:00+00:00") for d in valid]
-
-
-def moved_days(
-    values: list[tuple[str, Any]], got: tuple[list[Any], list[Any]]
-) -> tuple[list[tuple[str, Any]], tuple[list[Any], list[Any]]]:
-    """``values`` and what each side stored of them (``got``), without ``offset_moments``'
-    moments at UTC, and without each moved moment that the side refusing it also refuses at
-    UTC on its day where the other side stores that: the sides part on the moment's form, not
-    on the day the offset moves it to.
-    SQLite's ``CHECK (d IS date(d))`` refuses '2024-01-31T23:30:00-05:00' and
-    '2024-01-31T12:00:00+00:00' alike (a pin to days as written), while PostgreSQL's date
-    stores 2024-01-31 and hands back '2024-01-31', which the pin stores: no finding (s77misc;
-    a pin refuses '2024-1-31', which PostgreSQL stores, as little). ``strftime('%w', d) <> '0'``
-    stores Saturday's noon at UTC and refuses its 23:30 at -05:00 (Sunday in UTC), and on a
-    Sunday PostgreSQL refuses both while SQLite stores Sunday 23:30 at -05:00: findings."""
-    at_utc = {str(v)[:10]: i for i, (said, v) in enumerate(values) if said == UNMOVED}
-    if not at_utc:
-        return values, got
-    kept = []
-    for i, (said, value) in enumerate(values):
-        if said == UNMOVED:
-            continue
-        noon = at_utc.get(str(value)[:10]) if OFFSET in said else None
-        if noon is not None and any(
-            side[i] is REJECTED and side[noon] is REJECTED and other[noon] is not REJECTED
-            for side, other in (got, got[::-1])
-        ):
-            continue
-        kept.append(i)
-    return [values[i] for i in kept], ([got[0][i] for i in kept], [got[1][i] for i in kept])
-
-
-def other_cases(reads: list[expression_reads.Reads]) -> list[tuple[str, Any]]:
-    """For a uuid column, each UUID its CHECKs name in the letter case none of them writes:
-    PostgreSQL stores 'A0EEBC99-...' as 'a0eebc99-...', SQLite's text keeps it, so ``id <>
-    'a0eebc99-...'`` on both sides lets the capitals in on SQLite only (stranger59 012). A
-    case the CHECKs write themselves is their own difference's witness, not tried again."""
-    written = {t.strip() for read in reads for t in read.strings if _UUID.match(t.strip())}
-    found = dict.fromkeys(
-        v for t in sorted(written) for v in (t.upper(), t.lower()) if v not in written
-    )
-    return [
-        (f"the text {probe_text(v)} (a uuid of its CHECKs in other letter case)", v) for v in found
-    ]
-
-
-def value_shown(value: Any) -> str:
-    """A value as a warning names it: text quoted as SQL writes it, a date or time in ISO form,
-    any other as Python prints it."""
-    if isinstance(value, str):
-        return probe_text(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def kept_as_written(kind: str | None, written: Any, kept: Any) -> bool:
-    """True when a column stored ``written`` as it was written (read as the logical ``kind``
-    reads both), or as a value no other column is given in its place (not a number or text):
-    what crosses a sync, and what a CHECK witness is judged on (``stored_rows``), is the
-    value stored."""
-    return same(convert(kept, kind), convert(written, kind)) or not isinstance(
-        kept, int | float | Decimal | str
-    )
-
-
-def same(a: Any, b: Any) -> bool:
-    """One value: of one type and equal, a NaN with a NaN too (a numeric keeps 'NaN')."""
-    return type(a) is type(b) and (bool(a == b) or bool(a != a and b != b))

@@ -35,7 +35,7 @@ class Lead:
 
 
 def is_fraction(kind: str | None, value: Any) -> bool:
-    """True for a number not whole probed in an integer column (``crossing_values.fractions``)."""
+    """True for a number not whole probed in an integer column (``crossing_literals.fractions``)."""
     return kind in INTEGER_KINDS and isinstance(value, Decimal) and value != int(value)
 
 

@@ -16,7 +16,8 @@ from twinschema.canonical import typemap
 from twinschema.evaluate.backends import REJECTED, Backend
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.crossing import column_checks, warning
-from twinschema.evaluate.crossing_values import SPELLINGS, same
+from twinschema.evaluate.crossing_outcomes import same
+from twinschema.evaluate.crossing_values import SPELLINGS
 from twinschema.model import Column, ForeignKey, Table
 from twinschema.model_shown import column_shown
 from twinschema.records.dialects import DIALECT_NAMES

@@ -9,7 +9,8 @@ column's own difference, not the CHECK's; a row the other side stores changed is
 if the CHECK rejects what it stored too (``stored_rows.partings``: PostgreSQL's 0.00 for 0.001
 passes ``n = round(n, 2)``). The difference stands whether or not a row is found, unless
 the CHECK's own column type already keeps it (``type_kept``: an equivalence), across
-dialects it keeps exactly the other side's integer range (``_type_range``), or a CHECK of
+dialects it keeps exactly the other side's integer range (``_type_range``) or numeric(p,s)
+range (``precision_mirror``), or a CHECK of
 either table refuses each probe row it refuses, and no row parts the tables (``_implied``: an
 equivalence, counted as evaluated); else only the witness is added, and the counts of
 evaluated pairs stay those of the stage's own judgements.
@@ -24,6 +25,7 @@ from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import (
     expression_reads,
     json_list_rules,
+    precision_mirror,
     scale_mirror,
     storage_classes,
     strict_kept,
@@ -39,7 +41,7 @@ from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.side_checks import checks_within, generated_inlined, sharing
 from twinschema.evaluate.sqlite_refusals import every_row_refused
 from twinschema.evaluate.statements import probe_column
-from twinschema.evaluate.stored_rows import nulls_where_both_allow, partings
+from twinschema.evaluate.stored_rows import Parting, nulls_where_both_allow, partings
 from twinschema.model import Table
 from twinschema.records import Difference
 
@@ -123,7 +125,11 @@ def _witness(
     one = expression_reads.reads(own.schema.dialect, raw) if raw is not None else None
     kept = verdicts and all(ours or not theirs for ours, theirs in mine)
     if kept and one is not None and len(one.columns) == 1:
-        _type_range(st, d, side, raw or text, len(verdicts), next(iter(one.columns)))
+        column = next(iter(one.columns))
+        _type_range(st, d, side, raw or text, len(verdicts), column)
+        # ...or, across dialects, exactly what the other side's numeric(p,s) holds.
+        if any(d is f for f in st.comparison.differences):
+            precision_mirror.settle(st, d, side, raw or text, len(verdicts), column)
     present = any(d is f for f in st.comparison.differences)
     if kept and present and one is not None:  # SQLite's JSON array CHECK on a mapped list
         names = frozenset(logical_name(own, d.table, c) for c in one.columns)
@@ -155,9 +161,25 @@ def _apart_by_class(
             # Said as written only: what the other side stored of it need not be what crosses
             # (PostgreSQL's date keeps '20240101' as 2024-01-01, which SQLite's CHECK accepts).
             said = replace(parted, refused_as=None).said(st)
+            if parted.stored is not None and any(v != v for v in parted.stored):
+                said = _nan_said(st, parted, side)
             written = witness_written(st, found, parted.row, said, parted.verdicts)
             st.annotate(written.text, d, witness=written.witness)
             return
+
+
+def _nan_said(st: StageContext, parted: Parting, side: str) -> str:
+    """What the witness 'NaN' of a CHECK on one side only says (recheck of stranger85: "it stores
+    'NaN', which SQLite accepts" read as a contradiction): the text is refused as written on the
+    CHECK's side, which keeps it as text, and the number the other side stores from it crosses
+    as NULL (SQLite has no NaN), which is the column pair's NaN warning, not this CHECK's."""
+    own, other = st.side_name(side), st.side_name("right" if side == "left" else "left")
+    said = replace(parted, refused_as=None, stored=None).said(st)
+    return (
+        f"{said} (as written: {own} keeps it as text, which its CHECK refuses; {other} stores "
+        f"the number NaN, which {own} has no value for: a sync writes NULL there, the column's "
+        "own NaN warning)"
+    )
 
 
 def _computed(dialect: str, table: Table, text: str) -> str:

@@ -11,6 +11,11 @@ same"), applied to the CHECK on one side only. It is settled as an equivalence w
   a number rounded (``Parting.written_only``: the CHECK accepts what was stored), and
 - the CHECK accepts what the other side stores of every probe row that side takes.
 
+Where no probe row parts the sides, numbers one to three decimals finer than the other side's
+scale are tried (``_finer``): ``round(x, 3) = x`` against numeric(6,2) refuses 0.0001, stored
+as 0.00 there (recheck of stranger85: it was a difference whose witness was 'NaN'). A row
+holding NaN decides nothing here: NaN is the column pair's own warning (``nan_crossing``).
+
 Near misses that stay differences (checked on SQLite 3.40 and PostgreSQL 16, golden
 ``sl-pg.check-one-sided-scale-*``): ``round(x, 1) = x`` against numeric(6,2) (0.05, which
 PostgreSQL holds as written), ``round(x, 2) = x`` against numeric(6,3) (0.001 held as written),
@@ -23,14 +28,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from twinschema.canonical import typemap
 from twinschema.evaluate.backends import REJECTED
 from twinschema.evaluate.context import StageContext, probe_count
-from twinschema.evaluate.probe_sets import ProbeSet
+from twinschema.evaluate.generated_refusals import stored_only
+from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors
 from twinschema.evaluate.shown_probes import probe_text
-from twinschema.evaluate.stored_rows import Judged, Parting, stored_by
+from twinschema.evaluate.stored_rows import Judged, Parting, partings, stored_by
 from twinschema.records import Difference
 
 
@@ -42,9 +50,14 @@ def settle(
     on ``tried``, judged ``verdicts``) as one equivalence where ``refused``, the rows it
     refuses that the other side stores, are all numbers the other side rounds into it, and
     it accepts what the other side stores of each row that side takes; True when settled."""
+    n = 0 if side == "left" else 1
+    # A NaN is the column pair's own matter (``nan_crossing``): it decides no CHECK here.
+    refused = [p for p in refused if not _nan(p)]
+    if not refused:  # no witness among the probe rows: numbers finer than the other's scale
+        refused, more = _finer(st, d, (n, tried), texts)
+        verdicts = [*verdicts, *more]
     if not refused or not all(_rounded(p) for p in refused):
         return False
-    n = 0 if side == "left" else 1
     other = "right" if side == "left" else "left"
     taken = [row for row, a, b in verdicts if (a, b)[1 - n]]
     stored = stored_by(st, other, d.table or "", tried, taken)
@@ -67,6 +80,30 @@ def settle(
     return True
 
 
+def _finer(
+    st: StageContext, d: Difference, at: tuple[int, ProbeSet], texts: tuple[str, str]
+) -> tuple[list[Parting], list[Judged]]:
+    """Where no probe row parts the sides, the rows the CHECK on side ``at[0]`` (of ``at[1]``'s
+    one column) refuses and the other side stores among numbers one to three decimals finer
+    than the other side's NUMERIC scale, and one plus each, with how both judged them: SQLite's
+    ``round(price_band, 3) = price_band`` refuses 0.0001, which PostgreSQL's numeric(6,2)
+    stores as 0.00, which it accepts (recheck of stranger85: no probe row held such a number,
+    and the text 'NaN', the column pair's own matter, was named as its witness)."""
+    n, tried = at
+    columns = (tried.right, tried.left)[n]  # the other side's
+    if len(columns) != 1 or d.table is None:
+        return [], []
+    ctype = columns[0][1]
+    if ctype.scale is None or ctype.scale < 0 or "numeric" not in typemap.kinds_of(ctype):
+        return [], []
+    fine = [Decimal(1).scaleb(-(ctype.scale + k)) for k in (1, 2, 3)]
+    rows = tuple((v,) for v in (*fine, *(1 + v for v in fine)))
+    found = replace(tried, rows=rows)
+    judged = stored_only(st, d.table, found, accept_vectors(found, *texts, True))
+    split = partings(st, d.table, found, texts, judged, written=True)
+    return [p for p in split if p.right == (n == 0)], judged
+
+
 def _rounded(parting: Parting) -> bool:
     """True for a row the other side stored changed only by rounding its numbers, whose
     stored row the CHECK accepts (``written_only``)."""
@@ -75,6 +112,11 @@ def _rounded(parting: Parting) -> bool:
     pairs = list(zip(parting.row, parting.stored, strict=True))
     changed = [(w, s) for w, s in pairs if w != s]
     return bool(changed) and all(_number(w) and _number(s) for w, s in changed)
+
+
+def _nan(parting: Parting) -> bool:
+    """True for a row holding a NaN, written or as stored."""
+    return any(v != v for v in (*parting.row, *(parting.stored or ())))
 
 
 def _number(value: Any) -> bool:

@@ -24,7 +24,7 @@ from twinschema.canonical.typemap_storage import HOLDS_FRACTIONS
 from twinschema.evaluate import expression_reads, json_lists, probes
 from twinschema.evaluate.backends import REJECTED, Computed
 from twinschema.evaluate.context import StageContext, find
-from twinschema.evaluate.crossing_values import kept_as_written
+from twinschema.evaluate.crossing_outcomes import kept_as_written
 from twinschema.evaluate.generated_refusals import stored_only
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.shown_probes import probe_text
