@@ -254,3 +254,64 @@ def test_members_inside_a_fraction_of_a_second_from_now(
     views = [d.message for d in found.differences if d.kind == "view"]
     assert len(views) == (0 if same else 1), views
     assert same or ".5 UTC" in views[0], views
+
+
+GYM = {
+    "sqlite": (
+        "CREATE TABLE member (id TEXT PRIMARY KEY NOT NULL, full_name TEXT NOT NULL);\n"
+        "CREATE TABLE checkin (id INTEGER PRIMARY KEY, member_id TEXT NOT NULL REFERENCES "
+        "member(id), at TEXT NOT NULL, minutes INTEGER);\n"
+        "CREATE VIEW members_lapsed AS SELECT m.id, m.full_name FROM member m WHERE NOT EXISTS "
+        "(SELECT 1 FROM checkin c WHERE c.member_id = m.id AND {at} > {since});\n"
+    ),
+    "postgresql": (
+        "CREATE TABLE member (id uuid PRIMARY KEY, full_name text NOT NULL);\n"
+        "CREATE TABLE checkin (id integer PRIMARY KEY, member_id uuid NOT NULL REFERENCES "
+        "member(id), at timestamptz NOT NULL, minutes integer);\n"
+        "CREATE VIEW members_lapsed AS SELECT m.id, m.full_name FROM member m WHERE NOT EXISTS "
+        "(SELECT 1 FROM checkin c WHERE c.member_id = m.id AND c.at > now() - interval '30 days');\n"
+    ),
+}
+LAPSED = {
+    "datetime": ("datetime(c.at)", "datetime('now', '-30 days')"),
+    "fraction": (
+        "strftime('%Y-%m-%d %H:%M:%f', c.at)",
+        "strftime('%Y-%m-%d %H:%M:%f', 'now', '-30 days')",
+    ),
+}
+
+
+@pytest.mark.parametrize(("spelling", "same"), [("datetime", False), ("fraction", True)])
+def test_members_lapsed_a_fraction_of_a_second_past_thirty_days(
+    spelling: str, same: bool, loader: Loader
+) -> None:
+    """003 at the other end, over NOT EXISTS (stranger86's gym): a member last seen 30 days and
+    0.25 s before now (2026-10-02 00:15:00.750 with the clock at 2026-11-01 00:15:00.5) is
+    lapsed on SQLite (``datetime()`` reads both as 00:15:00) and not on PostgreSQL; the check
+    parts them (the rows a quarter of a second from a step reach parents of their own). Near
+    miss: strftime with '%f' keeps the milliseconds: the same rows."""
+    sqlite = GYM["sqlite"].format(at=LAPSED[spelling][0], since=LAPSED[spelling][1])
+    postgresql = GYM["postgresql"]
+    moment = "2026-11-01 00:15:00.5"
+    rows = (
+        "INSERT INTO member (id, full_name) VALUES ('00000000-0000-4000-8000-000000000001', 'Ada')",
+        "INSERT INTO checkin (id, member_id, at, minutes) VALUES "
+        "(1, '00000000-0000-4000-8000-000000000001', '2026-10-02T00:15:00.750Z', 60)",
+    )
+    answers = (
+        view_count(
+            "sqlite", sqlite.replace("'now'", f"'{moment}'"), rows, "members_lapsed", loader
+        ),
+        view_count(
+            "postgresql",
+            postgresql.replace("now()", f"'{moment}+00'::timestamptz"),
+            rows,
+            "members_lapsed",
+            loader,
+        ),
+    )
+    assert answers == ((0, 0) if same else (1, 0)), answers
+    found = compare_texts(loader, ("sqlite", "postgresql"), sqlite, postgresql)
+    views = [d.message for d in found.differences if d.kind == "view"]
+    assert len(views) == (0 if same else 1), views
+    assert same or "+ 0.25 s" in views[0], views

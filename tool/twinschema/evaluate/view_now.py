@@ -187,8 +187,8 @@ def near_now(
         for m, said in view_zoned.halfway(now, day_steps(text), text, zone)
         for form, shape in _FORMS
     ]
-    found += _shifted(now, today, steps) + _hours(now, text) + _minutes(now, text, kind)
     found += [NowMoment(t, said) for t, said in view_fraction.near(at or CLOCK_AT.get(), steps)]
+    found += _shifted(now, today, steps) + _hours(now, text) + _minutes(now, text, kind)
     return found + _zoned(now, zone)
 
 
