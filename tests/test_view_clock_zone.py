@@ -14,6 +14,7 @@ replaced by a literal (as the check does), so that the tests pass on any date an
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -25,6 +26,7 @@ from test_view_answers import view_count
 
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
+from twinschema.evaluate import view_fraction, view_zoned
 from twinschema.urls import parse_url
 
 ROUTES = (
@@ -315,3 +317,33 @@ def test_members_lapsed_a_fraction_of_a_second_past_thirty_days(
     views = [d.message for d in found.differences if d.kind == "view"]
     assert len(views) == (0 if same else 1), views
     assert same or "+ 0.25 s" in views[0], views
+
+
+def test_the_moments_and_probes_around_a_change_and_a_fraction() -> None:
+    """``view_zoned``: Los Angeles leaves summer time at 2026-11-01 09:00 UTC, Sydney enters it
+    at 2026-10-03 16:00 UTC, Tokyo has none; the two extra moments only where the views step
+    the clock by days or months; halfway between 00:15:00 plus 7 days in UTC and in Los Angeles
+    is 00:45. ``view_fraction``: a quarter of a second either side of a moment with a fraction,
+    none against the real clock (no fixed moment) or a whole second."""
+    assert view_zoned.change_of("America/Los_Angeles") == datetime(2026, 11, 1, 9, tzinfo=UTC)
+    assert view_zoned.change_of("Australia/Sydney") == datetime(2026, 10, 3, 16, tzinfo=UTC)
+    assert view_zoned.change_of("Asia/Tokyo") is None
+    assert view_zoned.moments("America/Los_Angeles", (7,), "", ".5") == (
+        "2026-10-31 21:00:00.5",
+        "2026-11-01 21:00:00.5",
+    )
+    assert view_zoned.moments("America/Los_Angeles", (), "'+15 minutes'", ".5") == ()
+    assert view_zoned.moments("Asia/Tokyo", (7,), "", ".5") == ()
+    now = datetime(2026, 11, 1, 0, 15, tzinfo=UTC)
+    found = view_zoned.halfway(now, (7,), "", "America/Los_Angeles")
+    assert [at for at, _ in found] == [datetime(2026, 11, 8, 0, 45, tzinfo=UTC)], found
+    assert view_zoned.halfway(now, (7,), "", "Asia/Tokyo") == []
+    at = datetime(2026, 11, 1, 0, 15, 0, 500000, tzinfo=UTC)
+    texts = [t for t, _ in view_fraction.near(at, ())]
+    assert texts == [
+        "2026-11-01T00:15:00.250Z",
+        "2026-11-01 00:15:00.250",
+        "2026-11-01T00:15:00.750Z",
+        "2026-11-01 00:15:00.750",
+    ]
+    assert view_fraction.near(None, (7,)) == [] and view_fraction.near(now, (7,)) == []
