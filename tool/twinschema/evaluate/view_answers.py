@@ -82,8 +82,10 @@ def compare_view(
     """Run view ``name`` of both schemas (of two dialects) on the same probe rows and say
     whether they return the same rows; ``backends``: each side's scratch backend (SQLite's
     may be None: it runs in memory); views on the clock at fixed moments (``view_clock``)."""
-    if view_clock.reads_clock(tuple(v.raw for s in schemas for v in view_reads.needed(s, name))):
-        at, clocked = view_clock.judged(lambda m: _compared(schemas, name, backends, m))
+    texts = tuple(v.raw for s in schemas for v in view_reads.needed(s, name))
+    if view_clock.reads_clock(texts):
+        moments = view_clock.moments_for(view_now.zone_of(schemas), " ".join(texts))
+        at, clocked = view_clock.judged(lambda m: _compared(schemas, name, backends, m), moments)
         return replace(clocked, clock=at)
     return view_now.on_one_day(lambda: _compared(schemas, name, backends))
 

@@ -24,15 +24,21 @@ def month_days(text: str, today: date) -> tuple[int, ...]:
     """The days (without their sign) from ``today`` to each month or year step the views' SQL
     ``text`` names, forward and back, as SQLite's date() and PostgreSQL's date arithmetic
     count them (the two differ past a month's end)."""
+    found: dict[int, None] = {}
+    for months in month_steps(text):
+        for signed in (months, -months):
+            for day in (clamped(today, signed), run_on(today, signed)):
+                found.setdefault(abs((day - today).days))
+    return tuple(found)
+
+
+def month_steps(text: str) -> tuple[int, ...]:
+    """The first month or year steps (in months, without their sign) the views' SQL ``text``
+    names: ``'+1 year'`` is 12, ``interval '3 months'`` 3."""
     steps = [
         int(n) * (12 if unit.lower().startswith("y") else 1) for n, unit in _MONTHS.findall(text)
     ]
-    found: dict[int, None] = {}
-    for months in list(dict.fromkeys(m for m in steps if m > 0))[:_STEPS]:
-        for signed in (months, -months):
-            for day in (_clamped(today, signed), _run_on(today, signed)):
-                found.setdefault(abs((day - today).days))
-    return tuple(found)
+    return tuple(dict.fromkeys(m for m in steps if m > 0))[:_STEPS]
 
 
 def _month(today: date, months: int) -> tuple[int, int]:
@@ -41,14 +47,14 @@ def _month(today: date, months: int) -> tuple[int, int]:
     return at // 12, at % 12 + 1
 
 
-def _clamped(today: date, months: int) -> date:
+def clamped(today: date, months: int) -> date:
     """``today`` moved by ``months`` as PostgreSQL does: the day kept, or the month's last."""
     year, month = _month(today, months)
     last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
     return date(year, month, min(today.day, last))
 
 
-def _run_on(today: date, months: int) -> date:
+def run_on(today: date, months: int) -> date:
     """``today`` moved by ``months`` as SQLite's date() does: a day past the month's end runs
     into the next month."""
     year, month = _month(today, months)

@@ -13,15 +13,16 @@ part where they part at any of them, and the verdict is the same on any day.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
-from twinschema.evaluate import view_now
+from twinschema.evaluate import view_now, view_zoned
 from twinschema.evaluate.clock import at_fixed_moment
 from twinschema.evaluate.view_runs import Plan
 
-__all__ = ["MOMENTS", "Plan", "at_moment", "instant", "judged", "reads_clock"]
+__all__ = ["MOMENTS", "Plan", "at_moment", "instant", "judged", "moments_for", "reads_clock"]
 
 # One moment on each day of the week (Sunday first: ``%w`` and ``isodow`` part on it): the first
 # minutes of a month's 1st (an offset east of UTC writes the month before's last hours as the
@@ -30,17 +31,19 @@ __all__ = ["MOMENTS", "Plan", "at_moment", "instant", "judged", "reads_clock"]
 # before a shorter month, where SQLite's date arithmetic runs past the month's end and
 # PostgreSQL's stops at it (date('now', '+1 year') on 2028-02-29 is 2029-03-01, current_date +
 # interval '1 year' 2029-02-28; '+1 month' on 2027-01-31 2027-03-03 against 2027-02-28), last:
-# a verdict found at the seven before names the same moment as before.
+# a verdict found at the seven before names the same moment as before. Each is half a second
+# past its minute, as a real clock nearly always is: SQLite's datetime('now') drops the fraction,
+# PostgreSQL's now() keeps it (stranger86 003: a check-in 0.25 s ahead is inside on SQLite only).
 MOMENTS = (
-    "2026-11-01 00:15:00",  # Sunday, the 1st
-    "2026-11-30 23:45:00",  # Monday, the last of a 30-day month
-    "2026-12-01 12:00:00",  # Tuesday, the 1st at noon
-    "2026-09-30 12:00:00",  # Wednesday, the last of a 30-day month at noon
-    "2026-12-31 23:45:00",  # Thursday, a year's last minutes
-    "2027-01-01 00:15:00",  # Friday, a year's first
-    "2026-02-28 12:00:00",  # Saturday, February's last
-    "2028-02-29 12:00:00",  # Tuesday, a leap day
-    "2027-01-31 12:00:00",  # Sunday, a 31st before February
+    "2026-11-01 00:15:00.5",  # Sunday, the 1st
+    "2026-11-30 23:45:00.5",  # Monday, the last of a 30-day month
+    "2026-12-01 12:00:00.5",  # Tuesday, the 1st at noon
+    "2026-09-30 12:00:00.5",  # Wednesday, the last of a 30-day month at noon
+    "2026-12-31 23:45:00.5",  # Thursday, a year's last minutes
+    "2027-01-01 00:15:00.5",  # Friday, a year's first
+    "2026-02-28 12:00:00.5",  # Saturday, February's last
+    "2028-02-29 12:00:00.5",  # Tuesday, a leap day
+    "2027-01-31 12:00:00.5",  # Sunday, a 31st before February
 )
 
 
@@ -57,11 +60,39 @@ def at_moment(plans: tuple[Plan, Plan], moment: str | None) -> tuple[Plan, Plan]
         return plans
     left, right = (
         dataclasses.replace(
-            p, views=tuple(at_fixed_moment(p.dialect, v, moment) or v for v in p.views)
+            p,
+            views=tuple(
+                at_fixed_moment(p.dialect, _in_session(p.dialect, v), moment) or v for v in p.views
+            ),
         )
         for p in plans
     )
     return left, right
+
+
+# PostgreSQL's reads of the session's day and wall clock, each as now() read in the session's
+# TimeZone (the checked database's, ``view_runs``), so that the moment replacing now() gives the
+# day and time that database gives (stranger86 001: CURRENT_DATE replaced by the UTC day, a
+# server in Los Angeles on 31 October read as on 1 November, and its month never parted).
+_SESSION_READS = (
+    (re.compile(r"\bcurrent_date\b", re.I), "(now()::date)"),
+    (re.compile(r"\bcurrent_time\s*\(\s*(\d+)\s*\)", re.I), r"(now()::timetz(\1))"),
+    (re.compile(r"\bcurrent_time\b", re.I), "(now()::timetz)"),
+    (re.compile(r"\blocaltimestamp\s*\(\s*(\d+)\s*\)", re.I), r"(now()::timestamp(\1))"),
+    (re.compile(r"\blocaltimestamp\b", re.I), "(now()::timestamp)"),
+    (re.compile(r"\blocaltime\s*\(\s*(\d+)\s*\)", re.I), r"(now()::time(\1))"),
+    (re.compile(r"\blocaltime\b", re.I), "(now()::time)"),
+)
+
+
+def _in_session(dialect: str, view: str) -> str:
+    """A PostgreSQL ``view`` with its reads of the session's day and wall clock as now() read
+    in the session's TimeZone (``_SESSION_READS``); any other as it is."""
+    if dialect != "postgresql":
+        return view
+    for pattern, replacement in _SESSION_READS:
+        view = pattern.sub(replacement, view)
+    return view
 
 
 def instant(moment: str) -> datetime:
@@ -82,13 +113,21 @@ class _Judged(Protocol):
 V = TypeVar("V", bound=_Judged)
 
 
-def judged(run: Callable[[str], V]) -> tuple[str | None, V]:
-    """``run`` (a view's comparison with the clock at a moment) at each of ``MOMENTS``, its
-    probes' now that moment: the first moment and verdict where the views part; else the
-    same-rows verdict on the most probe rows (None for the moment), or, where none was
-    compared at any moment, the first one's reason."""
+def moments_for(zone: str | None, text: str) -> tuple[str, ...]:
+    """The moments views whose SQL is ``text`` are judged at: ``MOMENTS``, then, on a live
+    server whose ``zone`` has summer time, half a day either side of a change of it where the
+    views step the clock by days or more (``view_zoned``: stranger86 002)."""
+    fraction = MOMENTS[0][19:]
+    return MOMENTS + view_zoned.moments(zone, view_now.day_steps(text), text, fraction)
+
+
+def judged(run: Callable[[str], V], moments: Sequence[str] = MOMENTS) -> tuple[str | None, V]:
+    """``run`` (a view's comparison with the clock at a moment) at each of ``moments``
+    (``moments_for``), its probes' now that moment: the first moment and verdict where the
+    views part; else the same-rows verdict on the most probe rows (None for the moment), or,
+    where none was compared at any moment, the first one's reason."""
     found = []
-    for moment in MOMENTS:
+    for moment in moments:
         token = view_now.CLOCK_AT.set(instant(moment))
         try:
             verdict = run(moment)

@@ -48,7 +48,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from twinschema.evaluate import view_calendar, view_values
+from twinschema.evaluate import view_calendar, view_fraction, view_values, view_zoned
 from twinschema.evaluate.view_runs import Answer
 from twinschema.model import Schema
 
@@ -182,6 +182,12 @@ def near_now(
         for form, shape in _FORMS
     ]
     found += _offset_spelled(now, _ZONED_TEXT) if kind == "timestamptz" else []
+    found += [  # a day or month step across the zone's summer time (stranger86 002)
+        NowMoment(m.strftime(form), f"<{said}, as {shape}>")
+        for m, said in view_zoned.halfway(now, day_steps(text), text, zone)
+        for form, shape in _FORMS
+    ]
+    found += [NowMoment(t, said) for t, said in view_fraction.near(at or CLOCK_AT.get(), steps)]
     found += _shifted(now, today, steps) + _hours(now, text) + _minutes(now, text, kind)
     return found + _zoned(now, zone)
 
