@@ -24,6 +24,7 @@ from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import (
     expression_reads,
     json_list_rules,
+    pin_twins,
     scale_mirror,
     storage_classes,
     strict_kept,
@@ -53,7 +54,8 @@ def witnesses(st: StageContext) -> None:
     for d in [d for d in st.comparison.differences if d.kind == "check"]:
         if d.table is not None and (d.left is None) != (d.right is None):
             side = "left" if d.left is not None else "right"
-            _witness(st, unported_checks.retold(st, d, side), side, implied)
+            d = pin_twins.retold(st, unported_checks.retold(st, d, side), side)
+            _witness(st, d, side, implied)
 
 
 def _witness(
