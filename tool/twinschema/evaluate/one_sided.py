@@ -115,6 +115,7 @@ def _witness(
     # A uuid's other spellings alone, each stored as the text the CHECK accepts: nothing to
     # write on PostgreSQL (stranger86 006: ``length(id) = 36``).
     d = uuid_twins.retold(st, d, side, columns, refused)
+    assert d.table is not None
     for parted in refused:
         said = parted.said(st) + every_row_refused(st, rows, (ltext, rtext), parted.row)
         written = witness_written(st, rows, parted.row, said, parted.verdicts)

@@ -199,8 +199,8 @@ class Sources:
 
             stamp = self.plan.stamp_command(dialect, chain_head(self.plan, dialect))
             built = chain_head_built(self.plan, dialect, self.options[dialect])
-            at = make_canonical(built, self.domain) if built is not None else None
-            otherwise = made_otherwise(found.schema, at, made) if at is not None else []
+            makes = make_canonical(built, self.domain) if built is not None else None
+            otherwise = made_otherwise(found.schema, makes, made) if makes is not None else []
             if otherwise:
                 return alter_first(made, otherwise, fix, stamp)
             return stamp_first(made, fix, stamp)
