@@ -314,3 +314,36 @@ def test_a_database_holding_by_name_what_its_chain_makes_but_otherwise_is_not_to
     assert live and all(h.startswith(f"make {MODULE[dialect]} and the ") for h in live), live
     said = "(a pending revision fails on it as it is: its migration_state says what to do first)"
     assert all(said in h and "holds by name" not in h for h in live), live
+
+
+@pytest.mark.parametrize(
+    ("by_hand", "otherwise"),
+    [
+        ("setter varchar(20) NOT NULL DEFAULT ''", True),
+        ("setter text", False),  # near miss: exactly as the revision makes it
+    ],
+)
+def test_a_column_made_by_hand_is_told_apart_from_what_its_revision_makes(
+    dialect: str, sqlite_url: str, pg_url: str, by_hand: str, otherwise: bool
+) -> None:
+    """stranger86 004 at the column (``made_otherwise``): route.setter as revision 0005
+    makes it (``text`` NULL, read from a real database) against the column made by hand
+    there, read from the same database: ``varchar(20) NOT NULL DEFAULT ''`` is named, with
+    both forms; ``setter text`` is not, so the stamp hint stays."""
+    from twinschema.dialects import ReflectOptions
+    from twinschema.layers.made_ahead import made_otherwise
+    from twinschema.sources import make_canonical, reflect_url
+
+    url = {"sqlite": sqlite_url, "postgresql": pg_url}[dialect]
+    execute(url, "CREATE TABLE route (id integer PRIMARY KEY, setter text)")
+    built = make_canonical(reflect_url(url, ReflectOptions()), None)
+    execute(url, "DROP TABLE route", f"CREATE TABLE route (id integer PRIMARY KEY, {by_hand})")
+    live = make_canonical(reflect_url(url, ReflectOptions()), None)
+    found = made_otherwise(live, built, ["column route.setter"])
+    if not otherwise:
+        assert found == [], found
+        return
+    (said,) = found
+    assert said.startswith("column route.setter is "), said
+    assert " NOT NULL DEFAULT '" in said, said
+    assert said.endswith(" there, text NULL as the pending revisions make it"), said
