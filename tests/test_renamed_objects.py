@@ -106,8 +106,13 @@ def test_a_renamed_index_is_warned_of_and_named_when_a_revision_fails_on_it(
     assert len(state) == 1, report["differences"]
     for d in (*mine, *state):
         assert f"run: {COMMAND[dialect]}" not in d["hint"], d["hint"]
+    for d in state:
         assert f"index {INDEX} on profiles is {LIVE_NAME} there: {SAID_BACK[dialect]}" in d["hint"]
         assert f"then migrate with `{COMMAND[dialect]} " in d["hint"], d["hint"]
+    # The live line names that hint rather than splicing it in (stranger86 004).
+    for d in mine:
+        assert "its migration_state says what to do first" in d["hint"], d["hint"]
+        assert SAID_BACK[dialect] not in d["hint"], d["hint"]
 
     # Done as the hint says, the migration passes and everything is in sync.
     execute(urls[dialect], *RENAME_BACK[dialect])

@@ -65,6 +65,11 @@ WHY = (
     "('2026-01-01T10:00:00.500Z' sorts before '2026-01-01T10:00:00Z'), nor in one width "
     "('2026-01-01T24:00:00Z' is '2026-01-02T00:00:00Z', as '23:59:60Z' is the next minute); "
     f"a CHECK on SQLite can hold each column x to one UTC form of one width below hour 24: {PIN_UTC}"
+    # stranger86 005: a fraction the server's timestamptz keeps does not fit that form, so
+    # a row synced from it is refused: the advice says so (``pin_twins`` words the pin's own
+    # hint), run on SQLite 3.40 and PostgreSQL 16.
+    " (it refuses a fraction, which PostgreSQL's timestamptz keeps to the microsecond: declare "
+    "each timestamptz(0) there, or the rows synced from it with one fail)"
 )
 # Why a pair over two timestamps without a zone parts.
 WHY_WALL = (

@@ -25,12 +25,14 @@ from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import (
     expression_reads,
     json_list_rules,
+    pin_twins,
     precision_mirror,
     scale_mirror,
     storage_classes,
     strict_kept,
     type_kept,
     unported_checks,
+    uuid_twins,
 )
 from twinschema.evaluate.checks import check_text, telling, witness_written
 from twinschema.evaluate.context import StageContext, find, logical_name, probe_count
@@ -55,7 +57,8 @@ def witnesses(st: StageContext) -> None:
     for d in [d for d in st.comparison.differences if d.kind == "check"]:
         if d.table is not None and (d.left is None) != (d.right is None):
             side = "left" if d.left is not None else "right"
-            _witness(st, unported_checks.retold(st, d, side), side, implied)
+            d = pin_twins.retold(st, unported_checks.retold(st, d, side), side)
+            _witness(st, d, side, implied)
 
 
 def _witness(
@@ -100,6 +103,7 @@ def _witness(
     bare = _computed(own.schema.dialect, table, raw or text)
     more = bounded_products(st, d.table, (bare, rtext) if side == "left" else (ltext, bare), rows)
     every = nulls_where_both_allow(st, d.table, replace(rows, rows=rows.rows + more))
+    every = replace(every, rows=every.rows + uuid_twins.spelled(every, side))
     tried = beside(every, side, rest)
     # A row the other side's generated column fails to store is refused there (stranger57
     # 110: PostgreSQL's ``area smallint AS (a * b)`` at (200, 200)).
@@ -110,6 +114,10 @@ def _witness(
     # fails, as a CHECK pair is judged (stranger83 005: ``round(x, 2) = x`` on numeric(6,2)).
     if scale_mirror.settle(st, d, side, tried, (ltext, rtext), verdicts, refused):
         return
+    # A uuid's other spellings alone, each stored as the text the CHECK accepts: nothing to
+    # write on PostgreSQL (stranger86 006: ``length(id) = 36``).
+    d = uuid_twins.retold(st, d, side, columns, refused)
+    assert d.table is not None
     for parted in refused:
         said = parted.said(st) + every_row_refused(st, rows, (ltext, rtext), parted.row)
         written = witness_written(st, rows, parted.row, said, parted.verdicts)

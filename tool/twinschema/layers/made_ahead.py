@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from twinschema.model import Schema, Table
+from twinschema.canonical.typemap_why import shown
+from twinschema.model import Column, Schema, Table
 from twinschema.records.domain import logical_spelled
 from twinschema.sql_names import sql_name
 
@@ -107,9 +108,84 @@ def to_stamp(at_revision: Schema, live: Schema, head: Schema) -> bool:
     return data and pending <= held
 
 
+def made_otherwise(live: Schema, built: Schema, made: Sequence[str]) -> list[str]:
+    """Of ``made`` (as ``made_ahead`` names them), the tables and columns ``live`` holds
+    otherwise than the chain builds them at its head (``built``), each as "column t.c is A
+    there, B as the pending revisions make it": stamping records a revision as applied whose
+    result is not there (stranger86 004: ``varchar(20) NOT NULL DEFAULT ''`` against ``text``
+    NULL). Both schemas canonical, read from databases of one dialect; an index or constraint
+    is not told apart here (``to_stamp`` leaves those to be dropped first)."""
+    found = []
+    for item in made:
+        what, _, name = item.partition(" ")
+        if what == "column":
+            table, _, column = name.partition(".")
+            mine, theirs = _column(live, table, column), _column(built, table, column)
+            if mine is not None and theirs is not None and mine != theirs:
+                found.append(
+                    f"column {name} is {_spelled(mine)} there, {_spelled(theirs)} as the "
+                    "pending revisions make it"
+                )
+        elif what == "table" and " " not in name:
+            mine_t, theirs_t = live.tables.get(name), built.tables.get(name)
+            if mine_t is not None and theirs_t is not None:
+                found.extend(_columns_apart(name, mine_t, theirs_t))
+    return found
+
+
+def _column(schema: Schema, table: str, column: str) -> Column | None:
+    held = schema.tables.get(table)
+    return None if held is None else next((c for c in held.columns if c.name == column), None)
+
+
+def _columns_apart(name: str, mine: Table, theirs: Table) -> list[str]:
+    """How table ``name`` as held (``mine``) differs from it as built (``theirs``), by
+    column: one each lacks, or one held otherwise."""
+    held = {c.name: c for c in mine.columns}
+    made = {c.name: c for c in theirs.columns}
+    found = []
+    for column in sorted(held.keys() | made.keys()):
+        a, b = held.get(column), made.get(column)
+        if a == b:
+            continue
+        there = "missing" if a is None else _spelled(a)
+        wanted = "missing" if b is None else _spelled(b)
+        found.append(
+            f"column {name}.{column} is {there} there, {wanted} as the pending revisions make it"
+        )
+    return found
+
+
+def _spelled(column: Column) -> str:
+    """A column as a hint shows it: type, nullability, default (``text NULL``)."""
+    default = column.raw_default or column.default
+    return (
+        shown(column.type)
+        + (" NULL" if column.nullable else " NOT NULL")
+        + (f" DEFAULT {default}" if default is not None else "")
+    )
+
+
+def alter_first(
+    made: list[str], otherwise: list[str], migrate_command: str, stamp_command: str
+) -> str:
+    """What to do for a database behind its chain that holds by name all that the pending
+    revisions make (``to_stamp``) but not all as they make it (``otherwise``, as
+    ``made_otherwise`` says it): stamping would record a result that is not there, so it is
+    altered to what they make first (stranger86 004)."""
+    return (
+        f"it holds by name all that the pending revisions make ({', '.join(made)}), but not as "
+        f"they make it ({'; '.join(otherwise)}), so migrating fails (already exists) and "
+        f"stamping would record what is not there: alter it to what they make, then record "
+        f"them as applied with `{stamp_command}`; or, if it holds nothing you keep, drop it, "
+        f"then migrate with `{migrate_command}`"
+    )
+
+
 def stamp_first(made: list[str], migrate_command: str, stamp_command: str) -> str:
     """What to do for a database behind its chain that already holds all that the pending
-    revisions make (``to_stamp``), ``made`` as ``made_ahead`` names it."""
+    revisions make (``to_stamp``), exactly as they make it (``made_otherwise`` finds nothing),
+    ``made`` as ``made_ahead`` names it."""
     return (
         f"it already holds all that the pending revisions make ({', '.join(made)}), so "
         f"migrating fails (already exists): record them as applied with `{stamp_command}`; or, "

@@ -12,8 +12,10 @@ from twinschema.hints import AT_HEAD, BEHIND, chain_state, database_fix
 from twinschema.layers.at_head import at_head_note
 from twinschema.layers.made_ahead import (
     Renames,
+    alter_first,
     drop_first,
     made_ahead,
+    made_otherwise,
     stamp_first,
     to_stamp,
 )
@@ -29,6 +31,10 @@ from twinschema.sources import make_canonical, read_metadata, reflect_url
 
 if TYPE_CHECKING:  # chain_renames imports Alembic, read only where a chain is
     from twinschema.migrations.chain_renames import ColumnRenamed, Renamed
+
+# What a live difference's hint says of a database behind its chain where a pending revision
+# fails on what was renamed or made by hand there (``first_behind`` says what to do).
+FIRST_SEE = "a pending revision fails on it as it is: its migration_state says what to do first"
 
 
 class Sources:
@@ -122,6 +128,11 @@ class Sources:
             self._state[dialect] = chain_state(self.plan.config, dialect, url)
         state = self._state[dialect]
         first = self.first_behind(dialect) if state == BEHIND else None
+        # What to do first is said once, in its migration_state hint, where the migrations
+        # layer runs: its live lines name that (stranger86 004: the whole hint was spliced
+        # into "make A and B (...) agree").
+        if first and "migrations" in self.plan.layers:
+            first = FIRST_SEE
         fix = database_fix(found.named, state, self.plan.fix_command(dialect), first)
         return replace(found, fix=fix, state=state, placed=None)
 
@@ -184,9 +195,14 @@ class Sources:
         earlier = self._renames(dialect, head)
         made = made_ahead(chain.schema, found.schema, head, earlier)
         if made and to_stamp(chain.schema, found.schema, head):
-            from twinschema.migrations.migrations_renames import chain_head
+            from twinschema.migrations.migrations_renames import chain_head, chain_head_built
 
             stamp = self.plan.stamp_command(dialect, chain_head(self.plan, dialect))
+            built = chain_head_built(self.plan, dialect, self.options[dialect])
+            makes = make_canonical(built, self.domain) if built is not None else None
+            otherwise = made_otherwise(found.schema, makes, made) if makes is not None else []
+            if otherwise:
+                return alter_first(made, otherwise, fix, stamp)
             return stamp_first(made, fix, stamp)
         if made:
             return self._drop_first(dialect, made, found, head, earlier)

@@ -142,3 +142,23 @@ def revision_making(
     except Exception:  # Alembic imports each revision module here: whatever the user's code raises
         return None
     return None
+
+
+def chain_head_built(plan: CheckPlan, dialect: str, options: ReflectOptions) -> Schema | None:
+    """The schema ``dialect``'s chain builds at its head on an empty scratch database, read as
+    ``options`` read its live database: what the pending revisions make, to tell whether what
+    a database behind its chain holds by the same names is exactly that (stranger86 004: a
+    column made by hand as ``varchar(20) NOT NULL DEFAULT ''`` where the revision makes
+    ``text`` NULL is no database to stamp). None where the chain cannot be read or upgraded."""
+    config = plan.config
+    if config.side(dialect).migrations is None:
+        return None
+    from twinschema.migrations.migrations_alembic import run_step
+
+    try:
+        with scratch.empty_database(config, dialect, plan.scratch_url) as built:
+            if run_step(config, (dialect, built), "upgrade", "heads") is not None:
+                return None
+            return reflect_url(built, options)
+    except Exception:  # Alembic runs the user's revision modules: whatever they raise
+        return None

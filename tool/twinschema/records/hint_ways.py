@@ -57,6 +57,10 @@ class HintWays:
     # The commented ``dialects:`` line that declares the object off the lacking side: then the
     # hint is that line first and adding it there, nothing after (no cause: it was found so).
     uncomment: Uncomment | None = None
+    # What to do on the lacking side in place of adding it, where the object cannot be added
+    # there as it is and its dialect's own terms are known (stranger86 005: a SQLite pin of a
+    # timestamptz's text to one UTC form; PostgreSQL has no strftime() and holds instants).
+    instead: str | None = None
 
     @property
     def after(self) -> str:
@@ -75,7 +79,9 @@ class HintWays:
                 f"uncomment `dialects: [{u.dialects}]` at {u.file}:{u.line} to declare "
                 f"{u.what} {u.dialects}-only, or add it to {self.add_to}"
             )
-        if self.lacked is None:
+        if self.instead is not None:
+            add = self.instead
+        elif self.lacked is None:
             add = f"add it to {self.add_to}"
         else:
             add = (
