@@ -211,15 +211,19 @@ class StageContext:
             )
         )
 
-    def settle_one_sided(self, d: Difference, side: str, rule: str) -> None:
-        """Settle ``d``, a CHECK on ``side`` only, as the equivalence ``rule`` (the other side
-        shown as having no CHECK): dropped from the differences, counted as evaluated."""
+    def settle_one_sided(
+        self, d: Difference, side: str, rule: str, other: str = "no CHECK", counted: bool = True
+    ) -> None:
+        """Settle ``d``, a CHECK on ``side`` only, as the equivalence ``rule``, the other side
+        shown as ``other`` (no CHECK, or the type whose range or scale the CHECK mirrors):
+        dropped from the differences, counted as evaluated where ``counted``."""
         self.drop(d)
-        self.result.evaluated += 1
+        if counted:
+            self.result.evaluated += 1
         if side == "left":
-            self.equivalence(d, rule, right="no CHECK")
+            self.equivalence(d, rule, right=other)
         else:
-            self.equivalence(d, rule, left="no CHECK")
+            self.equivalence(d, rule, left=other)
 
     def probed_equivalence(
         self, ld: Difference, rd: Difference, n: int, column: str | None, probes: Probes = ()

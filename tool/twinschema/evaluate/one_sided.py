@@ -219,12 +219,8 @@ def _type_range(st: StageContext, d: Difference, side: str, text: str, n: int, n
     ends = [(low - 1,), (low,), (high,), (high + 1,)]
     if backend.try_rows([probe_column(mine)], text, ends, True) != [False, True, True, False]:
         return
-    st.drop(d)
     rule = f"{kinds[0]}'s range as a CHECK: equal on {probe_count(n)}"
-    if side == "left":
-        st.equivalence(d, rule, right=kinds[0])
-    else:
-        st.equivalence(d, rule, left=kinds[0])
+    st.settle_one_sided(d, side, rule, kinds[0], counted=False)
 
 
 def beside(found: ProbeSet, side: str, rest: str) -> ProbeSet:
@@ -269,16 +265,11 @@ def _implied(
     verdicts = [(a, b) for ok, a, b in zip(refused, ours, there, strict=True) if ok is False]
     if not any(False in v for v in verdicts) or any(a is not False and b for a, b in verdicts):
         return False
-    st.drop(d)
-    st.result.evaluated += 1
     over = "no CHECK" if others == "TRUE" else f"CHECK {others}"
     where = st.side_name("right" if side == "left" else "left")
     rule = (
         f"a CHECK on one side only that no row parts: each row it refuses, {where}'s CHECKs "
         f"or its own table's other CHECKs refuse too: equal on {probe_count(len(judged))}"
     )
-    if side == "left":
-        st.equivalence(d, rule, right=over)
-    else:
-        st.equivalence(d, rule, left=over)
+    st.settle_one_sided(d, side, rule, over)
     return True

@@ -48,16 +48,12 @@ def settle(st: StageContext, d: Difference, side: str, text: str, n: int, name: 
     ends = [(past,), (-past,), (top,), (-top,)]
     if backend.try_rows([probe_column(mine)], text, ends, True) != [False, False, True, True]:
         return False
-    st.drop(d)
     shown = theirs.type.spelling()
     rule = (
         f"{shown}'s range as a CHECK (it refuses {past} and -{past}, which {shown} refuses, "
         f"and accepts {top} and -{top}, the largest it holds): equal on {probe_count(n)}"
     )
-    if side == "left":
-        st.equivalence(d, rule, right=shown)
-    else:
-        st.equivalence(d, rule, left=shown)
+    st.settle_one_sided(d, side, rule, shown, counted=False)
     return True
 
 
