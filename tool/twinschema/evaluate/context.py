@@ -211,6 +211,18 @@ class StageContext:
             )
         )
 
+    def swap(self, d: Difference, changed: Difference) -> Difference:
+        """Put ``changed`` (``d`` reworded) where ``d`` stands: among the differences and the
+        unjudged pairs (``unjudged_checks`` finds their differences by identity); ``changed``."""
+        self.comparison.differences = [
+            changed if f is d else f for f in self.comparison.differences
+        ]
+        self.unjudged = [
+            (tuple(changed if f is d else f for f in found), table, ltext, rtext)
+            for found, table, ltext, rtext in self.unjudged
+        ]
+        return changed
+
     def settle_one_sided(
         self, d: Difference, side: str, rule: str, other: str = "no CHECK", counted: bool = True
     ) -> None:

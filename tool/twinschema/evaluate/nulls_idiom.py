@@ -54,10 +54,7 @@ def nulls_idiom(st: StageContext) -> None:
             notes.append((index_d, Written(shown, witness.witness)))
         else:
             if notes:  # the claim that a second NULL goes in was not tried: the witness says
-                said = _unclaimed(d, side, notes)
-                st.comparison.differences = [
-                    said if f is d else f for f in st.comparison.differences
-                ]
+                st.swap(d, _unclaimed(d, side, notes))
                 for index_d, note in notes:
                     st.annotate(note.text, index_d, witness=note.witness)
 

@@ -58,10 +58,4 @@ def retold(st: StageContext, d: Difference, side: str) -> Difference:
         f"00:00:00+00' AND {column} < '10000-01-01 00:00:00+00') (the text form stays SQLite's "
         f"own: keep this CHECK and allow it, as below)"
     )
-    changed = d.reworded(replace(ways, instead=instead))
-    st.comparison.differences = [changed if f is d else f for f in st.comparison.differences]
-    st.unjudged = [
-        (tuple(changed if f is d else f for f in gone), table_name, ltext, rtext)
-        for gone, table_name, ltext, rtext in st.unjudged
-    ]
-    return changed
+    return st.swap(d, d.reworded(replace(ways, instead=instead)))

@@ -88,13 +88,6 @@ def retell(st: StageContext, d: Difference, side: str, function: str) -> Differe
     ways = d.ways
     if ways is None or ways.agree:
         return d
-    changed = d.reworded(
-        replace(ways, lacked=function, lacked_in=DIALECT_NAMES[other.schema.dialect])
+    return st.swap(
+        d, d.reworded(replace(ways, lacked=function, lacked_in=DIALECT_NAMES[other.schema.dialect]))
     )
-    st.comparison.differences = [changed if f is d else f for f in st.comparison.differences]
-    # A pair left unjudged still says why (``unjudged_checks`` finds its differences by identity).
-    st.unjudged = [
-        (tuple(changed if f is d else f for f in found), table, ltext, rtext)
-        for found, table, ltext, rtext in st.unjudged
-    ]
-    return changed
