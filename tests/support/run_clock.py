@@ -35,7 +35,7 @@ def until_the_day_changes(
     """How long from ``now`` until ``the_day`` changes (midnight in ``zone``, ``ahead`` later)."""
     day = the_day(now, ahead, zone)
     midnight = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
-    return midnight - (now + ahead).astimezone(zone)
+    return midnight.astimezone(UTC) - (now + ahead).astimezone(UTC)  # not wall time: DST
 
 
 def on_one_day(run: Callable[[], T], *, ahead: timedelta = timedelta(0), zone: tzinfo = UTC) -> T:
