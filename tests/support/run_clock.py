@@ -10,8 +10,10 @@ run off that change, at any moment of any day.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
@@ -93,3 +95,21 @@ def read_at(now: datetime, ahead: timedelta = timedelta(0)) -> tuple[datetime, .
     ``on_one_day`` keeps: ``now`` and up to ``MARGIN`` later, on ``now``'s day (``ahead``)."""
     later = (now + timedelta(seconds=s) for s in (0, 0.5, 1, 5, MARGIN.total_seconds() - 0.1))
     return tuple(t for t in later if the_day(t, ahead) == the_day(now, ahead))
+
+
+@contextmanager
+def process_zone(zone: str) -> Iterator[None]:
+    """This process's local zone (``TZ``, ``time.tzset``) is ``zone`` inside the block, then
+    what it was: what SQLite's 'localtime' reads, for a witness written for a device in
+    ``zone`` that must not follow the zone of the machine running the tests."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
