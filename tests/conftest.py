@@ -23,6 +23,7 @@ from support import systempg
 from support.dbpool import DatabasePool
 from support.reaper import reap_after
 from support.runtime_dir import make_private
+from support.testing import in_utc
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -195,6 +196,8 @@ def pg_server() -> Iterator[str]:
     reap_after(workdir)  # should this process die without its teardown
     try:
         with testing.postgres_server(workdir) as url:
+            if not os.environ.get(testing.TEST_URL_ENV):  # a server given is left as it is
+                in_utc(url)
             # Scratch databases (SQL files, the migrations layer) go to this server too, never
             # to the project's own embedded server under var/.
             previous = os.environ.get(SCRATCH_URL_ENV)

@@ -9,9 +9,11 @@ the check names is inserted into both real tables with their clock reads at that
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from probes import Loader, case_named, compare_expected, try_row
+from support.run_clock import on_one_day
 
 
 def _at_fixed_moment(texts: tuple[str, str], dialects: tuple[str, str]) -> tuple[str, str]:
@@ -142,10 +144,14 @@ def test_an_equal_clock_pair_shows_no_probe_of_the_day_it_runs(loader: Loader) -
 
     a = "CREATE TABLE t (c TEXT CHECK (date(c) <= date(CURRENT_TIMESTAMP)));"
     b = "CREATE TABLE t (c timestamptz CHECK (c::date <= CURRENT_DATE));"
-    found = compare_texts(loader, ("sqlite", "postgresql"), a, b)
+    found, days = on_one_day(  # the days the check probed (at 23:59:59.9 a day before these)
+        lambda: (
+            compare_texts(loader, ("sqlite", "postgresql"), a, b),
+            clock_steps.shown_days((("sqlite", a), ("postgresql", b))),
+        )
+    )
     assert found.differences == []
     (equal,) = [e for e in found.equivalences if e.rule.startswith("equal on")]
-    days = clock_steps.shown_days((("sqlite", a), ("postgresql", b)))
     assert days and equal.probes, equal
     assert not [p for p in equal.probes for day in days if day in p], equal.probes
 
@@ -170,13 +176,20 @@ def test_a_date_column_against_the_current_date_on_real_databases(
 
     case = case_named(name)
     compare_expected(loader, name)
-    today = dt.datetime.now(dt.UTC).date()
-    days = [str(today + dt.timedelta(days=n)) for n in (-1, 0, 1)]
     da, db = case.dialects
-    with loader.load(da, case.sql("a")) as a, loader.load(db, case.sql("b")) as b:
-        got = [
-            [try_row(loader, d, h, "t", [{"d": day}]) for d, h in ((da, a), (db, b))]
-            for day in days
-        ]
+
+    def tried() -> tuple[list[str], list[list[Any]]]:
+        """Yesterday, today and tomorrow, and what each real table does with them, on one day
+        (at 23:59:59.9 they were made a day before the tables' clock read them: parted on
+        tomorrow instead of today)."""
+        today = dt.datetime.now(dt.UTC).date()
+        days = [str(today + dt.timedelta(days=n)) for n in (-1, 0, 1)]
+        with loader.load(da, case.sql("a")) as a, loader.load(db, case.sql("b")) as b:
+            return days, [
+                [try_row(loader, d, h, "t", [{"d": day}]) for d, h in ((da, a), (db, b))]
+                for day in days
+            ]
+
+    days, got = on_one_day(tried)
     parted = [g[0] != g[1] for g in got]
     assert parted == [False, today_parts, False], (days, got)

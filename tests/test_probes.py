@@ -9,6 +9,8 @@ shown by a row one side accepts and the other rejects, a "same" by rows both tre
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from probes import (
     Case,
@@ -25,6 +27,7 @@ from probes import (
     stored_default,
     try_row,
 )
+from support.run_clock import on_one_day
 
 from twinschema.evaluate.crossing_outcomes import INSERT_PARTS
 
@@ -173,11 +176,19 @@ def test_measured_witness(loader: Loader, case: Case) -> None:
     table, measure = case.witness["table"], case.witness["measure"]
     rows, sql = measure.get("rows") or [{}], measure["sql"]
     da, db = case.dialects
-    with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
-        run_setup(loader, da, ha, setup_statements(case, "a"))  # a parent row the rows join
-        run_setup(loader, db, hb, setup_statements(case, "b"))
-        a = measured(loader, da, ha, table, rows, sql["a"] if isinstance(sql, dict) else sql)
-        b = measured(loader, db, hb, table, rows, sql["b"] if isinstance(sql, dict) else sql)
+
+    def both() -> tuple[Any, Any]:
+        """What each side measures, on one day: a row dated by a label (``<today>``) is read by
+        the databases on the day it names (at 23:59:59.9 it was written for one day and read on
+        the next; and '<today - 30 days> 23:59:59' is past now - 30 days in the day's last second)."""
+        with loader.load(da, case.sql("a")) as ha, loader.load(db, case.sql("b")) as hb:
+            run_setup(loader, da, ha, setup_statements(case, "a"))  # a parent row the rows join
+            run_setup(loader, db, hb, setup_statements(case, "b"))
+            a = measured(loader, da, ha, table, rows, sql["a"] if isinstance(sql, dict) else sql)
+            b = measured(loader, db, hb, table, rows, sql["b"] if isinstance(sql, dict) else sql)
+        return a, b
+
+    a, b = on_one_day(both)
     expected_same = not case.expect or case.witness.get("declared_only", False)
     if "parts" in measure:  # a warning's claim (expect []): the values part where it says
         assert not measure["parts"] or case.warnings, f"{case.name}: parts claims no warning"

@@ -20,6 +20,7 @@ import psycopg
 import pytest
 from pg_helpers import database_in_zone
 from probes import Loader, compare_texts
+from support.run_clock import process_zone
 from support.testing import live_diff, sqlite_file
 from test_view_answers import view_count
 
@@ -196,7 +197,8 @@ def test_a_show_on_air_now_on_a_sunday(dow: str, same: bool, loader: Loader) -> 
         "INSERT INTO show (id, title, day_of_week, start_time, minutes) "
         "VALUES (1, 'Night jazz', 0, '00:00:00', 100)",
     )
-    answers = _answers((sqlite, postgresql), "2026-11-01 00:15:00", row, "on_air_now", loader)
+    with process_zone("UTC"):  # the device's 'localtime' (under TZ=Asia/Kolkata: 05:45, off air)
+        answers = _answers((sqlite, postgresql), "2026-11-01 00:15:00", row, "on_air_now", loader)
     assert answers == ((1, 1) if same else (1, 0))
     views = _parted(sqlite, postgresql, same, loader)
     assert same or "with the clock at 2026-11-01 00:15:00.5 UTC" in views[0], views

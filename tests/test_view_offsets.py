@@ -11,13 +11,15 @@ names them by their labels.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from probes import Loader, compare_texts
+from support.run_clock import fake_nows, names_the_run_date, on_one_day, read_at
 from test_view_answers import view_count
 
-from twinschema.evaluate import view_clock, view_now
+from twinschema.evaluate import view_now
 
 DIALECTS = ("sqlite", "postgresql")
 SQLITE = (
@@ -32,31 +34,25 @@ POSTGRESQL = (
 )
 
 
-def _spelled(minutes: float, hours: int) -> str:
-    """Now plus ``minutes`` written in an offset of ``hours``."""
-    at = (datetime.now(UTC) + timedelta(minutes=minutes)).astimezone(
+def _spelled(minutes: float, hours: int, now: datetime | None = None) -> str:
+    """Now (``now``, else the clock's) plus ``minutes`` written in an offset of ``hours``."""
+    at = ((now or datetime.now(UTC)) + timedelta(minutes=minutes)).astimezone(
         timezone(timedelta(hours=hours))
     )
     return at.strftime("%Y-%m-%d %H:%M:%S") + f"{'+' if hours > 0 else '-'}{abs(hours):02d}:00"
 
 
-def _names_the_run_date(said: str) -> bool:
-    """Whether ``said`` names the day the test runs (the check names its moments by labels or
-    by view_clock's fixed moments, never by the run's day; on a day that is one of those
-    moments' it cannot tell)."""
-    today = datetime.now(UTC).strftime("%Y-%m-%d")
-    return today in said and today not in {m[:10] for m in view_clock.MOMENTS}
-
-
-def _t_inside() -> str:
-    """A moment inside the next 15 minutes written with a 'T', on the date the window closes: its
-    'T' sorts after the closing text's space, so SQLite's text window leaves it out. Seven and a
-    half minutes ahead unless the window crosses midnight, then the new day's first second (a 'T'
-    moment before midnight would sort between the two dates' texts, inside SQLite's window)."""
-    now = datetime.now(UTC)
+def t_inside(now: datetime) -> str:
+    """A moment inside the 15 minutes after ``now`` written with a 'T', on the date the window
+    closes: its 'T' sorts after the closing text's space, so SQLite's text window leaves it out.
+    Seven and a half minutes ahead unless the window crosses midnight, then halfway from the new
+    day's first second to the window's close (a 'T' moment before midnight would sort between the
+    two dates' texts, inside SQLite's window; the first second itself is passed by a database
+    reading now a few seconds after 23:59:58, so it is no witness then)."""
     at, closes = now + timedelta(minutes=7.5), now + timedelta(minutes=15)
     if at.date() != closes.date():
-        at = datetime.combine(closes.date(), datetime.min.time(), UTC)
+        midnight = datetime.combine(closes.date(), datetime.min.time(), UTC)
+        at = midnight + (closes - midnight) / 2
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -105,7 +101,7 @@ def test_a_hold_over_written_in_another_offset(
         assert views == [] and any("view answers: the same rows" in s for s in said), said
         return
     assert len(views) == 1 and "<now - 30 min, as YYYY-MM-DD HH:MM:SS+01:00>" in views[0], views
-    assert not _names_the_run_date(views[0]), views
+    assert not names_the_run_date(views[0]), views
 
 
 WINDOW = {
@@ -148,12 +144,25 @@ def test_a_minute_window_on_now_is_compared(
         assert _holds("sqlite", sqlite_sql, _spelled(7.5, 1), loader) == 1
         return
     assert len(views) == 1 and "<now " in views[0], (views, said)
-    assert not _names_the_run_date(views[0]), views
-    witnesses = [_spelled(7.5, 1), _t_inside()] if sqlite == "sqlite" else [_spelled(22.5, 0)]
-    for until in witnesses:  # the 'T' and the offset, or the moment between the windows
-        assert _holds("sqlite", sqlite_sql, until, loader) != _holds(
-            "postgresql", postgresql, until, loader
-        ), until
+    assert not names_the_run_date(views[0]), views
+
+    def answers() -> list[tuple[str, int, int]]:
+        """Each witness and the rows of each real database's view after it (the 'T' and the
+        offset, or the moment between the windows), made on the day the window closes."""
+        now = datetime.now(UTC)
+        witnesses = (
+            [_spelled(7.5, 1, now), t_inside(now)]
+            if sqlite == "sqlite"
+            else [_spelled(22.5, 0, now)]
+        )
+        return [
+            (until, _holds("sqlite", sqlite_sql, until, loader),
+             _holds("postgresql", postgresql, until, loader))
+            for until in witnesses
+        ]  # fmt: skip
+
+    for until, on_sqlite, on_postgresql in on_one_day(answers, ahead=timedelta(minutes=15)):
+        assert on_sqlite != on_postgresql, until
 
 
 # A view's filter -> the step ``view_now.minute_step`` reads from it (a count of the clock's
@@ -187,3 +196,26 @@ def test_the_moments_around_a_minute_step() -> None:
     assert labels["<now - 30 min, as YYYY-MM-DD HH:MM:SS+01:00>"] == "2026-12-05 20:59:19+01:00"
     plain = view_now.near_now("timestamp", "WHERE h < datetime('now', '+15 minutes')", None, at)
     assert not [v for v in plain if v.endswith(":00") and v[-6] in "+-"]  # no offset: dropped
+
+
+def test_the_t_witness_parts_the_windows_at_any_moment() -> None:
+    """``t_inside`` at moments near midnight and on the check's own dates (``fake_nows``), read
+    by a database whose now is a few seconds later on the day the window closes (what
+    ``on_one_day`` keeps): in PostgreSQL's window on that now (time order) and out of SQLite's
+    text window, run by a real SQLite with that now written in. Near miss: the old witness,
+    7 min 30 s ahead in the 'T' form, is in SQLite's window at 23:50 (the day before the close)."""
+    sqlite = sqlite3.connect(":memory:")
+    window = "SELECT ? BETWEEN datetime(?) AND datetime(?, '+15 minutes')"
+    for now in fake_nows():
+        until = t_inside(now)
+        at = datetime.fromisoformat(until)
+        for t in read_at(now, timedelta(minutes=15)):
+            assert t <= at <= t + timedelta(minutes=15), (now, t, until)
+            said = t.strftime("%Y-%m-%d %H:%M:%S.%f")
+            assert sqlite.execute(window, (until, said, said)).fetchone() == (0,), (now, t, until)
+    old = (datetime(2026, 12, 5, 23, 50, tzinfo=UTC) + timedelta(minutes=7.5)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    assert sqlite.execute(
+        window, (old, "2026-12-05 23:50:00", "2026-12-05 23:50:00")
+    ).fetchone() == (1,)

@@ -12,10 +12,12 @@ witnesses run here on both real databases, made from the clock.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from probes import Loader, compare_texts
+from support.run_clock import fake_nows, names_the_run_date, on_one_day, read_at
 from test_view_answers import view_count
 
 from twinschema.evaluate import view_own_parents
@@ -65,11 +67,16 @@ def _sqlite(after: str, moment: str = "TEXT") -> str:
 POSTGRESQL = TABLES["postgresql"] + VIEW.format(after="b.hold_expires_at > now()")
 
 
-def _expired_half_an_hour_ago() -> list[str]:
-    """A hold over half an hour ago, written in +01:00 and in the 'T...Z' form."""
-    at = datetime.now(UTC) - timedelta(minutes=30)
+def expired(now: datetime) -> list[str]:
+    """A hold over before ``now``, written in +01:00 (half an hour ago) and in the 'T...Z' form
+    on ``now``'s date (half an hour ago, or halfway since midnight when that was yesterday: a
+    'T' moment of yesterday sorts before today's text, over on SQLite's text too, and the test
+    failed from 00:00 to 00:30 UTC)."""
+    at = now - timedelta(minutes=30)
     zoned = at.astimezone(timezone(timedelta(hours=1))).strftime("%Y-%m-%d %H:%M:%S+01:00")
-    return [zoned, at.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    midnight = datetime.combine(now.date(), datetime.min.time(), UTC)
+    on_today = at if at >= midnight else midnight + (now - midnight) / 2
+    return [zoned, on_today.strftime("%Y-%m-%dT%H:%M:%SZ")]
 
 
 def _free(dialect: str, sql: str, until: str, loader: Loader) -> int:
@@ -99,12 +106,15 @@ def test_seats_free_on_an_expired_hold(after: str, moment: str, same: bool, load
     TIMESTAMPTZ still stores the moment as text (NUMERIC affinity keeps a non-number as
     written): it parts as TEXT does."""
     sqlite = _sqlite(after, moment)
-    for until in _expired_half_an_hour_ago():
-        answers = (
-            _free("sqlite", sqlite, until, loader),
-            _free("postgresql", POSTGRESQL, until, loader),
-        )
-        assert answers == ((1, 1) if same else (0, 1)), until
+
+    def answers() -> list[tuple[str, int, int]]:
+        """Each witness and the free seats of each real database after it, on one day."""
+        made = expired(datetime.now(UTC))
+        return [(u, _free("sqlite", sqlite, u, loader), _free("postgresql", POSTGRESQL, u, loader))
+                for u in made]  # fmt: skip
+
+    for until, on_sqlite, on_postgresql in on_one_day(answers):
+        assert (on_sqlite, on_postgresql) == ((1, 1) if same else (0, 1)), until
     found = compare_texts(loader, DIALECTS, sqlite, POSTGRESQL)
     views = [d.message for d in found.differences if d.kind == "view"]
     said = [e.rule for e in found.equivalences] + [w.message for w in found.warnings]
@@ -112,7 +122,7 @@ def test_seats_free_on_an_expired_hold(after: str, moment: str, same: bool, load
         assert views == [] and any("view answers: the same rows" in s for s in said), said
         return
     assert len(views) == 1 and "seats_free" in views[0] and "<now " in views[0], views
-    assert datetime.now(UTC).strftime("%Y-%m-%d") not in views[0]  # shown by its label
+    assert not names_the_run_date(views[0]), views  # shown by its label
 
 
 def test_each_now_row_gets_a_pair_of_its_own() -> None:
@@ -141,3 +151,21 @@ def test_each_now_row_gets_a_pair_of_its_own() -> None:
     assert rows[2][1] == (2, "A", 2)
     alone = view_own_parents.own_parents([bookings], fits[:1], [[0]], Keys((Unique(0, (0,)),), ()))
     assert alone == [bookings]
+
+
+def test_the_expired_holds_part_at_any_moment() -> None:
+    """``expired`` at moments near midnight and on the check's own dates (``fake_nows``), read
+    by a database whose now is a few seconds later that day (what ``on_one_day`` keeps): over on
+    that now (time order: PostgreSQL's) and still held on SQLite's text (``> datetime('now')``,
+    run by a real SQLite with that now written in). Near miss: the 'T' moment half an hour
+    before 00:10 is yesterday's, over on SQLite's text too."""
+    sqlite = sqlite3.connect(":memory:")
+    held = "SELECT ? > datetime(?)"
+    for now in fake_nows():
+        for until in expired(now):
+            for t in read_at(now):
+                assert datetime.fromisoformat(until) < t, (now, t, until)
+                said = t.strftime("%Y-%m-%d %H:%M:%S.%f")
+                assert sqlite.execute(held, (until, said)).fetchone() == (1,), (now, t, until)
+    old = "2026-12-05T23:40:00Z"  # half an hour before 00:10 on 2026-12-06
+    assert sqlite.execute(held, (old, "2026-12-06 00:10:00")).fetchone() == (0,)

@@ -15,6 +15,7 @@ on both real databases, dated from the clock (no fixed row is today).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ import psycopg
 import pytest
 from pg_helpers import database_in_zone
 from probes import Loader, compare_texts
+from support.run_clock import names_the_run_date, on_one_day
 from support.testing import live_diff, sqlite_file
 from test_view_answers import view_count
 
@@ -62,7 +64,20 @@ PADDED = " CHECK (due_on IS date(due_on))"
 
 
 def _today() -> date:
+    """Today (UTC), as SQLite's date('now') and the suite's PostgreSQL (in UTC) read it: a
+    witness made from it is read on that day (``on_one_day``)."""
     return datetime.now(UTC).date()
+
+
+def _both(row: Callable[[str, date], int], day: int = 0) -> tuple[int, int]:
+    """``row`` (the view's rows on a real database of a dialect after a witness on a day) on
+    each dialect, for the day ``day`` days from today, both read on the day it was made."""
+
+    def answers() -> tuple[int, int]:
+        due = _today() + timedelta(days=day)
+        return row("sqlite", due), row("postgresql", due)
+
+    return on_one_day(answers)
 
 
 def _views(sqlite: str, postgresql: str, loader: Loader) -> list[str]:
@@ -90,11 +105,11 @@ def test_overdue_before_today_against_up_to_today_parts_on_today(
     real databases); the check reports it, the witness named ``<today>``, not the date."""
     sqlite = SQLITE_DUE.format(type=sqlite_type, where="< date('now')")
     postgresql = POSTGRESQL_DUE.format(where="<= CURRENT_DATE")
-    assert _overdue("sqlite", sqlite, _today(), loader) == 0
-    assert _overdue("postgresql", postgresql, _today(), loader) == 1
+    sql = {"sqlite": sqlite, "postgresql": postgresql}
+    assert _both(lambda d, due: _overdue(d, sql[d], due, loader)) == (0, 1)
     said = _views(sqlite, postgresql, loader)
     assert len(said) == 1 and "<today>" in said[0], said
-    assert _today().isoformat() not in said[0]
+    assert not names_the_run_date(said[0]), said
 
 
 @pytest.mark.parametrize(
@@ -121,13 +136,12 @@ def test_a_day_step_the_views_name_is_probed_around(
     if day is None:
         assert said == []
         return
-    due = _today() + timedelta(days=day)
-    assert _overdue("sqlite", sqlite, due, loader) != _overdue(
-        "postgresql", postgresql, due, loader
-    )
+    sql = {"sqlite": sqlite, "postgresql": postgresql}
+    on_sqlite, on_postgresql = _both(lambda d, due: _overdue(d, sql[d], due, loader), day)
+    assert on_sqlite != on_postgresql
     assert len(said) == 1, said
     assert view_now.day_label(day) in said[0], said[0]
-    assert due.isoformat() not in said[0]
+    assert not names_the_run_date(said[0], _today() + timedelta(days=day)), said[0]
 
 
 @pytest.mark.parametrize(
@@ -172,12 +186,11 @@ def test_todays_appointments_against_today_and_tomorrow_parts_on_tomorrow(loader
     postgresql = POSTGRESQL_VISITS.format(
         where="starts_at::date BETWEEN CURRENT_DATE AND CURRENT_DATE + 1"
     )
-    tomorrow = f"{_today() + timedelta(days=1)}T10:00:00Z"
-    assert _visits("sqlite", sqlite, tomorrow, loader) == 0
-    assert _visits("postgresql", postgresql, tomorrow, loader) == 1
+    sql = {"sqlite": sqlite, "postgresql": postgresql}
+    assert _both(lambda d, day: _visits(d, sql[d], f"{day}T10:00:00Z", loader), 1) == (0, 1)
     said = _views(sqlite, postgresql, loader)
     assert len(said) == 1 and "+ 1 day" in said[0], said
-    assert (_today() + timedelta(days=1)).isoformat() not in said[0]
+    assert not names_the_run_date(said[0], _today() + timedelta(days=1)), said
 
 
 @pytest.mark.parametrize(
@@ -247,7 +260,16 @@ def test_todays_appointments_on_a_live_database_off_utc(
     url = sqlite_file(tmp_path / "a.db", ZONED["sqlite"])
     views = [d.message for d in live_diff(url, pg_url).differences if d.kind == "view"]
     assert len(views) == (0 if zone == "UTC" else 1), views
-    assert all("<" in m and datetime.now(UTC).strftime("%Y-%m-%d") not in m for m in views)
+    assert all("<" in m and not names_the_run_date(m) for m in views), views
+    parted = on_one_day(
+        lambda: on_one_day(lambda: _parted(tmp_path, pg_url, zone), zone=ZoneInfo(zone))
+    )
+    assert any(parted) == (zone != "UTC"), (zone, parted)
+
+
+def _parted(tmp_path: Path, pg_url: str, zone: str) -> list[bool]:
+    """Whether the two real databases' views part on the start of yesterday, today and tomorrow
+    in UTC and in ``zone``, made from now (on one day in both: ``on_one_day``)."""
     now = datetime.now(UTC)
     starts = [datetime.combine(now.date(), datetime.min.time(), UTC)]
     starts.append(
@@ -266,7 +288,7 @@ def test_todays_appointments_on_a_live_database_off_utc(
             remote = c.execute("SELECT count(*) FROM todays_appointments").fetchone()
             c.rollback()
         parted.append(remote is not None and local != remote[0])
-    assert any(parted) == (zone != "UTC"), (zone, moments, parted)
+    return parted
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "UTC"])

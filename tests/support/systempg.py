@@ -121,7 +121,8 @@ def system_server(bindir: Path, major: int) -> Iterator[SystemServer]:
              "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
             f"initialise a PostgreSQL {major} data directory in {datadir}",
         )  # fmt: skip
-        options = f"-c listen_addresses='' -k {socket_dir}" + "".join(
+        # In UTC as the suite's own server (``testing.in_utc``), whatever the machine's TZ.
+        options = f"-c listen_addresses='' -k {socket_dir} -c TimeZone=UTC" + "".join(
             f" -c {name}={value}" for name, value in THROWAWAY_SETTINGS.items()
         )
         _run(

@@ -6,6 +6,7 @@ tests use."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +34,7 @@ __all__ = [
     "TEST_URL_ENV",
     "admin_engine",
     "execute",
+    "in_utc",
     "postgres_server",
     "scratch_database",
     "sqlite_file",
@@ -64,6 +66,29 @@ def sqlite_file(path: Path, script: str) -> str:
     finally:
         conn.close()
     return sqlite_url(path)
+
+
+def in_utc(server_url: str) -> None:
+    """Set the suite's own server's TimeZone to UTC (``ALTER SYSTEM``, a reload) and wait until
+    a new session has it. Why: initdb gave it the machine's zone (``TZ``), and the tests write
+    their witnesses in UTC days and hours, as SQLite's clock reads them: under
+    TZ=America/New_York, from 00:00 to 05:00 UTC, CURRENT_DATE was yesterday's and 14 tests of
+    test_constant_dates, test_view_today and test_clock_checks failed (the check reported
+    ``date('now')`` against ``CURRENT_DATE`` on that server, rightly). Tests of a database in
+    another zone set it on that database (``ALTER DATABASE ... SET TimeZone``)."""
+    engine = admin_engine(server_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("ALTER SYSTEM SET TimeZone = 'UTC'"))
+            conn.execute(sa.text("SELECT pg_reload_conf()"))
+        for _ in range(200):  # the reload reaches new sessions within milliseconds
+            with engine.connect() as conn:
+                if conn.execute(sa.text("SHOW TimeZone")).scalar() == "UTC":
+                    return
+            time.sleep(0.05)
+        raise RuntimeError(f"the test server's TimeZone is not UTC after a reload: {server_url}")
+    finally:
+        engine.dispose()
 
 
 def execute(url: str, *statements: str) -> None:
