@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from twinschema.evaluate import view_now, view_zoned
-from twinschema.evaluate.clock import at_fixed_moment
+from twinschema.evaluate.clock import at_fixed_moment, in_utc
 from twinschema.evaluate.view_runs import Plan
 
 __all__ = ["MOMENTS", "Plan", "at_moment", "instant", "judged", "moments_for", "reads_clock"]
@@ -87,7 +87,12 @@ _SESSION_READS = (
 
 def _in_session(dialect: str, view: str) -> str:
     """A PostgreSQL ``view`` with its reads of the session's day and wall clock as now() read
-    in the session's TimeZone (``_SESSION_READS``); any other as it is."""
+    in the session's TimeZone (``_SESSION_READS``); a SQLite one with its 'localtime' and 'utc'
+    modifiers as no-ops (``clock.in_utc``: a device's zone is unknown, so it is taken as UTC,
+    as defaults are run; the zone of the machine that runs the check never decides: under
+    TZ=Asia/Kolkata a Sunday view was judged on that zone's day, clock86)."""
+    if dialect == "sqlite":
+        return in_utc(dialect, view)[0]
     if dialect != "postgresql":
         return view
     for pattern, replacement in _SESSION_READS:
