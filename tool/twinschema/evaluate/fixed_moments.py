@@ -1,4 +1,4 @@
-"""The fixed moments a default that reads the clock is run at (``clock.at_fixed_moment``), and
+"""The fixed moments a default that reads the clock is run at (``clock_fixed.at_fixed_moment``), and
 what its values there say of it: the step it keeps from the clock (``steady``). ``clock_moments``
 judges two defaults at the same moments."""
 
@@ -15,13 +15,12 @@ from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import (
     CLOCK_OFFSET,
     DATE_OFFSET,
-    FIXED_MOMENT,
     FROM_CLOCK,
     START_OF_DAY,
     date_of,
-    time_of_day_at,
     timestamp_of,
 )
+from twinschema.evaluate.clock_fixed import FIXED_MOMENT, time_of_day_at
 from twinschema.evaluate.values import (
     CONSTANT,
     CURRENT_DATE,
@@ -205,7 +204,7 @@ def seconds_of_day(value: Any) -> Decimal | None:
 
 
 def _kept(run: Run | None, step: int) -> str | None:
-    """How a time of day ``step`` seconds from the clock is kept (``clock.time_of_day_at``:
+    """How a time of day ``step`` seconds from the clock is kept (``clock_fixed.time_of_day_at``:
     truncated, rounded to the second, or with its fraction), from its run at the fixed moment;
     None where that run gave no time of day."""
     of_day = seconds_of_day(value_of(run))
