@@ -55,6 +55,11 @@ def _clock_reads(
         if local_in_session
         else f"'{moment}'"
     )
+    # The session's day and wall clock: the instant cast in the session's TimeZone, as
+    # PostgreSQL computes CURRENT_DATE, CURRENT_TIME and LOCALTIME (in UTC: the UTC ones).
+    instant = f"{pg_at}::timestamptz"
+    pg_day = f"({instant}::date)" if local_in_session else f"('{day}'::date)"
+    pg_time = (instant, instant) if local_in_session else (f"'{time}+00'", f"'{time}'")
     return {
         "postgresql": (
             (
@@ -67,9 +72,9 @@ def _clock_reads(
             ),
             *_with_precision("current_timestamp", pg_at, "timestamptz"),
             *_with_precision("localtimestamp", pg_local, "timestamp"),
-            (re.compile(r"\bcurrent_date\b", re.I), f"('{day}'::date)"),
-            *_with_precision("current_time", f"'{time}+00'", "timetz"),
-            *_with_precision("localtime", f"'{time}'", "time"),
+            (re.compile(r"\bcurrent_date\b", re.I), pg_day),
+            *_with_precision("current_time", pg_time[0], "timetz"),
+            *_with_precision("localtime", pg_time[1], "time"),
         ),
         "sqlite": (
             (re.compile(r"'now'", re.I), f"'{moment}'"),
@@ -97,9 +102,13 @@ def at_fixed_moment(
     dialect: str, expression: str, moment: str = FIXED_MOMENT, *, local_in_session: bool = False
 ) -> str | None:
     """``expression`` with each clock read of ``dialect`` replaced by ``moment`` (UTC; by
-    default ``FIXED_MOMENT``), or None when it has none that this knows. PostgreSQL's
-    ``LOCALTIMESTAMP`` is ``moment`` as a UTC session reads it, or, with ``local_in_session``,
-    as the session's TimeZone does (``dst_steps``: a session with summer time)."""
+    default ``FIXED_MOMENT``), or None when it has none that this knows. PostgreSQL's reads of
+    the session's day and wall clock (``CURRENT_DATE``, ``CURRENT_TIME``, ``LOCALTIME``,
+    ``LOCALTIMESTAMP``) are ``moment`` as a UTC session reads it, or, with ``local_in_session``,
+    as the session's TimeZone does (``dst_steps``: a session with summer time; a live server in
+    America/Los_Angeles is on 31 October at 2026-11-01 00:15 UTC: its CURRENT_DATE was read as
+    UTC's 1 November, and ``to_char(CURRENT_DATE, 'YYYY-MM')`` against SQLite's
+    ``strftime('%Y-%m', 'now')`` was never parted at a fixed moment)."""
     text = expression
     for pattern, replacement in _clock_reads(moment, local_in_session).get(dialect, ()):
         text = pattern.sub(replacement, text)
