@@ -202,6 +202,9 @@ class Evaluator:
                     found = classify(backend.run([(run, column.type)], inserts=_RANDOM_ROWS))
                 if found.kind in (CLOCK_NUMBER, CURRENT_TIME_OF_DAY):
                     found = self._at_fixed_moment(dialect, backend, (run, column), found)
+                    found = fixed_moments.minute_kept(
+                        lambda moment: self.at_moment(dialect, expression, column, moment), found
+                    )
                 elif reads_clock(dialect, run):
                     found = fixed_moments.steady(
                         lambda moment: self.at_moment(dialect, expression, column, moment), found

@@ -4,6 +4,7 @@ judges two defaults at the same moments."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from twinschema.evaluate.values import (
     CONSTANT,
     CURRENT_DATE,
     CURRENT_TIME,
+    CURRENT_TIME_OF_DAY,
     TIME_OF_DAY_OFFSET,
     Verdict,
 )
@@ -114,6 +116,20 @@ def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
     if kind == TIME_OF_DAY_OFFSET:  # how it is kept, read at the fixed moment, step taken off
         return Verdict(kind, (step, _kept(read(FIXED_MOMENT), step)), local=found.local)
     return Verdict(kind, step, form=found.form, local=found.local)
+
+
+def minute_kept(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
+    """A "current time of day" its run at ``FIXED_MOMENT`` does not keep to that moment's
+    second (``found.value`` None: 'HH:MM' text, ``strftime('%H:%M', 'now')`` or
+    ``to_char(now(), 'HH24:MI')``), as its values at ``MOMENTS`` say (``steady``, as the
+    constant it is read as at most seconds): it is within seconds of the clock in a minute's
+    first seconds only, and was "the current time of day" when a check ran then, "a date or
+    time computed from the clock" otherwise (fix87c: a cross-dialect pair was a difference when
+    one side ran in a minute's first seconds). ``found`` where the moments say nothing."""
+    if found.kind != CURRENT_TIME_OF_DAY or found.value is not None:
+        return found
+    judged = steady(read, dataclasses.replace(found, kind=CONSTANT))
+    return found if judged.kind == CONSTANT else judged
 
 
 def _texts(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
