@@ -17,8 +17,8 @@ from support.run_clock import on_one_day
 
 
 def _at_fixed_moment(texts: tuple[str, str], dialects: tuple[str, str]) -> tuple[str, str]:
-    """Both sides' SQL with each clock read at ``clock.FIXED_MOMENT``."""
-    from twinschema.evaluate.clock import at_fixed_moment
+    """Both sides' SQL with each clock read at ``clock_fixed.FIXED_MOMENT``."""
+    from twinschema.evaluate.clock_fixed import at_fixed_moment
 
     sql = [at_fixed_moment(d, t) for d, t in zip(dialects, texts, strict=True)]
     assert sql[0] is not None and sql[1] is not None
@@ -28,7 +28,7 @@ def _at_fixed_moment(texts: tuple[str, str], dialects: tuple[str, str]) -> tuple
 def test_a_clock_check_names_a_witness_at_a_fixed_moment(loader: Loader) -> None:
     """The witness of the day (noon of today) is named with the clock fixed: the same text on
     every day, and the real tables part on it with their clock at that moment."""
-    from twinschema.evaluate.clock import FIXED_MOMENT
+    from twinschema.evaluate.clock_fixed import FIXED_MOMENT
 
     name = "pg-pg.check-timestamp-current-date-inclusive"
     found = compare_expected(loader, name)
@@ -61,7 +61,7 @@ def test_a_clock_check_moved_by_a_step_names_today_moved_by_it(loader: Loader, n
     years'``) is probed at today moved by it (stranger45), and named with the clock fixed: the
     witness is accepted by one real table and rejected by the other, their clock at that
     moment."""
-    from twinschema.evaluate.clock import FIXED_MOMENT
+    from twinschema.evaluate.clock_fixed import FIXED_MOMENT
 
     found = compare_expected(loader, name)
     (check,) = found.differences
@@ -91,7 +91,7 @@ def test_a_clock_check_inside_a_second_names_a_witness_at_a_fixed_moment(
     its fraction) part inside the current second only (stranger45 014, 034): the check names a
     witness with the clock at a fixed moment, which the two real tables part on when their clock
     reads are that moment."""
-    from twinschema.evaluate.clock import FIXED_MOMENT, at_fixed_moment
+    from twinschema.evaluate.clock_fixed import FIXED_MOMENT, at_fixed_moment
 
     found = compare_expected(loader, name)
     (check,) = found.differences

@@ -1,7 +1,7 @@
 """The current time as a number (stranger round 5, item F): "both give the current time as Unix
 seconds" must tell truncation from rounding. Each spelling is decided on its own real database
 by running it with its clock read moved to a moment whose fraction is past .5 (the evaluator's
-``clock.FIXED_MOMENT``): strftime('%s'), unixepoch(), floor(), trunc() and a CAST of SQLite's
+``clock_fixed.FIXED_MOMENT``): strftime('%s'), unixepoch(), floor(), trunc() and a CAST of SQLite's
 truncate; PostgreSQL's ::integer, ::bigint, an integer column's assignment and
 CURRENT_TIMESTAMP(0) round. The verdicts on whole schemas are the golden cases
 ``sl-pg.default-now-unix-seconds-*``."""
@@ -15,7 +15,8 @@ from decimal import Decimal
 import pytest
 
 from twinschema.evaluate import Evaluator, PostgreSQLScratch
-from twinschema.evaluate.clock import CLOCK_NUMBER, EXACT_MOMENT, FIXED_MOMENT, at_fixed_moment
+from twinschema.evaluate.clock import CLOCK_NUMBER
+from twinschema.evaluate.clock_fixed import EXACT_MOMENT, FIXED_MOMENT, at_fixed_moment
 from twinschema.model import Column, ColumnType
 
 TRUNCATED = "Unix seconds, truncated to the second"

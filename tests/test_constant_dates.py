@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from probes import Case, Loader, compare_case, stored_default
 
-from twinschema.evaluate.clock import reads_clock
+from twinschema.evaluate.clock_fixed import reads_clock
 
 _TABLE = {
     "sqlite": "CREATE TABLE t (id INTEGER PRIMARY KEY, {column});",

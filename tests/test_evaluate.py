@@ -1059,7 +1059,7 @@ def test_a_time_of_day_says_how_it_is_kept(
 ) -> None:
     """The current time of day in a time column says whether it is truncated to the second,
     rounded to it or kept with its fraction, read by running it with the clock at
-    ``clock.FIXED_MOMENT`` (past half a second): each way stores another time."""
+    ``clock_fixed.FIXED_MOMENT`` (past half a second): each way stores another time."""
     from twinschema.model import Column
 
     column = Column("c", ColumnType(dialect, "time", raw="time"), default="x")

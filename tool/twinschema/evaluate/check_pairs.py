@@ -15,8 +15,8 @@ from sqlglot import exp
 from twinschema.canonical.expressions import across
 from twinschema.canonical.typemap_operators import READ_OTHERWISE
 from twinschema.evaluate import (
-    clock,
     clock_checks,
+    clock_fixed,
     clock_reads,
     clock_steps,
     expression_reads,
@@ -263,7 +263,7 @@ def probe(
             shown = few_probes(st, run.judged_rows, days)
             _equal(st, lds, rds, run.judged, not run.alone, shown)
             return True
-        (found, parting), said = at, f" with the clock at {clock.FIXED_MOMENT} UTC"
+        (found, parting), said = at, f" with the clock at {clock_fixed.FIXED_MOMENT} UTC"
     if not merge:
         return False
     said = parting.said(st) + said + every_row_refused(st, found, (ltext, rtext), parting.row)

@@ -6,7 +6,7 @@ against ``starts_at >= LOCALTIMESTAMP`` parts on a moment inside the current sec
 clock's fraction (stranger45 014), and ``> datetime(CURRENT_TIMESTAMP, '-1 day')`` against ``>
 LOCALTIMESTAMP - interval '1 day'`` on one a day earlier (034). No probe row made before a check
 runs is inside the second it runs in, so a pair its probes at the real clock find equal is run
-once more with each clock read replaced by ``clock.FIXED_MOMENT`` (which has a fraction; each
+once more with each clock read replaced by ``clock_fixed.FIXED_MOMENT`` (which has a fraction; each
 dialect reads it as its own clock would: SQLite's keywords to the whole second). Its literals
 are then probed like any other (``moment_bounds``: half a second and a microsecond beside each;
 ``date_steps``: the moment moved by each step). A SQLite CHECK that reads the clock through a
@@ -20,7 +20,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from twinschema.evaluate import clock, clock_steps, expression_reads, probes
+from twinschema.evaluate import clock_fixed, clock_steps, expression_reads, probes
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.probe_sets import ProbeSet, accept_vectors, probe_rows
 from twinschema.evaluate.side_checks import through_generated, with_sharing
@@ -64,12 +64,12 @@ def at_fixed_moment(
     st: StageContext, table: str, ltext: str, rtext: str
 ) -> tuple[ProbeSet, Parting] | None:
     """The probe rows and the first row two CHECKs of ``table`` part on with the clock at
-    ``clock.FIXED_MOMENT``, a row the accepting side's table lets in by its CHECKs over the
+    ``clock_fixed.FIXED_MOMENT``, a row the accepting side's table lets in by its CHECKs over the
     same columns (at that moment too); None when they part on none, when neither reads the
     clock, or when a clock read cannot be fixed (``_fixed``)."""
     dialects = (st.left.schema.dialect, st.right.schema.dialect)
     plain = (ltext, rtext)
-    if not any(clock.reads_clock(d, t) for d, t in zip(dialects, plain, strict=True)):
+    if not any(clock_fixed.reads_clock(d, t) for d, t in zip(dialects, plain, strict=True)):
         return None
     texts = through_generated(st, table, plain)
     wide = with_sharing(st, table, texts)
@@ -77,7 +77,7 @@ def at_fixed_moment(
     if None in fixed:
         return None
     lt, rt, lwide, rwide = (t for t in fixed if t is not None)
-    fixed_day = dt.datetime.fromisoformat(clock.FIXED_MOMENT).date()
+    fixed_day = dt.datetime.fromisoformat(clock_fixed.FIXED_MOMENT).date()
     days = clock_steps.days(tuple(zip(dialects, plain, strict=True)), fixed_day)
     found = probe_rows(st, table, lwide, rwide, counted=False, days=days)
     if found is None:
@@ -95,13 +95,13 @@ def steadied(
 ) -> tuple[ProbeSet, Parting, str]:
     """The probes and witness to name for two CHECKs of ``table`` that part at the real clock,
     and what to add to the witness: where either reads the clock and they part with it at
-    ``clock.FIXED_MOMENT`` too, that witness and " with the clock at <it> UTC", so that the
+    ``clock_fixed.FIXED_MOMENT`` too, that witness and " with the clock at <it> UTC", so that the
     message is the same whenever the check runs (a witness found at the real clock names
     today's date: ``c <= CURRENT_DATE`` against ``c < CURRENT_DATE + 1``); else as found."""
     at = at_fixed_moment(st, table, *texts)
     if at is None:
         return found, parting, ""
-    return at[0], at[1], f" with the clock at {clock.FIXED_MOMENT} UTC"
+    return at[0], at[1], f" with the clock at {clock_fixed.FIXED_MOMENT} UTC"
 
 
 # A date followed by a time of day: a probe a date column holds only as text.
@@ -137,14 +137,14 @@ def _dates_kept(
 
 
 def _fixed(dialect: str, text: str) -> str | None:
-    """``text`` with its clock reads at ``clock.FIXED_MOMENT`` (as it is where it reads none);
+    """``text`` with its clock reads at ``clock_fixed.FIXED_MOMENT`` (as it is where it reads none);
     None where a read is left (one this cannot replace) or SQLite reads it through a call."""
-    if not clock.reads_clock(dialect, text):
+    if not clock_fixed.reads_clock(dialect, text):
         return text
     if dialect == "sqlite" and re.search(_SQLITE_CALLS, text):
         return None
-    fixed = clock.at_fixed_moment(dialect, text)
-    return None if fixed is None or clock.reads_clock(dialect, fixed) else fixed
+    fixed = clock_fixed.at_fixed_moment(dialect, text)
+    return None if fixed is None or clock_fixed.reads_clock(dialect, fixed) else fixed
 
 
 def _accepted_by_table(

@@ -6,7 +6,7 @@ another: ``DEFAULT CURRENT_DATE`` against PostgreSQL's ``(now() AT TIME ZONE
 month')`` against ``CURRENT_DATE + interval '1 month'`` on the last days of a month the next one
 is shorter than, against ``CURRENT_DATE + 31`` in each 30-day month (stranger40). So the verdict
 does not depend on the hour or day the check runs, each such pair is also run with its clock
-reads at each of ``MOMENTS`` (``clock.at_fixed_moment``), and the first moment they part at
+reads at each of ``MOMENTS`` (``clock_fixed.at_fixed_moment``), and the first moment they part at
 makes it a difference. Two that write the clock into text columns are run at ``TEXT_MOMENTS``
 too, and their texts compared (``texts_parted``): a text column keeps the format each side
 writes, which may part at one moment only (``FMHH24`` before 10:00, ``IYYY`` at a new year) or
@@ -20,12 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from twinschema.canonical import typemap
-from twinschema.evaluate.clock import (
-    CLOCK_OFFSET,
-    DATE_OFFSET,
-    FROM_CLOCK,
-    START_OF_DAY,
-)
+from twinschema.evaluate.clock import CLOCK_OFFSET, DATE_OFFSET, FROM_CLOCK, START_OF_DAY
 from twinschema.evaluate.fixed_moments import MOMENTS, TEXT_MOMENTS, as_moment, value_of
 from twinschema.evaluate.shown_probes import quoted
 from twinschema.evaluate.values import (

@@ -73,7 +73,7 @@ LATER_BY = dt.timedelta(milliseconds=1)
 def later_reads(dialect: str, text: str, moment: str) -> str:
     """``text`` with each PostgreSQL read of the statement's or the call's clock replaced by
     ``moment`` (UTC) plus ``LATER_BY``: as one insert reads them, later than the transaction's
-    start that ``now()`` reads (``clock.at_fixed_moment`` puts that at ``moment``); ``text``
+    start that ``now()`` reads (``clock_fixed.at_fixed_moment`` puts that at ``moment``); ``text``
     as it is on SQLite, which reads one clock per statement."""
     if dialect != "postgresql":
         return text

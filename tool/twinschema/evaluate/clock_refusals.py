@@ -9,7 +9,7 @@ omits both fails on SQLite, while PostgreSQL's two ``now()`` pass the same CHECK
 021); ``CHECK (created_at <= CURRENT_TIMESTAMP)`` over the first alone refuses it at every
 moment too (020). Each default is judged against the other side's by its class (both "the
 current time"), never against the CHECK that reads it on its own side: so each side's row is
-made here with the clock at each of ``TEXT_MOMENTS`` (``clock.at_fixed_moment``, in the
+made here with the clock at each of ``TEXT_MOMENTS`` (``clock_fixed.at_fixed_moment``, in the
 defaults and in the CHECK alike, as one statement reads one clock), and where one side's CHECK
 refuses it and the other side's CHECKs store theirs, the defaults are a ``column_default``
 difference that says so (as ``defaults`` says of a constant default its column's CHECK refuses).
@@ -26,7 +26,7 @@ from typing import Any
 from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import clock_checks, clock_reads, expression_reads
 from twinschema.evaluate.backends import Run
-from twinschema.evaluate.clock import at_fixed_moment, reads_clock
+from twinschema.evaluate.clock_fixed import at_fixed_moment, reads_clock
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.default_findings import difference
 from twinschema.evaluate.default_texts import default_text, shown_default

@@ -19,7 +19,7 @@ import calendar
 import datetime as dt
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from twinschema.evaluate import clock, date_steps, month_steps
+from twinschema.evaluate import clock_fixed, date_steps, month_steps
 
 _DAY = Decimal(86400)
 
@@ -29,7 +29,7 @@ def days(texts: tuple[tuple[str, str], ...], today: dt.date | None = None) -> tu
     the expressions forward and back, as date literals, when an expression of ``texts`` (each
     (dialect, text)) reads the clock; none when none does. ``today``: the day the clock reads
     when it is fixed (``clock_checks``), else the real one."""
-    if not any(clock.reads_clock(dialect, text) for dialect, text in texts):
+    if not any(clock_fixed.reads_clock(dialect, text) for dialect, text in texts):
         return ()
     today = today or dt.datetime.now(dt.UTC).date()
     found: list[dt.date | None] = [today, today + dt.timedelta(days=1)]

@@ -22,7 +22,7 @@ from typing import Any
 
 from twinschema.canonical.identifiers import catalog_key
 from twinschema.evaluate import clock_checks, clock_reads, expression_reads, probes
-from twinschema.evaluate.clock import FIXED_MOMENT, at_fixed_moment
+from twinschema.evaluate.clock_fixed import FIXED_MOMENT, at_fixed_moment
 from twinschema.evaluate.clock_refusals import (
     clock_columns,
     drop_equivalences,

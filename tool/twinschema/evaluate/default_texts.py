@@ -3,7 +3,7 @@ both sides write alike."""
 
 from __future__ import annotations
 
-from twinschema.evaluate.clock import reads_clock
+from twinschema.evaluate.clock_fixed import reads_clock
 from twinschema.evaluate.context import StageContext
 from twinschema.model import Column
 

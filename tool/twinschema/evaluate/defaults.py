@@ -19,7 +19,8 @@ from twinschema.evaluate import (
     zone_hints,
     zones,
 )
-from twinschema.evaluate.clock import FIXED_MOMENT, in_utc
+from twinschema.evaluate.clock import in_utc
+from twinschema.evaluate.clock_fixed import FIXED_MOMENT
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
 from twinschema.evaluate.default_texts import default_text

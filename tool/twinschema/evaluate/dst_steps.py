@@ -17,7 +17,8 @@ import re
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from twinschema.evaluate.clock import CLOCK_OFFSET, at_fixed_moment
+from twinschema.evaluate.clock import CLOCK_OFFSET
+from twinschema.evaluate.clock_fixed import at_fixed_moment
 from twinschema.evaluate.fixed_moments import as_moment, value_of
 from twinschema.evaluate.run_values import equal
 from twinschema.evaluate.values import CURRENT_TIME

@@ -15,15 +15,12 @@ from dataclasses import dataclass, field, replace
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import crossing, fixed_moments
 from twinschema.evaluate.backends import Backend, Run, type_sql
-from twinschema.evaluate.clock import (
-    CLOCK_NUMBER,
+from twinschema.evaluate.clock import CLOCK_NUMBER, START_OF_DAY, in_utc, timestamp_of
+from twinschema.evaluate.clock_fixed import (
     EXACT_MOMENT,
-    START_OF_DAY,
     at_fixed_moment,
     clock_number_at,
-    in_utc,
     reads_clock,
-    timestamp_of,
 )
 from twinschema.evaluate.pg_backend import PostgreSQLBackend
 from twinschema.evaluate.pg_scratch import LocalizedScratch, PostgreSQLScratch
@@ -48,7 +45,7 @@ from twinschema.records import Difference
 # random()::bigint is 0 or 1: three inserts may give 0 each; stranger45 012).
 _RANDOM = re.compile(r"\brandom(?:blob)?\s*\(", re.I)
 _RANDOM_ROWS = 64
-# The clock numbers run at ``clock.EXACT_MOMENT`` too (a rounded one is exact at a whole second).
+# The clock numbers run at ``clock_fixed.EXACT_MOMENT`` too (a rounded one is exact at a whole second).
 _TRUNCATED = ("truncated to the second", "truncated to the millisecond")
 # Two zones 26 hours apart: a date or a time of day read in one is never the other's.
 _FAR_ZONES = ("Etc/GMT+12", "Etc/GMT-14")
@@ -205,6 +202,9 @@ class Evaluator:
                     found = classify(backend.run([(run, column.type)], inserts=_RANDOM_ROWS))
                 if found.kind in (CLOCK_NUMBER, CURRENT_TIME_OF_DAY):
                     found = self._at_fixed_moment(dialect, backend, (run, column), found)
+                    found = fixed_moments.minute_kept(
+                        lambda moment: self.at_moment(dialect, expression, column, moment), found
+                    )
                 elif reads_clock(dialect, run):
                     found = fixed_moments.steady(
                         lambda moment: self.at_moment(dialect, expression, column, moment), found
@@ -312,7 +312,7 @@ class Evaluator:
     ) -> Verdict:
         """A clock number, or a current time of day, with how it is written (truncated,
         rounded, with a fraction), read by running the default (its text, its column) with the
-        clock at ``clock.FIXED_MOMENT``; ``found`` as it is when the clock cannot be moved (or a
+        clock at ``clock_fixed.FIXED_MOMENT``; ``found`` as it is when the clock cannot be moved (or a
         clock read was missed: the value is not one constant)."""
         expression, column = default
         moved = at_fixed_moment(dialect, expression)

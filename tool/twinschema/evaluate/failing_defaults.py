@@ -7,7 +7,7 @@ no statement parts them."""
 from __future__ import annotations
 
 from twinschema.evaluate.backends import REJECTED
-from twinschema.evaluate.clock import FIXED_MOMENT
+from twinschema.evaluate.clock_fixed import FIXED_MOMENT
 from twinschema.evaluate.context import StageContext, find
 from twinschema.evaluate.crossing import column_checks
 from twinschema.evaluate.default_findings import BOTH_FAIL, difference, is_default
@@ -175,7 +175,7 @@ def clock_refused(st: StageContext, side: Side, table: Table, column: Column) ->
     """Where a SQLite STRICT table's column refuses what its clock default gives (``INTEGER
     DEFAULT ((julianday('now') - 2440587.5) * 86400000)``: a REAL with a fraction at nearly
     every moment, which a STRICT INTEGER column refuses: "cannot store REAL value"), that
-    inserts omitting it fail there, with the value at ``clock.FIXED_MOMENT``; not that SQLite
+    inserts omitting it fail there, with the value at ``clock_fixed.FIXED_MOMENT``; not that SQLite
     stores the time with a fraction (stranger63 028). None where the value is stored, or the
     default reads no clock or cannot be moved."""
     text = default_text(column)

@@ -1,9 +1,10 @@
-"""The fixed moments a default that reads the clock is run at (``clock.at_fixed_moment``), and
+"""The fixed moments a default that reads the clock is run at (``clock_fixed.at_fixed_moment``), and
 what its values there say of it: the step it keeps from the clock (``steady``). ``clock_moments``
 judges two defaults at the same moments."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -15,17 +16,17 @@ from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import (
     CLOCK_OFFSET,
     DATE_OFFSET,
-    FIXED_MOMENT,
     FROM_CLOCK,
     START_OF_DAY,
     date_of,
-    time_of_day_at,
     timestamp_of,
 )
+from twinschema.evaluate.clock_fixed import FIXED_MOMENT, time_of_day_at
 from twinschema.evaluate.values import (
     CONSTANT,
     CURRENT_DATE,
     CURRENT_TIME,
+    CURRENT_TIME_OF_DAY,
     TIME_OF_DAY_OFFSET,
     Verdict,
 )
@@ -117,6 +118,20 @@ def steady(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
     return Verdict(kind, step, form=found.form, local=found.local)
 
 
+def minute_kept(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
+    """A "current time of day" its run at ``FIXED_MOMENT`` does not keep to that moment's
+    second (``found.value`` None: 'HH:MM' text, ``strftime('%H:%M', 'now')`` or
+    ``to_char(now(), 'HH24:MI')``), as its values at ``MOMENTS`` say (``steady``, as the
+    constant it is read as at most seconds): it is within seconds of the clock in a minute's
+    first seconds only, and was "the current time of day" when a check ran then, "a date or
+    time computed from the clock" otherwise (fix87c: a cross-dialect pair was a difference when
+    one side ran in a minute's first seconds). ``found`` where the moments say nothing."""
+    if found.kind != CURRENT_TIME_OF_DAY or found.value is not None:
+        return found
+    judged = steady(read, dataclasses.replace(found, kind=CONSTANT))
+    return found if judged.kind == CONSTANT else judged
+
+
 def _texts(read: Callable[[str], Run | None], found: Verdict) -> Verdict:
     """A constant (no date or time) that reads the clock, as its values at ``MOMENTS`` say:
     one that changes with them (``to_char(now(), 'MI')``, '51' at the moment a check runs) is
@@ -205,7 +220,7 @@ def seconds_of_day(value: Any) -> Decimal | None:
 
 
 def _kept(run: Run | None, step: int) -> str | None:
-    """How a time of day ``step`` seconds from the clock is kept (``clock.time_of_day_at``:
+    """How a time of day ``step`` seconds from the clock is kept (``clock_fixed.time_of_day_at``:
     truncated, rounded to the second, or with its fraction), from its run at the fixed moment;
     None where that run gave no time of day."""
     of_day = seconds_of_day(value_of(run))

@@ -18,7 +18,7 @@ from twinschema.canonical import folding
 from twinschema.canonical.check_groups import SPLIT_RULE, listed, regrouped
 from twinschema.canonical.expressions import across
 from twinschema.canonical.typemap_operators import CLOCK_AS_TEXT
-from twinschema.evaluate import clock, clock_checks, expression_reads, probes
+from twinschema.evaluate import clock_checks, clock_fixed, expression_reads, probes
 from twinschema.evaluate.checks import dependent, run_on_probes, why_dependent, witness_written
 from twinschema.evaluate.context import StageContext, both_named, find, matched_tables
 from twinschema.evaluate.date_spellings import KINDS
@@ -111,7 +111,7 @@ def _probe(st: StageContext, matched: Matched) -> None:
         if at is None:
             return
         found, parting = at
-        said = parting.said(st) + f" with the clock at {clock.FIXED_MOMENT} UTC"
+        said = parting.said(st) + f" with the clock at {clock_fixed.FIXED_MOMENT} UTC"
     row = parting.row
     written = witness_written(st, found, row, said, parting.verdicts)
     parted = Parted((found.left, found.right), found.backends, (row,))
@@ -141,7 +141,7 @@ def _clock_on_text(st: StageContext, table: Table, texts: tuple[str, str]) -> bo
     (``date_spellings.KINDS``), which SQLite keeps as text: equal canonical forms (``ts <=
     CURRENT_TIMESTAMP``, ``ts <= now()``) do not settle them (``CLOCK_AS_TEXT``)."""
     dialects = (st.left.schema.dialect, st.right.schema.dialect)
-    if not any(clock.reads_clock(d, t) for d, t in zip(dialects, texts, strict=True)):
+    if not any(clock_fixed.reads_clock(d, t) for d, t in zip(dialects, texts, strict=True)):
         return False
     read = [expression_reads.reads(d, t) for d, t in zip(dialects, texts, strict=True)]
     for name in sorted({c for r in read if r is not None for c in r.columns}):

@@ -10,7 +10,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from twinschema.evaluate.backends import Run
-from twinschema.evaluate.clock import CLOCK_OFFSET, FIXED_MOMENT
+from twinschema.evaluate.clock import CLOCK_OFFSET
+from twinschema.evaluate.clock_fixed import FIXED_MOMENT
 from twinschema.evaluate.run_values import equal
 from twinschema.evaluate.time_kept import moment_kept
 from twinschema.evaluate.values import CURRENT_TIME

@@ -18,7 +18,7 @@ import re
 from twinschema.canonical import typemap
 from twinschema.canonical.expr_idioms import CURRENT_TIME, IN_A_UTC_SESSION, LOCAL_CLOCK_NOTES
 from twinschema.evaluate import zones
-from twinschema.evaluate.clock import FIXED_MOMENT
+from twinschema.evaluate.clock_fixed import FIXED_MOMENT
 from twinschema.evaluate.context import StageContext, find, matched_columns
 from twinschema.evaluate.default_findings import difference
 from twinschema.evaluate.default_texts import default_text, same_constant, shown_default

@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from twinschema.canonical.clock_precision import each_keeps
 from twinschema.evaluate.backends import Run
-from twinschema.evaluate.clock import CLOCK_OFFSET, FIXED_MOMENT
+from twinschema.evaluate.clock import CLOCK_OFFSET
+from twinschema.evaluate.clock_fixed import FIXED_MOMENT
 from twinschema.evaluate.fixed_moments import as_moment, value_of
 from twinschema.evaluate.values import (
     CURRENT_TIME,

@@ -37,9 +37,9 @@ from twinschema.evaluate.clock import (
     is_time_now,
     is_today,
     moved_clock,
-    time_of_day_at,
     timestamp_of,
 )
+from twinschema.evaluate.clock_fixed import time_of_day_at
 from twinschema.evaluate.shown_probes import quoted
 from twinschema.evaluate.varying_shapes import is_token, varying_shape
 
@@ -148,7 +148,7 @@ class Verdict:
 
 def classify(run: Run, clock: bool = True) -> Verdict:
     """The class of the single column of ``run``; ``clock`` False when the expression reads no
-    clock (``clock.reads_clock``): its values are then never the current time or date, however
+    clock (``clock_fixed.reads_clock``): its values are then never the current time or date, however
     near the clock they are (``'2026-12-02'`` run on 2026-12-02 is a constant)."""
     if run.error is not None:
         return Verdict(NOT_EVALUATED if run.missing else FAILED, error=run.error)
@@ -186,8 +186,8 @@ def _clock_class(values: list[Any], low: float, high: float) -> Verdict | None:
 
 
 def fixed_time_of_day(ran: Run) -> str | None:
-    """How a current time of day is kept, from its run at ``clock.FIXED_MOMENT``
-    (``clock.time_of_day_at``), when every insert gave that one value. A time of day has no
+    """How a current time of day is kept, from its run at ``clock_fixed.FIXED_MOMENT``
+    (``clock_fixed.time_of_day_at``), when every insert gave that one value. A time of day has no
     date: for a few seconds each day (about 01:46:40 UTC) the fixed moment is the real clock's
     time too, and ``classify`` calls the value the current time of day; it is the fixed
     moment's all the same, so the value, not its class, decides."""

@@ -5,7 +5,7 @@ extract(isodow from current_date)`` (Sunday 7) return the same rows six days a w
 ``played_at >= strftime('%Y-%m-01', 'now')`` against ``>= date_trunc('month', now())`` part on
 a play in the first hours of the 1st written with an offset east of UTC. Judged at the day the
 check ran, the verdict was the day's: a false "in sync" and output that changed with the day.
-Both views' clock reads are therefore replaced by each of ``MOMENTS`` (``clock.at_fixed_moment``,
+Both views' clock reads are therefore replaced by each of ``MOMENTS`` (``clock_fixed.at_fixed_moment``,
 as defaults are run) and their probes' now is that moment (``view_now.CLOCK_AT``): the views
 part where they part at any of them, and the verdict is the same on any day.
 """
@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from twinschema.evaluate import view_now, view_zoned
-from twinschema.evaluate.clock import at_fixed_moment, in_utc
+from twinschema.evaluate.clock import in_utc
+from twinschema.evaluate.clock_fixed import at_fixed_moment
 from twinschema.evaluate.view_runs import Plan
 
 __all__ = ["MOMENTS", "Plan", "at_moment", "instant", "judged", "moments_for", "reads_clock"]
