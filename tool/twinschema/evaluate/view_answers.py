@@ -21,6 +21,7 @@ from typing import Any
 
 from twinschema.evaluate import (
     view_clock,
+    view_doubled,
     view_keys,
     view_now,
     view_own_parents,
@@ -74,6 +75,9 @@ class ViewVerdict:
     # Only rows written with hour 24 or second 60 part the answers (``view_wall.WALL_NOTE``).
     walled: bool = False
     clock: str | None = None  # the fixed moment (UTC) of the views' clock where they part
+    # SQLite's integer division of whole values parts them: with its divided columns REAL,
+    # the views agree on the witness (``view_doubled``): what the division hint says.
+    divided: bool = False
 
 
 def compare_view(
@@ -165,7 +169,12 @@ def _compared(
     shown = (view_now.answer_text(answers[0], nows), view_now.answer_text(answers[1], nows))
     digits = past_double(answers[0].rows, answers[1].rows)
     walled = plain is not None and not _parted(*plain) and view_wall.held(chosen)
-    return ViewVerdict(name, False, probed, witness, shown, past_double=digits, walled=walled)
+    twin = view_doubled.doubled(schemas, name, pair)  # SQLite dividing doubles there
+    again = None if twin is None else _answers(twin, chosen, backends)
+    divided = again is not None and (not _parted(*again) or past_double(*(a.rows for a in again)))
+    return ViewVerdict(
+        name, False, probed, witness, shown, past_double=digits, walled=walled, divided=divided
+    )
 
 
 def witness_text(verdict: ViewVerdict) -> str:

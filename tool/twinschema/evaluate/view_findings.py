@@ -15,7 +15,6 @@ from twinschema.evaluate.view_answers import (
     views_to_run,
     witness_text,
 )
-from twinschema.evaluate.view_sums import divides_whole
 from twinschema.evaluate.view_wall import WALL_NOTE
 from twinschema.model import OBJECT_VIEW, SchemaObject
 from twinschema.records import Difference, Equivalence, Witness
@@ -97,7 +96,7 @@ def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> D
         f"view {verdict.view} returns other rows on each side {witness_text(verdict)}: {said} "
         f"(run on the same {verdict.probed} probe rows in scratch copies of its tables)"
         + (f"; {WALL_NOTE}" if verdict.walled else ""),
-        _digits_hint(st, verdict, texts)
+        _digits_hint(verdict)
         + f"make view {verdict.view} select the same rows on both sides (the witness shows "
         "where they part), or declare it for one dialect in domain.yaml; if it differs on "
         f"purpose, allow it there, pinned to both definitions (either changed later is "
@@ -137,13 +136,14 @@ _INTEGRAL = (
 )
 
 
-def _digits_hint(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> str:
+def _digits_hint(verdict: ViewVerdict) -> str:
     """What the hint of a parted view says of its numbers first: ``_PAST_DOUBLE`` where the
     witness parts only past a double's digits, and ``_INTEGRAL`` (what really makes them
-    alike) where the views divide and read a column one side keeps whole values of as
-    integers (stranger83 001: "round both sides" alone left 15 against 15.50)."""
-    divides = divides_whole((st.left.schema, st.right.schema), " ".join(texts))
-    said = (_PAST_DOUBLE if verdict.past_double else "") + (_INTEGRAL if divides else "")
+    alike) where SQLite's integer division of whole values is what parts them on the witness
+    (``view_doubled``; stranger83 001: "round both sides" alone left 15 against 15.50; not
+    where the views divide but part on something else, recheck86 (3): a quarter's integer
+    division over a second-60 witness got it)."""
+    said = (_PAST_DOUBLE if verdict.past_double else "") + (_INTEGRAL if verdict.divided else "")
     return f"{said}or " if said else ""
 
 
