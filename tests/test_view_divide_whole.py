@@ -29,6 +29,21 @@ def test_rounding_both_sides_of_an_integer_division_stays_a_difference(loader: L
     assert ".0);" in view.message and ".50)" in view.message, view.message
 
 
+def test_a_division_that_does_not_part_the_witness_gets_no_division_hint(loader: Loader) -> None:
+    """recheck86 (3): a quarter ``(month + 2) / 3`` (an integer division meant as one) over a
+    table with a NUMERIC royalty parts only on a second-60 time; with the royalty REAL on
+    SQLite the views still part there (``view_doubled``), so the hint does not say to make
+    SQLite's a division of doubles (which would break the quarter). Near miss: the rounded
+    average above keeps it."""
+    found = compare_case(loader, case_named("sl-pg.view-divide-quarter-wall-differs"))
+    [view] = [d for d in found.differences if d.kind == "view"]
+    assert "'2024-01-01 23:59:60'" in view.message or ":60'" in view.message, view.message
+    assert "second 60" in view.message, view.message
+    assert "may divide two integers" not in view.hint, view.hint
+    assert "a * 1.0 / b" not in view.hint, view.hint
+    assert view.hint.startswith("make view royalties_per_label_quarter select"), view.hint
+
+
 @pytest.mark.parametrize("case", ["mul-same", "cast-same", "avg-same", "real-same"])
 def test_the_hints_fixes_return_the_same_rows(loader: Loader, case: str) -> None:
     found = compare_case(loader, case_named(f"sl-pg.view-divide-whole-{case}"))

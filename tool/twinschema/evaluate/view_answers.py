@@ -21,6 +21,7 @@ from typing import Any
 
 from twinschema.evaluate import (
     view_clock,
+    view_doubled,
     view_keys,
     view_now,
     view_own_parents,
@@ -74,6 +75,12 @@ class ViewVerdict:
     # Only rows written with hour 24 or second 60 part the answers (``view_wall.WALL_NOTE``).
     walled: bool = False
     clock: str | None = None  # the fixed moment (UTC) of the views' clock where they part
+    # SQLite's integer division of whole values parts them: with its divided columns REAL,
+    # the views agree on the witness (``view_doubled``): what the division hint says.
+    divided: bool = False
+    # The checked PostgreSQL database's TimeZone, where only it parts them: in UTC, at the
+    # same moments, the views return the same rows (recheck86 (2)).
+    zoned: str | None = None
 
 
 def compare_view(
@@ -84,21 +91,32 @@ def compare_view(
     may be None: it runs in memory); views on the clock at fixed moments (``view_clock``)."""
     texts = tuple(v.raw for s in schemas for v in view_reads.needed(s, name))
     if view_clock.reads_clock(texts):
-        moments = view_clock.moments_for(view_now.zone_of(schemas), " ".join(texts))
+        zone = view_now.zone_of(schemas)
+        moments = view_clock.moments_for(zone, " ".join(texts))
         at, clocked = view_clock.judged(lambda m: _compared(schemas, name, backends, m), moments)
+        if clocked.same is False and zone is not None:  # would they agree in UTC?
+            utc = view_clock.judged(lambda m: _compared(schemas, name, backends, m, True), moments)
+            clocked = replace(clocked, zoned=zone if utc[1].same else None)
         return replace(clocked, clock=at)
     return view_now.on_one_day(lambda: _compared(schemas, name, backends))
 
 
 def _compared(
-    schemas: tuple[Schema, Schema], name: str, backends: Backends, moment: str | None = None
+    schemas: tuple[Schema, Schema],
+    name: str,
+    backends: Backends,
+    moment: str | None = None,
+    in_utc: bool = False,
 ) -> ViewVerdict:
-    """``compare_view``'s one run (``moment``: the views' clock, ``view_clock``)."""
+    """``compare_view``'s one run (``moment``: the views' clock, ``view_clock``; ``in_utc``:
+    PostgreSQL's session in UTC, not the checked database's TimeZone)."""
     made = pair_of(schemas, name, backends)
     if isinstance(made, str):
         return ViewVerdict(name, None, reason=made)
     pair, rows = made
     pair = replace(pair, plans=view_clock.at_moment(pair.plans, moment))
+    if in_utc:
+        pair = replace(pair, plans=view_clock.in_zone(pair.plans, "UTC"))
     taken = [
         view_runs.run(p, rows, b, tried=True) for p, b in zip(pair.plans, backends, strict=True)
     ]
@@ -165,7 +183,12 @@ def _compared(
     shown = (view_now.answer_text(answers[0], nows), view_now.answer_text(answers[1], nows))
     digits = past_double(answers[0].rows, answers[1].rows)
     walled = plain is not None and not _parted(*plain) and view_wall.held(chosen)
-    return ViewVerdict(name, False, probed, witness, shown, past_double=digits, walled=walled)
+    twin = view_doubled.doubled(schemas, name, pair)  # SQLite dividing doubles there
+    again = None if twin is None else _answers(twin, chosen, backends)
+    divided = again is not None and (not _parted(*again) or past_double(*(a.rows for a in again)))
+    return ViewVerdict(
+        name, False, probed, witness, shown, past_double=digits, walled=walled, divided=divided
+    )
 
 
 def witness_text(verdict: ViewVerdict) -> str:

@@ -23,7 +23,16 @@ from twinschema.evaluate.clock import in_utc
 from twinschema.evaluate.clock_fixed import at_fixed_moment
 from twinschema.evaluate.view_runs import Plan
 
-__all__ = ["MOMENTS", "Plan", "at_moment", "instant", "judged", "moments_for", "reads_clock"]
+__all__ = [
+    "MOMENTS",
+    "Plan",
+    "at_moment",
+    "in_zone",
+    "instant",
+    "judged",
+    "moments_for",
+    "reads_clock",
+]
 
 # One moment on each day of the week (Sunday first: ``%w`` and ``isodow`` part on it): the first
 # minutes of a month's 1st (an offset east of UTC writes the month before's last hours as the
@@ -67,6 +76,15 @@ def at_moment(plans: tuple[Plan, Plan], moment: str | None) -> tuple[Plan, Plan]
             ),
         )
         for p in plans
+    )
+    return left, right
+
+
+def in_zone(plans: tuple[Plan, Plan], zone: str) -> tuple[Plan, Plan]:
+    """``plans`` with PostgreSQL's session in ``zone`` instead of the checked database's
+    TimeZone: whether the views agree there tells that the zone parts them (recheck86 (2))."""
+    left, right = (
+        dataclasses.replace(p, zone=zone) if p.dialect == "postgresql" else p for p in plans
     )
     return left, right
 

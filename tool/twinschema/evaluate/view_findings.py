@@ -15,7 +15,6 @@ from twinschema.evaluate.view_answers import (
     views_to_run,
     witness_text,
 )
-from twinschema.evaluate.view_sums import divides_whole
 from twinschema.evaluate.view_wall import WALL_NOTE
 from twinschema.model import OBJECT_VIEW, SchemaObject
 from twinschema.records import Difference, Equivalence, Witness
@@ -97,7 +96,7 @@ def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> D
         f"view {verdict.view} returns other rows on each side {witness_text(verdict)}: {said} "
         f"(run on the same {verdict.probed} probe rows in scratch copies of its tables)"
         + (f"; {WALL_NOTE}" if verdict.walled else ""),
-        _digits_hint(st, verdict, texts)
+        _first_hint(verdict)
         + f"make view {verdict.view} select the same rows on both sides (the witness shows "
         "where they part), or declare it for one dialect in domain.yaml; if it differs on "
         f"purpose, allow it there, pinned to both definitions (either changed later is "
@@ -137,14 +136,34 @@ _INTEGRAL = (
 )
 
 
-def _digits_hint(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> str:
-    """What the hint of a parted view says of its numbers first: ``_PAST_DOUBLE`` where the
+def _first_hint(verdict: ViewVerdict) -> str:
+    """What the hint of a parted view says first: the server's TimeZone where only it parts
+    them (``_zone_hint``); of its numbers, ``_PAST_DOUBLE`` where the
     witness parts only past a double's digits, and ``_INTEGRAL`` (what really makes them
-    alike) where the views divide and read a column one side keeps whole values of as
-    integers (stranger83 001: "round both sides" alone left 15 against 15.50)."""
-    divides = divides_whole((st.left.schema, st.right.schema), " ".join(texts))
-    said = (_PAST_DOUBLE if verdict.past_double else "") + (_INTEGRAL if divides else "")
+    alike) where SQLite's integer division of whole values is what parts them on the witness
+    (``view_doubled``; stranger83 001: "round both sides" alone left 15 against 15.50; not
+    where the views divide but part on something else, recheck86 (3): a quarter's integer
+    division over a second-60 witness got it)."""
+    said = _zone_hint(verdict) + (_PAST_DOUBLE if verdict.past_double else "")
+    said += _INTEGRAL if verdict.divided else ""
     return f"{said}or " if said else ""
+
+
+def _zone_hint(verdict: ViewVerdict) -> str:
+    """Where only the checked PostgreSQL database's TimeZone parts the views (run again with
+    its session in UTC, at the same moments, they return the same rows: recheck86 (2),
+    stranger86's routes_this_month under America/Los_Angeles), the hint names the zone as the
+    cause and its fixes first, as a clock default's does (``zone_hints``)."""
+    if verdict.zoned is None:
+        return ""
+    return (
+        f"the PostgreSQL database's TimeZone ({verdict.zoned}) parts them, not the views' SQL "
+        "(run with its sessions in UTC at the same moments, they return the same rows): set it "
+        "to UTC (`ALTER DATABASE ... SET timezone TO 'UTC'`, or `ALTER ROLE ... SET timezone "
+        "TO 'UTC'` where the role sets it; new sessions take it), or make PostgreSQL's view "
+        "read the clock in UTC (`now() AT TIME ZONE 'UTC'` for now(), `(now() AT TIME ZONE "
+        "'UTC')::date` for CURRENT_DATE); "
+    )
 
 
 def _undecided(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> Difference:

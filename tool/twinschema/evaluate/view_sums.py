@@ -30,7 +30,7 @@ from typing import Any
 
 from twinschema.canonical import typemap
 from twinschema.canonical.typemap_storage import DOUBLE_UNSCALED, WHOLE_AS_INTEGER
-from twinschema.evaluate import view_copies, view_fits, view_probes, view_reads
+from twinschema.evaluate import view_copies, view_fits, view_probes
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_keys import Keys
 from twinschema.model import Column, Schema, Table
@@ -112,20 +112,6 @@ def divided_columns(
         if any(view_probes.word(c.own_name).search(inside) for c in (lc, rc)):
             found.append(j)
     return found
-
-
-def divides_whole(schemas: tuple[Schema, Schema], texts: str) -> bool:
-    """True when the views' SQL ``texts`` divide and read a column (``divided_columns``) of a
-    table both schemas hold: what the hint of their difference says (SQLite's ``/`` may
-    divide integers there, stranger83 001)."""
-    left, right = schemas
-    for name in sorted(set(left.tables) & set(right.tables)):
-        tables = (left.tables[name], right.tables[name])
-        if view_reads.reads(texts, tables[0]) and divided_columns(
-            texts, tables, [c.name for c in tables[0].columns], summed=False
-        ):
-            return True
-    return False
 
 
 def _whole(integral: Column, other: Column) -> bool:

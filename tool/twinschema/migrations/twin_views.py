@@ -34,7 +34,13 @@ from twinschema.evaluate.view_answers import (
     witness_text,
 )
 from twinschema.migrations.migrations_chain import LAYER, PARITY, Revision, migration_difference
-from twinschema.migrations.migrations_twins import Span, TwinSide, both_changed, upgrade_line
+from twinschema.migrations.migrations_twins import (
+    Span,
+    TwinSide,
+    both_changed,
+    upgrade_line,
+    version_spans,
+)
 from twinschema.migrations.twin_renames import Rename, renames_said
 from twinschema.migrations.view_origin import at_heads, made_by
 from twinschema.records import Difference, Equivalence, FixSide, FixSite
@@ -110,8 +116,23 @@ def twin_views(
             "chains (the witness shows where they part), or declare it for one dialect in "
             "domain.yaml",
         )
+        found = replace(found, fix=_made_in(left, domain, spans, made, version))
         differences.append(replace(found, witness=view_witness(verdict, said, dialects)))
     return differences, warnings, same, notes
+
+
+def _made_in(
+    left: TwinSide, domain: Domain | None, spans: tuple[Span, Span], made: int, version: int
+) -> FixSite | None:
+    """The left twin file of the pair (of domain version ``made``) that made a view
+    difference, where its record is located: ``revision`` says a difference located in an older
+    twin file is that pair's, not one the new revisions leave unwritten (recheck86 (5): an
+    older pair's view difference read "not written" after every later revision)."""
+    found = spans[0] if made == version else (version_spans(left, domain) or {}).get(made)
+    if found is None or not found.revisions:
+        return None
+    path = found.revisions[-1].path
+    return FixSite(FixSide.LEFT, path, upgrade_line(left.chain.config.root / path))
 
 
 def _since(made: int, version: int) -> str:
