@@ -11,12 +11,18 @@ renamed, PostgreSQL's not) too. Real SQLite file, real PostgreSQL database."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from support.testing import execute
 from test_init_project import Shell, check, migrate_both, replace_in, revised
+
+from twinschema.canonical.view_logical import logical_names, logical_view_text
+from twinschema.model import Column, Schema, Table
+from twinschema.model_types import ColumnType
 
 SQLITE = [
     "CREATE TABLE play (id INTEGER PRIMARY KEY, label TEXT, secs INTEGER NOT NULL)",
@@ -46,13 +52,17 @@ def _answers(url: str) -> list[tuple[object, ...]]:
         engine.dispose()
 
 
-def _adopted(tmp_path: Path, sqlite_url: str, pg_url: str) -> tuple[Path, Shell]:
-    """``init --stamp --allow-existing`` over the two databases (the view pinned by digest):
-    the project and a shell, ``check`` in sync."""
-    from support.testing import execute
-
-    execute(sqlite_url, *SQLITE)
-    execute(pg_url, *POSTGRES)
+def _adopted(
+    tmp_path: Path, sqlite_url: str, pg_url: str, views: tuple[str, str] | None = None
+) -> tuple[Path, Shell]:
+    """``init --stamp --allow-existing`` over the two databases (the view pinned by digest;
+    ``views``: each side's CREATE VIEW instead of ``label_len``'s): the project and a shell,
+    ``check`` in sync."""
+    sqlite, postgres = list(SQLITE), list(POSTGRES)
+    if views is not None:
+        sqlite[1], postgres[1] = views
+    execute(sqlite_url, *sqlite)
+    execute(pg_url, *postgres)
     project = tmp_path / "app"
     project.mkdir()
     shell = Shell(project)
@@ -124,3 +134,82 @@ def test_a_view_pin_holds_through_a_column_rename_revision(
     else:
         assert (code, found) == (0, []), report["differences"]
         assert [a["kind"] for a in report["accepted"] if a["name"] == "label_len"] == ["view"]
+
+
+def test_a_pin_written_after_a_rename_is_the_one_written_before(
+    sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """The pins a hint offers are read by logical names too: after the rename revision, with
+    the allowance taken out, the view difference's hint offers the very pins init wrote before
+    the rename, so a pin written at any time holds through later renames (a pin of the
+    database's names, written after a first rename, would go stale at the second)."""
+    project, shell = _adopted(tmp_path, sqlite_url, pg_url)
+    domain = project / "domain.yaml"
+    (pinned,) = re.findall(r"sides: \{[^}]*\}", domain.read_text("utf-8"))
+    replace_in(domain, "label: {kind: text}", "label: {kind: text, name: tag}")
+    revised(shell, "label to tag")
+    migrate_both(shell)
+    head, views = domain.read_text("utf-8").split("\nviews:\n")
+    assert views.startswith("  label_len:\n    allow:\n") and views.count("\n") == 3, views
+    domain.write_text(head + "\n", "utf-8")  # the allowance taken out
+    code, report = check(shell)
+    (view,) = [d for d in report["differences"] if d["kind"] == "view"]
+    assert code == 1 and pinned in view["hint"], (pinned, view["hint"])
+    assert "tag" in view["left"] and "tag" in view["right"], view  # as each database has it
+
+
+def test_a_pin_goes_stale_when_the_renamed_column_is_the_view_s_own(
+    sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """Near miss: the view shows the renamed column by its own name. SQLite's view column is
+    renamed with it (``SELECT tag``), PostgreSQL's is not (``tag AS label``): a query of
+    ``label`` now answers on one side only, which the pin, written when both had ``label``,
+    never allowed: the pin is stale (exit 1)."""
+    shown = "CREATE VIEW label_len AS SELECT label, {a} AS a FROM play GROUP BY 1"
+    views = shown.format(a="avg(secs)"), shown.format(a="avg(secs)::integer")
+    project, shell = _adopted(tmp_path, sqlite_url, pg_url, views)
+    replace_in(project / "domain.yaml", "label: {kind: text}", "label: {kind: text, name: tag}")
+    revised(shell, "label to tag")
+    migrate_both(shell)
+    code, report = check(shell)
+    found = {(d["kind"], d["name"]) for d in report["differences"]}
+    assert ("stale_allowance", "label_len") in found, found
+    assert code == 1
+
+
+def _schema(dialect: str, tables: dict[str, tuple[str | None, dict[str, str | None]]]) -> Schema:
+    """A schema of ``tables``: name -> (database name or None, {column: database name or None})."""
+    return Schema(
+        dialect,
+        {
+            name: Table(
+                name,
+                tuple(Column(c, ColumnType(dialect, "text"), physical=p) for c, p in cols.items()),
+                physical=own,
+            )
+            for name, (own, cols) in tables.items()
+        },
+    )
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_only_names_that_mean_one_thing_are_read_logically(dialect: str) -> None:
+    """A renamed column's and table's names are read by their keys, string literals aside; a
+    database name another table holds unrenamed, or two keys' database names alike, are not
+    (the text is left as written: a pin goes stale rather than match more)."""
+    renamed = _schema(dialect, {"play": ("plays", {"id": None, "label": "tag"})})
+    text = "SELECT coalesce(\"tag\", 'tag') AS shown FROM plays WHERE Tag > ''"
+    assert logical_view_text(text, renamed) == (
+        'SELECT coalesce("label", \'tag\') AS shown FROM "play" WHERE "label" > \'\''
+    )
+    assert logical_view_text(text, _schema(dialect, {"play": (None, {"label": None})})) is None
+    unrenamed_too = _schema(
+        dialect, {"play": (None, {"label": "tag"}), "show": (None, {"tag": None})}
+    )
+    assert logical_names(unrenamed_too) == {}
+    two_keys = _schema(dialect, {"play": (None, {"label": "tag"}), "show": (None, {"x": "tag"})})
+    assert logical_names(two_keys) == {}
+    one_key = _schema(
+        dialect, {"play": (None, {"label": "tag"}), "show": (None, {"label": "name"})}
+    )
+    assert logical_names(one_key) == {}
