@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from twinschema.canonical.folding import renamed_in
+from twinschema.canonical.view_logical import logical_view_text
 from twinschema.model import OBJECT_VIEW, Index, Schema, Table, UniqueConstraint
 from twinschema.model_shown import own_described
 from twinschema.records import Difference, FixSide, FixSite, Severity
@@ -245,8 +246,9 @@ def _pinned_sides(
     def text(shown: str, side: FixSide) -> str:
         if d.kind == "check":
             return check_text(shown)
-        if d.kind == OBJECT_VIEW:  # a definition, pinned by its digest (stranger81 005)
-            return digest(shown)
+        if d.kind == OBJECT_VIEW:  # a definition, pinned by its digest (stranger81 005), read
+            # by logical names, which a rename revision leaves as they were (recheck86 item 4)
+            return digest(logical_view_text(shown, schemas.get(side)) or shown)
         return logical_text(shown, d, schemas.get(side)) or shown
 
     if d.left and d.right and not one_sided(d):

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Set as AbstractSet
 from dataclasses import replace
 
 from twinschema.canonical.check_reading import same_check
+from twinschema.canonical.view_logical import logical_view_text
 from twinschema.compare.allowance_entries import logical_text, one_shape, one_sided
 from twinschema.compare.view_columns import of_columns
 from twinschema.model import OBJECT_VIEW, Schema
@@ -231,12 +232,17 @@ def _same_sides(
 
 
 def _logically(pinned: str, text: str, difference: Difference, schema: Schema | None) -> bool:
-    """True when ``pinned`` is the index or UNIQUE rule ``difference`` shows as ``text`` (on
+    """True when ``pinned`` is the view definition ``difference`` shows as ``text`` read by
+    the logical names (``logical_view_text``: a rename revision rewrote its names, nothing
+    else, recheck86 item 4), or the index or UNIQUE rule it shows as ``text`` (on
     the side of ``schema``), read by the columns' logical names (domain.yaml's keys): a one-sided
     index shows each column by its database's name, which a rename through ``name:``/``names:``
     changes while the index stays what it was (the database's ``RENAME COLUMN`` rewrites the
     index). A pin so read holds through every rename; the same index by other columns,
     operator classes or expressions still matches no pin (stranger74 004)."""
+    if difference.kind == OBJECT_VIEW:
+        view = logical_view_text(text, schema)
+        return view is not None and pin_matches(pinned, view)
     logical = logical_text(text, difference, schema)
     return logical is not None and check_key(logical) == check_key(pinned)
 

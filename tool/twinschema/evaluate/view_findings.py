@@ -6,6 +6,7 @@ warning naming it when it could not be run (never a silent "in sync")."""
 from __future__ import annotations
 
 from twinschema.canonical.typemap_operators import DIVISION_INTEGRAL
+from twinschema.canonical.view_logical import logical_view_text
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.view_answers import (
     ViewVerdict,
@@ -107,8 +108,13 @@ def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> D
 
 def _pinned(st: StageContext, texts: tuple[str, str]) -> str:
     """The allowance of a view pinned to each side's definition by its digest (stranger81 005:
-    unpinned, ``{kind: view}`` allowed any later change of the view too, silently)."""
-    pins = ", ".join(f'{d}: "{digest(t)}"' for d, t in zip(st.dialects, texts, strict=True))
+    unpinned, ``{kind: view}`` allowed any later change of the view too, silently), each
+    read by the logical names, which a rename revision leaves as they were (recheck86 item 4)."""
+    schemas = (st.left.schema, st.right.schema)
+    pins = ", ".join(
+        f'{d}: "{digest(logical_view_text(t, s) or t)}"'
+        for d, t, s in zip(st.dialects, texts, schemas, strict=True)
+    )
     return f"{{kind: view, sides: {{{pins}}}, reason: ...}}"
 
 
