@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import sqlalchemy as sa
 from click.testing import CliRunner
 from pg_helpers import database_in_zone
 from probes import Loader, compare_texts
@@ -208,8 +209,13 @@ def test_current_time_in_a_time_column_is_equal_in_a_utc_session_only(loader: Lo
         "at time DEFAULT CURRENT_TIME);",
     )
     (rule,) = [e for e in found.equivalences if e.column == "at" and "evaluation" in e.rule]
-    # A server whose zone was read names it (the scratch server here); else the session's.
-    said = IN_A_UTC_SESSION if rule.utc_only else " (the server's TimeZone is Etc/UTC)"
+    # A server whose zone was read names it (the scratch server here, as it spells it: the
+    # suite's own server 'UTC', a TEST_DATABASE_URL one perhaps 'Etc/UTC'); else the session's.
+    engine = sa.create_engine(loader.pg_url)
+    with engine.connect() as conn:
+        zone = conn.execute(sa.text("SHOW TimeZone")).scalar()
+    engine.dispose()
+    said = IN_A_UTC_SESSION if rule.utc_only else f" (the server's TimeZone is {zone})"
     assert rule.rule.endswith(said), rule
 
 

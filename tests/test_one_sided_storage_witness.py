@@ -15,6 +15,12 @@ import pytest
 from probes import Loader, assert_witness, compare_expected, compare_texts
 
 _TAKES = "SQLite rejects, PostgreSQL accepts"
+# What a NaN witness says (fix86b: it said "storing nan, which SQLite rejects too"; SQLite has
+# no NaN, so what crosses is NULL, the column pair's own warning).
+_NAN = (
+    "(as written: SQLite keeps it as text, which its CHECK refuses; PostgreSQL stores the number "
+    "NaN, which SQLite has no value for: a sync writes NULL there, the column's own NaN warning)"
+)
 
 
 @pytest.mark.parametrize(
@@ -31,9 +37,9 @@ _TAKES = "SQLite rejects, PostgreSQL accepts"
          f"witness (n) = (0.5): {_TAKES} (as written; it stores 1, which SQLite accepts)"),
         ("sl-pg.check-one-sided-typeof-against-text", f"witness (x) = ('a'): {_TAKES}"),
         ("sl-pg.check-one-sided-typeof-real-nan",
-         f"witness (x) = ('NaN'): {_TAKES}, storing nan, which SQLite rejects too"),
+         f"witness (x) = ('NaN'): {_TAKES} {_NAN}"),
         ("sl-pg.check-one-sided-typeof-numeric-nan",
-         f"witness (x) = ('NaN'): {_TAKES}, storing 'NaN', which SQLite rejects too"),
+         f"witness (x) = ('NaN'): {_TAKES} {_NAN}"),
         # a blob stays a blob in TEXT; PostgreSQL's text stores bytes by bytea's I/O cast
         ("sl-pg.check-one-sided-typeof-text-blob",
          "witness (x) = (X'6162') on SQLite, ('\\x6162'::bytea) on PostgreSQL: "
