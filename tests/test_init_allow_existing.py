@@ -15,6 +15,7 @@ from support import testing
 from test_init_project import (
     Shell,
     add_column_after,
+    adopted_from,
     check,
     details,
     migrate_both,
@@ -40,16 +41,7 @@ INHERITED = {
 
 def adopted(tmp_path: Path, pg_url: str, *flags: str) -> Shell:
     sqlite_url = testing.sqlite_url(tmp_path / "app.db")
-    testing.execute(sqlite_url, *SQLITE)
-    testing.execute(pg_url, *POSTGRES)
-    project = tmp_path / "app"
-    project.mkdir()
-    shell = Shell(project)
-    result = shell("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--stamp", *flags)
-    assert result.exit_code == 0, result.output
-    shell.init = result
-    shell.env.update({"LOCAL_DATABASE_URL": sqlite_url, "DATABASE_URL": pg_url})
-    return shell
+    return adopted_from(tmp_path, sqlite_url, pg_url, (SQLITE, POSTGRES), *flags)
 
 
 def models_found(shell: Shell) -> set[tuple[str, str, str]]:

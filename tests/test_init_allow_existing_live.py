@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from support import testing
-from test_init_project import Shell, check, details
+from test_init_project import Shell, adopted_from, check, details
 
 from twinschema.adopt.inherited import INHERITED_REASON
 from twinschema.domain_load import load_domain
@@ -39,18 +39,7 @@ def adopted(tmp_path: Path, pg_url: str, sqlite: list[str], postgres: list[str])
     """A project made by ``init --stamp --allow-existing`` from a SQLite file and ``pg_url``
     built by ``sqlite`` and ``postgres``; what init printed is ``shell.init``."""
     sqlite_url = testing.sqlite_url(tmp_path / "app.db")
-    testing.execute(sqlite_url, *sqlite)
-    testing.execute(pg_url, *postgres)
-    project = tmp_path / "app"
-    project.mkdir()
-    shell = Shell(project)
-    result = shell(
-        "init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--stamp", "--allow-existing"
-    )
-    assert result.exit_code == 0, result.output
-    shell.init = result
-    shell.env.update({"LOCAL_DATABASE_URL": sqlite_url, "DATABASE_URL": pg_url})
-    return shell
+    return adopted_from(tmp_path, sqlite_url, pg_url, (sqlite, postgres), "--allow-existing")
 
 
 def listed(shell: Shell) -> set[tuple[str, str]]:

@@ -72,6 +72,28 @@ class Shell:
         return Run(done.returncode, done.stdout, done.stderr)
 
 
+def adopted_from(
+    tmp_path: Path,
+    sqlite_url: str,
+    pg_url: str,
+    made: tuple[Sequence[str], Sequence[str]],
+    *flags: str,
+) -> Shell:
+    """A project ``tmp_path / 'app'`` made by ``init --stamp`` (and ``flags``) from the SQLite
+    file ``sqlite_url`` and ``pg_url``, each first built by its statements in ``made``; what
+    init printed is ``shell.init``, and the shell's environment names both databases."""
+    execute(sqlite_url, *made[0])
+    execute(pg_url, *made[1])
+    project = tmp_path / "app"
+    project.mkdir()
+    shell = Shell(project)
+    result = shell("init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--stamp", *flags)
+    assert result.exit_code == 0, result.output
+    shell.init = result
+    shell.env.update({"LOCAL_DATABASE_URL": sqlite_url, "DATABASE_URL": pg_url})
+    return shell
+
+
 def versions(url: str) -> list[str]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:

@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from support.testing import execute
-from test_init_project import Shell, check, migrate_both, replace_in, revised
+from test_init_project import Shell, adopted_from, check, migrate_both, replace_in, revised
 
 from twinschema.canonical.view_logical import logical_names, logical_view_text
 from twinschema.model import Column, Schema, Table
@@ -61,21 +60,8 @@ def _adopted(
     sqlite, postgres = list(SQLITE), list(POSTGRES)
     if views is not None:
         sqlite[1], postgres[1] = views
-    execute(sqlite_url, *sqlite)
-    execute(pg_url, *postgres)
-    project = tmp_path / "app"
-    project.mkdir()
-    shell = Shell(project)
-    result = shell(
-        "init", "--sqlite-url", sqlite_url, "--postgres-url", pg_url, "--stamp", "--allow-existing"
-    )
-    assert result.exit_code == 0, result.output
-    shell.env.update(
-        {
-            "LOCAL_DATABASE_URL": sqlite_url,
-            "DATABASE_URL": pg_url,
-        }
-    )
+    shell = adopted_from(tmp_path, sqlite_url, pg_url, (sqlite, postgres), "--allow-existing")
+    project = shell.cwd
     domain = (project / "domain.yaml").read_text("utf-8")
     assert "label_len" in domain and "sha256:" in domain, domain
     code, report = check(shell)
