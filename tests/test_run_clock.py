@@ -3,9 +3,10 @@ fixed moments: when a run waits for the new day, and what counts as naming the r
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+import pytest
 from support.run_clock import (
     MARGIN,
     fake_nows,
@@ -21,23 +22,42 @@ def _at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def test_a_run_waits_only_in_the_last_seconds_of_its_day() -> None:
+NEW_YORK = ZoneInfo("America/New_York")  # 2027-03-14: 02:00 EST became 03:00 EDT
+QUARTER_HOUR = timedelta(minutes=15)
+
+# A run's start (UTC), how far ahead its window reaches, the zone whose day counts -> the moment
+# (UTC) that day changes, and whether the run waits for it (it is under ``MARGIN`` away). Moments
+# on a calendar, computed from fixed starts: no clock is read.
+DAY_CHANGES = [
+    ("2026-12-05 23:59:59.5", timedelta(0), UTC, "2026-12-06 00:00:00", True),
+    ("2026-12-06 00:00:00.5", timedelta(0), UTC, "2026-12-07 00:00:00", False),
+    ("2028-02-29 12:00:00", timedelta(0), UTC, "2028-03-01 00:00:00", False),
+    # a window closing on the next day from 23:45 on: its closing day changes then
+    ("2026-12-05 23:44:55", QUARTER_HOUR, UTC, "2026-12-05 23:45:00", True),
+    ("2026-12-05 23:45:05", QUARTER_HOUR, UTC, "2026-12-06 23:45:00", False),
+    # 23:59:55 EDT on 14 March: New York's midnight is 04:00 UTC
+    ("2027-03-15 03:59:55", timedelta(0), NEW_YORK, "2027-03-15 04:00:00", True),
+    # 01:00 EST on the DST day: its midnight is 22 hours on, not the 23 its wall clock shows
+    ("2027-03-14 06:00:00", timedelta(0), NEW_YORK, "2027-03-15 04:00:00", False),
+]
+
+
+@pytest.mark.parametrize(("start", "ahead", "zone", "changes", "waits"), DAY_CHANGES)
+def test_a_run_waits_only_at_the_end_of_its_day(
+    start: str, ahead: timedelta, zone: tzinfo, changes: str, waits: bool
+) -> None:
     """A run starting in the last ``MARGIN`` of a day (UTC, a window's closing day, a zone's day
     across New York's spring DST change) waits for the next; one after midnight or at noon does
-    not (the near misses)."""
-    assert until_the_day_changes(_at("2026-12-05 23:59:59.5")) < MARGIN
-    assert until_the_day_changes(_at("2026-12-05 23:59:59.5")) == timedelta(seconds=0.5)
-    assert until_the_day_changes(_at("2026-12-06 00:00:00.5")) > MARGIN
-    assert until_the_day_changes(_at("2028-02-29 12:00:00")) == timedelta(hours=12)
-    window = timedelta(minutes=15)
-    assert until_the_day_changes(_at("2026-12-05 23:44:55"), window) == timedelta(seconds=5)
-    assert until_the_day_changes(_at("2026-12-05 23:45:05"), window) > MARGIN
-    new_york = ZoneInfo("America/New_York")  # 2027-03-14: 02:00 EST became 03:00 EDT
-    before = until_the_day_changes(_at("2027-03-15 03:59:55"), zone=new_york)  # 04:00 UTC
-    assert before == timedelta(seconds=5)
-    # 01:00 EST on the DST day: 22 hours to midnight, not the 23 its wall clock shows
-    assert until_the_day_changes(_at("2027-03-14 06:00:00"), zone=new_york) == timedelta(hours=22)
-    assert the_day(_at("2027-03-15 03:59:55"), zone=new_york) == date(2027, 3, 14)
+    not (the near misses). The day it counts changes at the calendar's moment."""
+    now = _at(start)
+    until = until_the_day_changes(now, ahead, zone)
+    assert now + until == _at(changes)
+    assert (until < MARGIN) is waits
+
+
+def test_the_day_is_the_zones() -> None:
+    """A moment after New York's midnight in UTC is still the day before there."""
+    assert the_day(_at("2027-03-15 03:59:55"), zone=NEW_YORK) == date(2027, 3, 14)
 
 
 def test_the_moments_a_database_reads_are_on_the_witness_day() -> None:
@@ -45,7 +65,7 @@ def test_the_moments_a_database_reads_are_on_the_witness_day() -> None:
     for now in fake_nows():
         later = read_at(now)
         assert later[0] == now and all(the_day(t) == the_day(now) for t in later)
-        assert max(later) - now < MARGIN
+        assert max(later) < now + MARGIN
     assert len(read_at(_at("2026-12-05 23:59:58"))) == 3  # 23:59:58, 58.5 and 59
 
 
