@@ -36,8 +36,9 @@ from pg_helpers import (
 )
 from sqlalchemy.engine import make_url
 
-# Generous: the machine is shared and busy. Each wait ends as soon as its condition holds.
-WAIT = 60.0
+# Only against a hang, no claim on speed (the machine is shared and busy): each wait ends as
+# soon as its condition holds.
+WAIT = 600.0
 HOLDER = "twinschema-test-holder"
 EXTRA_INDEX = "CREATE INDEX ix_items_name ON items (name)"
 DDL = ("DROP INDEX ix_items_name", "ALTER TABLE items ADD COLUMN note text")
@@ -121,9 +122,12 @@ def blockers(watcher: psycopg.Connection[Any], proc: subprocess.Popen[str]) -> s
 
 
 def wait_until(condition: Any, what: str) -> None:
+    """Wait until ``condition()`` holds; ``WAIT`` is no claim on speed, only how long a wait
+    may go on before the test stops rather than hang."""
     deadline = time.monotonic() + WAIT
     while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting until {what}"
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still waiting until {what}: the test would hang")
         time.sleep(0.05)
 
 
