@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from support import testing
-from test_init_project import Shell, adopted_from, check, details
+from test_init_project import Shell, adopted_from, check, details, migrated_in_sync, revised
 
 from twinschema.adopt.inherited import INHERITED_REASON
 from twinschema.domain_load import load_domain
@@ -166,13 +166,8 @@ def test_an_index_is_pinned_by_its_columns_logical_names_so_a_rename_keeps_it(
     text = domain_path.read_text("utf-8")
     assert "names: {sqlite: FullName}" in text, text
     domain_path.write_text(text.replace(", names: {sqlite: FullName}", ""), "utf-8")
-    result = shell("revision", "-m", "rename")
-    assert result.exit_code == 0, result.output
-    for side in ("local", "remote"):
-        result = shell("migrate", side)
-        assert result.exit_code == 0, result.output
-    code, report = check(shell)
-    assert (code, report["differences"]) == (0, []), details(report)
+    revised(shell, "rename")
+    migrated_in_sync(shell)
 
     # Near miss: the SQLite index made on another column is the index's difference again.
     testing.execute(

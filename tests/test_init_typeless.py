@@ -23,7 +23,9 @@ from test_init_project import (
     adopt_in_sync,
     check,
     details,
+    migrated_in_sync,
     replace_in,
+    revised,
     rows_of,
     tables,
     versions,
@@ -95,13 +97,8 @@ def test_a_batch_revision_keeps_a_typeless_column(tmp_path: Path, pg_url: str) -
             "    sa.Column(t.flag, sa.INTEGER(), nullable=False, server_default=sa.text('0')),\n"
         )
         path.write_text(text.replace(anchor, anchor + added), "utf-8")
-    result = shell("revision", "-m", "flag")
-    assert result.exit_code == 0, result.output
-    for side in ("local", "remote"):
-        result = shell("migrate", side)
-        assert result.exit_code == 0, result.output
-    code, report = check(shell)
-    assert (code, report["differences"]) == (0, []), details(report)
+    revised(shell, "flag")
+    migrated_in_sync(shell)
     execute(sqlite_url, "INSERT INTO t (id, n, note) VALUES (1, 2, 5)")
     (made,) = (project / "migrations_sqlite" / "versions").glob("0002_*.py")
     allowed = 'allow_destructive_downgrade = {"drop_column:t.flag": "a test"}\n'
