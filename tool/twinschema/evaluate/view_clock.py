@@ -13,7 +13,6 @@ part where they part at any of them, and the verdict is the same on any day.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
@@ -65,14 +64,21 @@ def reads_clock(views: Sequence[str]) -> bool:
 
 def at_moment(plans: tuple[Plan, Plan], moment: str | None) -> tuple[Plan, Plan]:
     """``plans`` with each clock read of their views replaced by ``moment`` (UTC; None: as
-    they are)."""
+    they are): PostgreSQL's reads of the session's day and wall clock as the checked database's
+    TimeZone gives them at ``moment`` (``local_in_session``: stranger86 001, a server in Los
+    Angeles on 31 October at 2026-11-01 00:15 UTC, whose month was read as November), SQLite's
+    'localtime' and 'utc' as no-ops (``clock.in_utc``: a device's zone is unknown, so it is
+    taken as UTC, as defaults are run; under TZ=Asia/Kolkata a Sunday view was judged on that
+    zone's day, clock86)."""
     if moment is None:
         return plans
     left, right = (
         dataclasses.replace(
             p,
             views=tuple(
-                at_fixed_moment(p.dialect, _in_session(p.dialect, v), moment) or v for v in p.views
+                at_fixed_moment(p.dialect, in_utc(p.dialect, v)[0], moment, local_in_session=True)
+                or v
+                for v in p.views
             ),
         )
         for p in plans
@@ -87,36 +93,6 @@ def in_zone(plans: tuple[Plan, Plan], zone: str) -> tuple[Plan, Plan]:
         dataclasses.replace(p, zone=zone) if p.dialect == "postgresql" else p for p in plans
     )
     return left, right
-
-
-# PostgreSQL's reads of the session's day and wall clock, each as now() read in the session's
-# TimeZone (the checked database's, ``view_runs``), so that the moment replacing now() gives the
-# day and time that database gives (stranger86 001: CURRENT_DATE replaced by the UTC day, a
-# server in Los Angeles on 31 October read as on 1 November, and its month never parted).
-_SESSION_READS = (
-    (re.compile(r"\bcurrent_date\b", re.I), "(now()::date)"),
-    (re.compile(r"\bcurrent_time\s*\(\s*(\d+)\s*\)", re.I), r"(now()::timetz(\1))"),
-    (re.compile(r"\bcurrent_time\b", re.I), "(now()::timetz)"),
-    (re.compile(r"\blocaltimestamp\s*\(\s*(\d+)\s*\)", re.I), r"(now()::timestamp(\1))"),
-    (re.compile(r"\blocaltimestamp\b", re.I), "(now()::timestamp)"),
-    (re.compile(r"\blocaltime\s*\(\s*(\d+)\s*\)", re.I), r"(now()::time(\1))"),
-    (re.compile(r"\blocaltime\b", re.I), "(now()::time)"),
-)
-
-
-def _in_session(dialect: str, view: str) -> str:
-    """A PostgreSQL ``view`` with its reads of the session's day and wall clock as now() read
-    in the session's TimeZone (``_SESSION_READS``); a SQLite one with its 'localtime' and 'utc'
-    modifiers as no-ops (``clock.in_utc``: a device's zone is unknown, so it is taken as UTC,
-    as defaults are run; the zone of the machine that runs the check never decides: under
-    TZ=Asia/Kolkata a Sunday view was judged on that zone's day, clock86)."""
-    if dialect == "sqlite":
-        return in_utc(dialect, view)[0]
-    if dialect != "postgresql":
-        return view
-    for pattern, replacement in _SESSION_READS:
-        view = pattern.sub(replacement, view)
-    return view
 
 
 def instant(moment: str) -> datetime:
