@@ -12,8 +12,9 @@ rather than "computed from the clock, no fixed step from it", so that a year ste
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+
+from twinschema.evaluate.view_calendar import clamped, run_on
 
 # The calendar rules, each with a date plus a step in months when the day does not fit.
 RUNS_PAST = "runs past a shorter month's end"
@@ -55,29 +56,22 @@ def _months(read_at: list[tuple[dt.date, dt.date]]) -> int | None:
     return None
 
 
-def _landing(at: dt.date, months: int) -> tuple[int, int, int] | None:
-    """The (year, month, last day) ``months`` from ``at``'s month; None past the calendar."""
-    year, month = divmod(at.year * 12 + at.month - 1 + months, 12)
-    if not dt.MINYEAR <= year <= dt.MAXYEAR:
-        return None
-    return year, month + 1, calendar.monthrange(year, month + 1)[1]
+def _within(at: dt.date, months: int) -> bool:
+    """Whether the month ``months`` from ``at``'s is on the calendar (years 1 to 9999)."""
+    year = (at.year * 12 + at.month - 1 + months) // 12
+    return dt.MINYEAR <= year <= dt.MAXYEAR
 
 
 def _stops_at(at: dt.date, months: int) -> dt.date | None:
-    landed = _landing(at, months)
-    return None if landed is None else dt.date(landed[0], landed[1], min(at.day, landed[2]))
+    """``at`` moved by ``months`` as PostgreSQL does (``view_calendar.clamped``); None past the
+    calendar."""
+    return clamped(at, months) if _within(at, months) else None
 
 
 def _runs_past(at: dt.date, months: int) -> dt.date | None:
-    landed = _landing(at, months)
-    if landed is None:
-        return None
-    last = dt.date(landed[0], landed[1], landed[2])
-    return (
-        last + dt.timedelta(days=at.day - landed[2])
-        if at.day > landed[2]
-        else last.replace(day=at.day)
-    )
+    """``at`` moved by ``months`` as SQLite's date() does (``view_calendar.run_on``); None past
+    the calendar."""
+    return run_on(at, months) if _within(at, months) else None
 
 
 def _words(months: int) -> str:
