@@ -53,9 +53,7 @@ def retold(st: StageContext, d: Difference, side: str) -> Difference:
     digits = twin.type.precision
     rounds = digits is not None and digits < 6  # timestamptz(p) rounds to p digits
     example = (
-        "it stores '2024-01-01 00:00:00.6+00' as '2024-01-01 00:00:01+00': "
-        if digits == 0
-        else ""
+        "it stores '2024-01-01 00:00:00.6+00' as '2024-01-01 00:00:01+00': " if digits == 0 else ""
     )
     fraction = (
         f"a fraction, which timestamptz({digits}) rounds to {_digits(digits)} ({example}"
