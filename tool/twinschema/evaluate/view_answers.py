@@ -173,6 +173,10 @@ def _compared(
         lambda rows: _tried(pair, kept, dict(enumerate(rows)), backends),
     )  # fmt: skip
     chosen, answers = found
+    walled = plain is not None and not _parted(*plain) and view_wall.held(chosen)
+    ordinary_found = _respelled(pair, kept, chosen, backends) if walled else None
+    if ordinary_found is not None:  # an ordinary time parts them too: no WALL_NOTE (recheck88)
+        (chosen, answers), walled = ordinary_found, False
     # A moment near now is shown by what it is, not by this run's instant (``view_now``).
     nows = view_now.instants([v for given in kept for row in given for v in row])
     witness = tuple(
@@ -182,7 +186,6 @@ def _compared(
     )
     shown = (view_now.answer_text(answers[0], nows), view_now.answer_text(answers[1], nows))
     digits = past_double(answers[0].rows, answers[1].rows)
-    walled = plain is not None and not _parted(*plain) and view_wall.held(chosen)
     twin = view_doubled.doubled(schemas, name, pair)  # SQLite dividing doubles there
     again = None if twin is None else _answers(twin, chosen, backends)
     divided = again is not None and (not _parted(*again) or past_double(*(a.rows for a in again)))
@@ -317,6 +320,22 @@ def _reduced(
                 at += size
         size //= 2
     return [[r for u, r in items if u == t] for t in range(len(kept))], answers
+
+
+def _respelled(pair: Pair, kept: Rows, chosen: Rows, backends: Backends) -> Tried | None:
+    """The witness ``chosen`` with each time written with hour 24 or second 60 written as the
+    ordinary time just before it (``view_wall.respelled``) and both answers on it, where both
+    sides' tables store those rows alike and the views still part there; else None."""
+    rows = view_wall.respelled(chosen)
+    taken = [
+        view_runs.run(p, rows, b, tried=True) for p, b in zip(pair.plans, backends, strict=True)
+    ]
+    if any(a.setup is not None for a in taken):
+        return None
+    for a, b, read in zip(taken[0].stored, taken[1].stored, pair.read, strict=True):
+        if not all(view_values.alike(x, y, read) for x, y in zip(a, b, strict=True)):
+            return None
+    return _tried(pair, kept, dict(enumerate(rows)), backends)
 
 
 def _tried(
