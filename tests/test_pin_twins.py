@@ -9,13 +9,15 @@ in America/Los_Angeles. Near miss: against a text column the hint is not that on
 
 from __future__ import annotations
 
+import sqlite3
+
 import psycopg
 import pytest
-from probes import Loader, compare_expected
+from probes import Loader, compare_expected, compare_texts
 
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
-from twinschema.evaluate.pin_twins import utc_form_rule
+from twinschema.evaluate.pin_twins import text_form_rule, utc_form_rule
 from twinschema.urls import parse_url
 
 CASE = "sl-pg.check-one-sided-utc-pin-vs-{}"
@@ -57,9 +59,67 @@ def test_the_pin_against_timestamptz0_asks_for_its_check_alone(loader: Loader) -
     assert "refuses a fraction (kept" not in hint and "add it to" not in hint, hint
 
 
-def test_the_pin_against_text_keeps_its_hint(loader: Loader) -> None:
+TEXT_RULE = (
+    "CHECK (to_char(CASE WHEN pg_input_is_valid(sold_at, 'timestamp') THEN sold_at::timestamp "
+    'END, \'YYYY-MM-DD"T"HH24:MI:SS"Z"\') IS NOT DISTINCT FROM sold_at)'
+)
+PIN = "CHECK (sold_at IS strftime('%Y-%m-%dT%H:%M:%SZ', sold_at, '+0 days') AND sold_at >= '0001-01-01')"
+
+
+def test_the_pin_against_text_is_written_in_postgresqls_terms(loader: Loader) -> None:
+    """recheck88 (fix87b left): against a text column the hint said "add it to b.sql", which has
+    no strftime(); it now gives the rule in PostgreSQL's terms (``text_form_rule``)."""
     hint = _hint(loader, "text-near-miss")
     assert "timestamptz" not in hint and "isfinite" not in hint, hint
+    assert hint.startswith(
+        "b.sql has no strftime(): write it in PostgreSQL's terms there, " + TEXT_RULE + " ("
+    ), hint
+    assert "add it to" not in hint, hint
+    assert text_form_rule("sold_at") == TEXT_RULE
+
+
+def test_the_rule_in_postgresqls_terms_is_the_pin_there(loader: Loader) -> None:
+    """The hint's rule, written on the PostgreSQL side: the check finds the pair equal (no
+    difference left)."""
+    a = f"CREATE TABLE pass (id INTEGER PRIMARY KEY, sold_at TEXT {PIN});"
+    b = f"CREATE TABLE pass (id bigint PRIMARY KEY, sold_at text {TEXT_RULE});"
+    found = compare_texts(loader, ("sqlite", "postgresql"), a, b)
+    assert [d for d in found.differences if d.kind == "check"] == [], found.differences
+    assert any("CHECK" in (e.left or "") for e in found.equivalences), found.equivalences
+
+
+# Texts the pin takes and refuses: its own form; a day, an hour 24, a second 60, a fraction, a
+# space, an offset, year 0 and BC, a date alone, the infinities, a time word.
+TEXTS = ("2024-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+         "2024-02-30T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T23:59:60Z",
+         "2024-01-01T00:00:00.5Z", "2024-01-01 00:00:00Z", "2024-01-01T00:00:00+00:00",
+         "0000-01-01T00:00:00Z", "0044-03-15T00:00:00Z BC", "2024-01-01", "infinity",
+         "epoch", " 2024-01-01T00:00:00Z", "2024-01-01t00:00:00z", None)  # fmt: skip
+
+
+def test_the_rule_refuses_on_postgresql_what_the_pin_refuses_on_sqlite(pg_url: str) -> None:
+    """Each text (and NULL), inserted into a real SQLite column with the pin and a real
+    PostgreSQL text column with the hint's rule: taken by both or refused by both, the rule's
+    refusals by the CHECK itself (no cast error)."""
+    taken = []
+    for value in TEXTS:
+        with sqlite3.connect(":memory:") as conn:
+            conn.execute(f"CREATE TABLE pass (sold_at TEXT {PIN})")
+            try:
+                conn.execute("INSERT INTO pass VALUES (?)", (value,))
+                local = True
+            except sqlite3.IntegrityError:
+                local = False
+        with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as c:
+            c.execute(f"CREATE TEMP TABLE pass (sold_at text {TEXT_RULE})".encode())
+            try:
+                c.execute("INSERT INTO pass VALUES (%s)", (value,))
+                remote = True
+            except psycopg.errors.CheckViolation:
+                remote = False
+        assert local == remote, (value, local, remote)
+        taken.append(local)
+    assert taken[:3] == [True] * 3 and taken[-1] is True and not any(taken[3:-1]), taken
 
 
 def _stored(pg_url: str, zone: str, column: str, value: str) -> str | None:

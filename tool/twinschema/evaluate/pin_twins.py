@@ -25,6 +25,8 @@ from twinschema.evaluate.context import StageContext, find, logical_name
 from twinschema.evaluate.crossing_hints import PIN_FORMS
 from twinschema.records import Difference
 
+# PostgreSQL's text types, against which the pin is written in PostgreSQL's terms.
+_TEXT_TYPES = frozenset({"text", "character varying", "varchar"})
 # The pin as the canonical CHECK text spells it, its column in group 1.
 _PIN = re.compile(
     r"^\(?\s*(\w+) IS strftime\('"
@@ -35,7 +37,9 @@ _PIN = re.compile(
 
 def retold(st: StageContext, d: Difference, side: str) -> Difference:
     """``d``, a CHECK on ``side`` only, with the hint above where it is SQLite's one-UTC-form
-    pin of a column whose other side is a PostgreSQL timestamptz; else ``d`` as it is."""
+    pin of a column whose other side is a PostgreSQL timestamptz, or the same rule in
+    PostgreSQL's terms (``text_form_rule``) where it is a text column (recheck88: "add it to"
+    the PostgreSQL side, which has no strftime()); else ``d`` as it is."""
     own, other = (st.left, st.right) if side == "left" else (st.right, st.left)
     if own.schema.dialect != "sqlite" or other.schema.dialect != "postgresql":
         return d
@@ -47,6 +51,13 @@ def retold(st: StageContext, d: Difference, side: str) -> Difference:
         return d
     name = logical_name(own, d.table, found.group(1))
     twin = find(other, d.table, name)[1]
+    if twin is not None and twin.type.name in _TEXT_TYPES:
+        instead = (
+            f"{ways.add_to} has no strftime(): write it in PostgreSQL's terms there, "
+            f"{text_form_rule(twin.own_name)} (pg_input_is_valid() is PostgreSQL 16's; it "
+            "refuses what this CHECK refuses, and the check finds the two equal)"
+        )
+        return st.swap(d, d.reworded(replace(ways, instead=instead)))
     if twin is None or "timestamptz" not in typemap.kinds_of(twin.type):
         return d
     column = twin.own_name
@@ -74,6 +85,19 @@ def retold(st: StageContext, d: Difference, side: str) -> Difference:
 def _digits(digits: int | None) -> str:
     """What timestamptz(``digits``) rounds a fraction to."""
     return "the second" if not digits else f"{digits} digit{'s' if digits > 1 else ''}"
+
+
+def text_form_rule(column: str) -> str:
+    """The CHECK on a PostgreSQL text ``column`` that refuses what SQLite's one-UTC-form pin
+    refuses (recheck88): the text must be a timestamp PostgreSQL reads (``pg_input_is_valid``,
+    so a bad one is refused by the CHECK, not by an error) that ``to_char`` writes back as the
+    same text, 'YYYY-MM-DDTHH:MM:SSZ'; NULL passes, as the pin's ``IS`` lets it. The check finds
+    the two equal on its probes, and tests/test_pin_twins.py runs both on real databases."""
+    return (
+        f"CHECK (to_char(CASE WHEN pg_input_is_valid({column}, 'timestamp') THEN "
+        f'{column}::timestamp END, \'YYYY-MM-DD"T"HH24:MI:SS"Z"\') IS NOT DISTINCT FROM '
+        f"{column})"
+    )
 
 
 def utc_form_rule(column: str) -> str:
