@@ -78,6 +78,12 @@ def test_an_index_made_by_hand_before_its_revision_is_named_when_migrating_fails
     # The one revision to stamp is the pending one that makes it, as migrate's failure says.
     assert f"`twinschema stamp {SIDE[dialect]} 0002_test_{dialect} --" in mine, mine
     assert not mine.startswith("run "), mine
+    # The near miss's live lines: nothing fails on it, migrating it may fix them (recheck88:
+    # only a database a pending revision fails on is told "once that is done").
+    theirs = [d["hint"] for d in report["differences"] if d["left_source"] == MODULE[other]]
+    assert theirs, report["differences"]
+    assert all("migrating it may fix this" in h for h in theirs), theirs
+    assert not any("once that is done" in h for h in theirs), theirs
 
     # Migrating it fails, rolled back, and says why and what to do.
     failed = migrate_afresh(project, dialect, urls[dialect])
@@ -314,6 +320,9 @@ def test_a_database_holding_by_name_what_its_chain_makes_but_otherwise_is_not_to
     assert live and all(h.startswith(f"make {MODULE[dialect]} and the ") for h in live), live
     said = "(a pending revision fails on it as it is: its migration_state says what to do first)"
     assert all(said in h and "holds by name" not in h for h in live), live
+    # ... and the clause after it agrees: migrating comes after that (recheck88).
+    then = "(the database is behind its chain: migrating it, once that is done, may fix this)"
+    assert all(h.endswith(f"{said} agree {then}") for h in live), live
 
 
 @pytest.mark.parametrize(

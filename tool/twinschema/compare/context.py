@@ -289,19 +289,23 @@ def _cause(missing: Side | None, left_side: Side, right_side: Side) -> str:
     database = left_side if left_side.role == "database" else right_side
     if database.state == "ahead":
         return AHEAD_CAUSE
+    # Where a pending revision fails on the database as it is, migrating comes after what its
+    # fix names first (recheck88: "migrating it may fix this" half-contradicted that).
+    then = ", once that is done," if database.blocked else ""
     if missing is not None and missing.role == "model" and database.state == "behind":
         # A revision the database has not applied yet may drop or rename it (stranger71 003:
         # "usually ... changed by hand" on a healthy device two revisions behind).
         return (
             " (only the database has it, and the database is behind its chain: a revision it"
-            " has not applied yet likely drops or renames it; migrate it first)"
+            " has not applied yet likely drops or renames it; migrate it"
+            + (" once that is done)" if database.blocked else " first)")
         )
     if missing is not None and missing.role == "model":
         return " (only the database has it: this usually means someone changed it by hand)"
     if database.state == "at_head":
         return AT_HEAD_CAUSES
     if database.state == "behind":
-        return " (the database is behind its chain: migrating it may fix this)"
+        return f" (the database is behind its chain: migrating it{then} may fix this)"
     if missing is not None:
         return " (the database lacks it: it is behind its chain, or a migration is missing)"
     return " (a migration is missing, or the database was changed by hand)"

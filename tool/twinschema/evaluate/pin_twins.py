@@ -5,12 +5,14 @@ PostgreSQL timestamptz (stranger86 005): the pin the reasons of ``offset_checks`
 PostgreSQL has no strftime() and its timestamptz holds instants, not a text form. Nor is the
 pin the mirror of that type (as ``scale_mirror`` settles a scale's): run on SQLite 3.40 and
 PostgreSQL 16, timestamptz keeps '2024-01-01 00:00:00.6+00' to the microsecond, and even
-timestamptz(0), which rounds the fraction away, stores 'infinity', '10000-01-01 00:00:00+00'
+timestamptz(0), which rounds the fraction away (it stores that value as '2024-01-01
+00:00:01+00': rounded, not refused, recheck88), stores 'infinity', '10000-01-01 00:00:00+00'
 and '0044-03-15 BC', each of which the pin refuses in any text form. So the difference stands
-(its witness as ``one_sided`` finds it), and its hint says what holds the same values there:
-timestamptz(0) and ``CHECK (isfinite(x) AND x >= '0001-01-01 00:00:00+00' AND x <
-'10000-01-01 00:00:00+00')``, which refuses each of them (run on PostgreSQL 16), with the pin
-allowed as SQLite's own text form."""
+(its witness as ``one_sided`` finds it), and its hint says what refuses the same instants
+there: a timestamptz (not (0), whose rounding no CHECK sees) with ``CHECK (x =
+date_trunc('second', x, 'UTC') AND isfinite(x) AND x >= '0001-01-01 00:00:00+00' AND x <
+'10000-01-01 00:00:00+00')`` (``utc_form_rule``), which refuses each of them (run on
+PostgreSQL 16), with the pin allowed as SQLite's own text form."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from twinschema.evaluate.context import StageContext, find, logical_name
 from twinschema.evaluate.crossing_hints import PIN_FORMS
 from twinschema.records import Difference
 
+# PostgreSQL's text types, against which the pin is written in PostgreSQL's terms.
+_TEXT_TYPES = frozenset({"text", "character varying", "varchar"})
 # The pin as the canonical CHECK text spells it, its column in group 1.
 _PIN = re.compile(
     r"^\(?\s*(\w+) IS strftime\('"
@@ -33,7 +37,9 @@ _PIN = re.compile(
 
 def retold(st: StageContext, d: Difference, side: str) -> Difference:
     """``d``, a CHECK on ``side`` only, with the hint above where it is SQLite's one-UTC-form
-    pin of a column whose other side is a PostgreSQL timestamptz; else ``d`` as it is."""
+    pin of a column whose other side is a PostgreSQL timestamptz, or the same rule in
+    PostgreSQL's terms (``text_form_rule``) where it is a text column (recheck88: "add it to"
+    the PostgreSQL side, which has no strftime()); else ``d`` as it is."""
     own, other = (st.left, st.right) if side == "left" else (st.right, st.left)
     if own.schema.dialect != "sqlite" or other.schema.dialect != "postgresql":
         return d
@@ -45,17 +51,61 @@ def retold(st: StageContext, d: Difference, side: str) -> Difference:
         return d
     name = logical_name(own, d.table, found.group(1))
     twin = find(other, d.table, name)[1]
+    if twin is not None and twin.type.name in _TEXT_TYPES:
+        instead = (
+            f"{ways.add_to} has no strftime(): write it in PostgreSQL's terms there, "
+            f"{text_form_rule(twin.own_name)} (pg_input_is_valid() is PostgreSQL 16's; it "
+            "refuses what this CHECK refuses, and the check finds the two equal)"
+        )
+        return st.swap(d, d.reworded(replace(ways, instead=instead)))
     if twin is None or "timestamptz" not in typemap.kinds_of(twin.type):
         return d
     column = twin.own_name
-    whole = twin.type.precision == 0  # timestamptz(0) rounds the fraction away
-    declare = "give it" if whole else f"declare {column} timestamptz(0) with"
-    fraction = "" if whole else "a fraction (kept to the microsecond), "
+    digits = twin.type.precision
+    rounds = digits is not None and digits < 6  # timestamptz(p) rounds to p digits
+    example = (
+        "it stores '2024-01-01 00:00:00.6+00' as '2024-01-01 00:00:01+00': " if digits == 0 else ""
+    )
+    fraction = (
+        f"a fraction, which timestamptz({digits}) rounds to {_digits(digits)} ({example}"
+        "rounded, not refused, and no CHECK there sees what it rounded away)"
+        if rounds
+        else "a fraction (kept to the microsecond)"
+    )
+    declare = f"declare {column} timestamptz (it keeps the fraction) with" if rounds else "give it"
     instead = (
         f"{ways.add_to} has no strftime() and its timestamptz holds instants, not a text form; "
-        f"of what it stores this CHECK refuses {fraction}'infinity' and years past 9999 or "
-        f"BC: to refuse those there too, {declare} CHECK (isfinite({column}) AND {column} >= '0001-01-01 "
-        f"00:00:00+00' AND {column} < '10000-01-01 00:00:00+00') (the text form stays SQLite's "
-        f"own: keep this CHECK and allow it, as below)"
+        f"of what it stores this CHECK refuses {fraction}, 'infinity' and years past 9999 or "
+        f"BC: to refuse those there too, {declare} {utc_form_rule(column)} (the text form stays "
+        "SQLite's own: keep this CHECK and allow it, as below)"
     )
     return st.swap(d, d.reworded(replace(ways, instead=instead)))
+
+
+def _digits(digits: int | None) -> str:
+    """What timestamptz(``digits``) rounds a fraction to."""
+    return "the second" if not digits else f"{digits} digit{'s' if digits > 1 else ''}"
+
+
+def text_form_rule(column: str) -> str:
+    """The CHECK on a PostgreSQL text ``column`` that refuses what SQLite's one-UTC-form pin
+    refuses (recheck88): the text must be a timestamp PostgreSQL reads (``pg_input_is_valid``,
+    so a bad one is refused by the CHECK, not by an error) that ``to_char`` writes back as the
+    same text, 'YYYY-MM-DDTHH:MM:SSZ'; NULL passes, as the pin's ``IS`` lets it. The check finds
+    the two equal on its probes, and tests/test_pin_twins.py runs both on real databases."""
+    return (
+        f"CHECK (to_char(CASE WHEN pg_input_is_valid({column}, 'timestamp') THEN "
+        f'{column}::timestamp END, \'YYYY-MM-DD"T"HH24:MI:SS"Z"\') IS NOT DISTINCT FROM '
+        f"{column})"
+    )
+
+
+def utc_form_rule(column: str) -> str:
+    """The CHECK on a PostgreSQL timestamptz ``column`` that refuses what SQLite's one-UTC-form
+    pin refuses of the instants it holds: a fraction of a second (truncated in UTC, so no
+    session's TimeZone reads it), 'infinity' and '-infinity', years past 9999 and BC (run on
+    PostgreSQL 16 in tests/test_pin_twins.py, in America/Los_Angeles too)."""
+    return (
+        f"CHECK ({column} = date_trunc('second', {column}, 'UTC') AND isfinite({column}) AND "
+        f"{column} >= '0001-01-01 00:00:00+00' AND {column} < '10000-01-01 00:00:00+00')"
+    )

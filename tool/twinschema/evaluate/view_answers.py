@@ -28,8 +28,10 @@ from twinschema.evaluate import (
     view_reads,
     view_runs,
     view_shorter,
+    view_utc,
     view_values,
     view_wall,
+    view_zone_mend,
 )
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_digits import past_double
@@ -81,6 +83,9 @@ class ViewVerdict:
     # The checked PostgreSQL database's TimeZone, where only it parts them: in UTC, at the
     # same moments, the views return the same rows (recheck86 (2)).
     zoned: str | None = None
+    # Where PostgreSQL's views rewritten to read dates and times in UTC return the same rows in
+    # that zone: the rewrites (``view_zone_mend.Mend``), which the hint gives (recheck88).
+    mend: view_zone_mend.Mend = ()
 
 
 def compare_view(
@@ -90,15 +95,22 @@ def compare_view(
     whether they return the same rows; ``backends``: each side's scratch backend (SQLite's
     may be None: it runs in memory); views on the clock at fixed moments (``view_clock``)."""
     texts = tuple(v.raw for s in schemas for v in view_reads.needed(s, name))
+    zone = view_now.zone_of(schemas)
+
+    def run(moment: str | None, how: str = "") -> ViewVerdict:
+        return _compared(schemas, name, backends, moment, how)
+
+    moments, at = None, None
     if view_clock.reads_clock(texts):
-        zone = view_now.zone_of(schemas)
         moments = view_clock.moments_for(zone, " ".join(texts))
-        at, clocked = view_clock.judged(lambda m: _compared(schemas, name, backends, m), moments)
-        if clocked.same is False and zone is not None:  # would they agree in UTC?
-            utc = view_clock.judged(lambda m: _compared(schemas, name, backends, m, True), moments)
-            clocked = replace(clocked, zoned=zone if utc[1].same else None)
-        return replace(clocked, clock=at)
-    return view_now.on_one_day(lambda: _compared(schemas, name, backends))
+        at, verdict = view_clock.judged(run, moments)
+    else:
+        verdict = view_now.on_one_day(lambda: run(None))
+    if verdict.same is False and zone is not None:  # would they agree in UTC? (recheck86 (2))
+        pg = next(s for s in schemas if s.dialect == "postgresql")
+        zoned, mend = view_zone_mend.judged(pg, name, zone, run, moments)
+        verdict = replace(verdict, zoned=zoned, mend=mend)
+    return replace(verdict, clock=at)
 
 
 def _compared(
@@ -106,16 +118,20 @@ def _compared(
     name: str,
     backends: Backends,
     moment: str | None = None,
-    in_utc: bool = False,
+    how: str = "",
 ) -> ViewVerdict:
-    """``compare_view``'s one run (``moment``: the views' clock, ``view_clock``; ``in_utc``:
-    PostgreSQL's session in UTC, not the checked database's TimeZone)."""
+    """``compare_view``'s one run (``moment``: the views' clock, ``view_clock``; ``how``:
+    ``view_zone_mend.IN_UTC``, PostgreSQL's session in UTC, not the checked database's
+    TimeZone; ``MENDED``, PostgreSQL's views read their dates and times in UTC, ``view_utc``)."""
     made = pair_of(schemas, name, backends)
     if isinstance(made, str):
         return ViewVerdict(name, None, reason=made)
     pair, rows = made
+    if how == view_zone_mend.MENDED:  # before the clock reads it adds are fixed
+        pg = next(s for s in schemas if s.dialect == "postgresql")
+        pair = replace(pair, plans=view_utc.mended_plans(pair.plans, view_utc.instants_in(pg)))
     pair = replace(pair, plans=view_clock.at_moment(pair.plans, moment))
-    if in_utc:
+    if how == view_zone_mend.IN_UTC:
         pair = replace(pair, plans=view_clock.in_zone(pair.plans, "UTC"))
     taken = [
         view_runs.run(p, rows, b, tried=True) for p, b in zip(pair.plans, backends, strict=True)
@@ -173,6 +189,10 @@ def _compared(
         lambda rows: _tried(pair, kept, dict(enumerate(rows)), backends),
     )  # fmt: skip
     chosen, answers = found
+    walled = plain is not None and not _parted(*plain) and view_wall.held(chosen)
+    ordinary_found = _respelled(pair, kept, chosen, backends) if walled else None
+    if ordinary_found is not None:  # an ordinary time parts them too: no WALL_NOTE (recheck88)
+        (chosen, answers), walled = ordinary_found, False
     # A moment near now is shown by what it is, not by this run's instant (``view_now``).
     nows = view_now.instants([v for given in kept for row in given for v in row])
     witness = tuple(
@@ -182,7 +202,6 @@ def _compared(
     )
     shown = (view_now.answer_text(answers[0], nows), view_now.answer_text(answers[1], nows))
     digits = past_double(answers[0].rows, answers[1].rows)
-    walled = plain is not None and not _parted(*plain) and view_wall.held(chosen)
     twin = view_doubled.doubled(schemas, name, pair)  # SQLite dividing doubles there
     again = None if twin is None else _answers(twin, chosen, backends)
     divided = again is not None and (not _parted(*again) or past_double(*(a.rows for a in again)))
@@ -317,6 +336,22 @@ def _reduced(
                 at += size
         size //= 2
     return [[r for u, r in items if u == t] for t in range(len(kept))], answers
+
+
+def _respelled(pair: Pair, kept: Rows, chosen: Rows, backends: Backends) -> Tried | None:
+    """The witness ``chosen`` with each time written with hour 24 or second 60 written as the
+    ordinary time just before it (``view_wall.respelled``) and both answers on it, where both
+    sides' tables store those rows alike and the views still part there; else None."""
+    rows = view_wall.respelled(chosen)
+    taken = [
+        view_runs.run(p, rows, b, tried=True) for p, b in zip(pair.plans, backends, strict=True)
+    ]
+    if any(a.setup is not None for a in taken):
+        return None
+    for a, b, read in zip(taken[0].stored, taken[1].stored, pair.read, strict=True):
+        if not all(view_values.alike(x, y, read) for x, y in zip(a, b, strict=True)):
+            return None
+    return _tried(pair, kept, dict(enumerate(rows)), backends)
 
 
 def _tried(

@@ -158,17 +158,31 @@ def _first_hint(verdict: ViewVerdict) -> str:
 def _zone_hint(verdict: ViewVerdict) -> str:
     """Where only the checked PostgreSQL database's TimeZone parts the views (run again with
     its session in UTC, at the same moments, they return the same rows: recheck86 (2),
-    stranger86's routes_this_month under America/Los_Angeles), the hint names the zone as the
-    cause and its fixes first, as a clock default's does (``zone_hints``)."""
+    stranger86's routes_this_month under America/Los_Angeles; recheck88's revenue_weekly, which
+    reads no clock), the hint names the zone as the cause and its fixes first, as a clock
+    default's does (``zone_hints``): the zone set to UTC, and, where PostgreSQL's view rewritten
+    to read its dates and times in UTC returned SQLite's rows in that zone too (``view_utc``;
+    recheck88: ``(now() AT TIME ZONE 'UTC')::date`` for CURRENT_DATE alone left ``sold_at::date``
+    in the zone), each rewrite; no rewrite is offered that was not run so."""
     if verdict.zoned is None:
         return ""
-    return (
+    said = (
         f"the PostgreSQL database's TimeZone ({verdict.zoned}) parts them, not the views' SQL "
         "(run with its sessions in UTC at the same moments, they return the same rows): set it "
         "to UTC (`ALTER DATABASE ... SET timezone TO 'UTC'`, or `ALTER ROLE ... SET timezone "
-        "TO 'UTC'` where the role sets it; new sessions take it), or make PostgreSQL's view "
-        "read the clock in UTC (`now() AT TIME ZONE 'UTC'` for now(), `(now() AT TIME ZONE "
-        "'UTC')::date` for CURRENT_DATE); "
+        "TO 'UTC'` where the role sets it; new sessions take it)"
+    )
+    if not verdict.mend:
+        return said + "; "
+    rewrites = "; ".join(
+        ("" if view == verdict.view else f"in view {view}: ")
+        + ", ".join(f"`{old}` as `{new}`" for old, new in edits)
+        for view, edits in verdict.mend
+    )
+    return (
+        f"{said}, or make PostgreSQL's view read its dates and times in UTC, as it was run here "
+        f"in {verdict.zoned} at the same moments with the same rows as SQLite's: write, in this order, "
+        f"{rewrites} (and a revision for it); "
     )
 
 

@@ -29,6 +29,19 @@ WALL_NOTE = (
 )
 
 
+# Such a time in its parts: the lead (start, space or 'T'), hour 24 with its seconds or not, or
+# a minute with second 60, and a fraction.
+_PARTS = re.compile(r"(^|[ T])(?:24:00(:00)?|(\d\d:\d\d):60)(\.\d+)?(?!\d)")
+
+
+def _before(found: re.Match[str]) -> str:
+    """A wall time as the ordinary time just before it: 23:59(:59), or second 59."""
+    lead, seconds, minute, fraction = found.groups()
+    if minute is None:
+        return f"{lead}23:59{':59' if seconds else ''}{fraction or ''}"
+    return f"{lead}{minute}:59{fraction or ''}"
+
+
 def is_wall(value: Any) -> bool:
     """True for a text that writes a time with hour 24 or second 60."""
     return isinstance(value, str) and _WALL.search(value) is not None
@@ -46,3 +59,15 @@ def ordinary(kept: Sequence[Sequence[Row]]) -> list[list[Row]]:
 def held(chosen: Sequence[Sequence[Sequence[Any]]]) -> bool:
     """True when a witness's rows (per base table) hold such a text."""
     return any(is_wall(v) for given in chosen for row in given for v in row)
+
+
+def respelled(chosen: Sequence[Sequence[Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
+    """A witness's rows (per base table) with each such text written as the ordinary time just
+    before it ('2024-01-01 24:00:00' as '2024-01-01 23:59:59', '23:59:60' as '23:59:59'), the
+    rest as they are: where the views still part on these, they do not part only on hour 24 or
+    second 60 (recheck88: a COALESCE label edited on one side parted a row whose only NULL
+    label was on a row spelled with hour 24, and ``WALL_NOTE`` was said)."""
+    return [
+        [tuple(_PARTS.sub(_before, v) if is_wall(v) else v for v in row) for row in given]
+        for given in chosen
+    ]

@@ -134,7 +134,7 @@ class Sources:
         if first and "migrations" in self.plan.layers:
             first = FIRST_SEE
         fix = database_fix(found.named, state, self.plan.fix_command(dialect), first)
-        return replace(found, fix=fix, state=state, placed=None)
+        return replace(found, fix=fix, state=state, placed=None, blocked=first is not None)
 
     def at_head(self, dialect: str) -> Note | None:
         """The note of what to do where ``dialect``'s live database, at its chain's head,

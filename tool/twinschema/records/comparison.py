@@ -81,6 +81,10 @@ class Side:
     # metadata module where the check reads its dialect's database too; empty where unknown.
     virtual: frozenset[str] = frozenset()
     virtual_in: str = ""
+    # A live database behind its chain on which a pending revision fails as it is (what was
+    # renamed or made by hand there, ``Sources.first_behind``): migrating it fixes nothing until
+    # that is done, which its hints say (recheck88).
+    blocked: bool = False
 
     @property
     def named(self) -> str:
