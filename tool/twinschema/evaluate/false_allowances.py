@@ -40,9 +40,12 @@ def _twin(st: StageContext, d: Difference) -> Difference | None:
     for other in one_sided_checks(st, d.table, "right" if on_left else "left"):
         lds, rds = ([d], [other]) if on_left else ([other], [d])
         st.comparison.differences.append(d)
+        unjudged = len(st.unjudged)
         if check_pairs.probe(st, lds, rds, alone=True, merge=False) is True:
             return other
         st.drop(d)
+        # A pair not run is no finding of the other side's CHECK (``unjudged_checks``).
+        del st.unjudged[unjudged:]
     return None
 
 
