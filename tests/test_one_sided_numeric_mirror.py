@@ -6,8 +6,10 @@ it; 9999.99 and -9999.99 are the largest it holds, which the CHECK accepts): num
 range as a CHECK, one equivalence, where it was a difference with no witness. The rounding
 edge 9999.995 is stored by SQLite with or without the CHECK and refused by PostgreSQL (it
 rounds to 10000.00 before it checks the precision): the column pair's, not the CHECK's. Near
-misses: ``abs(p) < 1000`` (witness 1000.00, which numeric(6,2) holds), ``abs(p) <= 10000``
-(accepts 10000, which numeric(6,2) refuses: not its range, a difference still).
+misses: ``abs(p) < 1000`` (witness 1000.00, which numeric(6,2) holds). ``abs(p) <= 10000``
+accepts 10000, which numeric(6,2) refuses: not its range, but wider, refusing nothing
+PostgreSQL stores (fix89b: an equivalence; it was a difference with no witness, and none
+exists); ``p <= 100000`` refuses the text 'NaN' (its witness).
 
 (2) ``round(p, 3) = p`` holds for every value numeric(6,2) stores and refuses 0.0001, which
 PostgreSQL stores as 0.00, which it accepts: the scale mirror (``scale_mirror``, fix83c), once
@@ -79,12 +81,42 @@ def test_a_narrower_bound_keeps_its_witness(loader: Loader) -> None:
     assert _inserted(loader, "abs(p) < 1000", Decimal("1000.00")) == ("reject", "accept")
 
 
-def test_a_bound_past_the_type_is_no_mirror(loader: Loader) -> None:
-    """Near miss: ``abs(p) <= 10000`` accepts 10000, which numeric(6,2) refuses: not the
-    type's range, so it stays a difference."""
-    checks, rules = _judged(loader, "abs(p) <= 10000")
-    assert len(checks) == 1 and not any("range as a CHECK" in r for r in rules)
-    assert _inserted(loader, "abs(p) <= 10000", Decimal("10000")) == ("accept", "reject")
+@pytest.mark.parametrize("swap", [False, True], ids=["sqlite-left", "sqlite-right"])
+@pytest.mark.parametrize("check", ["abs(p) <= 10000", "abs(p) < 20000"])
+def test_a_bound_past_the_type_refuses_nothing_it_stores(
+    loader: Loader, check: str, swap: bool
+) -> None:
+    """``abs(p) <= 10000`` (and ``< 20000``) accepts 10000, which numeric(6,2) refuses, so it is
+    not the type's range; but each value it refuses numeric(6,2) refuses too, and each row that
+    parts the two tables parts them as much without it (fix89b: it was a difference with no
+    witness named, and none exists): an equivalence, "a CHECK wider than numeric(6, 2)'s
+    range"."""
+    checks, rules = _judged(loader, check, swap)
+    assert checks == []
+    assert any(r.startswith("a CHECK wider than numeric(6, 2)'s range") for r in rules), rules
+    assert not any("range as a CHECK" in r for r in rules)
+    for value, sqlite, postgresql in (
+        ("9999.99", "accept", "accept"),
+        ("-9999.99", "accept", "accept"),
+        ("20000", "reject", "reject"),  # what it refuses, numeric(6,2) refuses
+        ("-20000", "reject", "reject"),
+        ("NaN", "accept", "accept"),  # abs('NaN') is 0.0 on SQLite
+    ):
+        assert _inserted(loader, check, Decimal(value)) == (sqlite, postgresql), value
+    for value in ("10000", "-10000", "9999.995"):  # the column's own, CHECK or not
+        assert _inserted(loader, check, Decimal(value)) == ("accept", "reject"), value
+        assert _inserted(loader, None, Decimal(value)) == ("accept", "reject"), value
+
+
+@pytest.mark.parametrize("check", ["p <= 100000", "p < 10000"])
+def test_a_wider_bound_that_refuses_nan_text_keeps_its_witness(loader: Loader, check: str) -> None:
+    """Near miss: ``p <= 100000`` is wider than numeric(6,2) too, but SQLite keeps 'NaN' as text,
+    which sorts above every number, so it refuses the row PostgreSQL stores as NaN: its
+    witness, a difference still."""
+    [found], rules = _judged(loader, check)
+    assert "witness (p) = ('NaN'): SQLite rejects, PostgreSQL accepts" in found.message
+    assert not any(r.startswith("a CHECK wider than") for r in rules)
+    assert _inserted(loader, check, Decimal("NaN")) == ("reject", "accept")
 
 
 def test_a_finer_round_mirrors_the_scale(loader: Loader) -> None:

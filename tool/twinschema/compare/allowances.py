@@ -30,12 +30,20 @@ from twinschema.compare.allowance_match import (
     matching_allowance,
     repeated,
 )
-from twinschema.compare.allowance_types import unpinned_allowances
+from twinschema.compare.allowance_types import KIND as UNPINNED, unpinned_allowances
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
 from twinschema.compare.view_columns import of_columns
 from twinschema.model import OBJECT_RULE, OBJECT_VIEW, Schema
-from twinschema.records import Comparison, Difference, FixSide, FixSite, Severity, Side
+from twinschema.records import (
+    Comparison,
+    Difference,
+    Disowned,
+    FixSide,
+    FixSite,
+    Severity,
+    Side,
+)
 from twinschema.records.accepted import accepted_by
 from twinschema.records.domain import Allowance, Domain
 
@@ -270,6 +278,29 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
     twice = copies(domain, {**before, **used}, sides, schemas, halves)
     comparison.differences = [d for d in kept if d not in stale] + _pointed(
         domain, stale, found, sides, twice, {**before, **used}, schemas
+    )
+    false = {f.allowance for f in comparison.disowned if f.allowance not in used}
+    false -= set(before)
+    # An allowance that allows nothing is pinned to nothing: no unpinned warning beside it.
+    comparison.warnings = [
+        w
+        for w in comparison.warnings
+        if w.kind != UNPINNED or not any(w.fix and w.fix.line == a.line for a in false)
+    ]
+    comparison.differences += [
+        stale_allowance(
+            domain, f.allowance, f.allowed.layer, left.label, right.label, instead=_false(f)
+        )
+        for f in comparison.disowned
+        if f.allowance in false
+    ]
+
+
+def _false(found: Disowned) -> str:
+    """What a false allowance (``evaluate.false_allowances``) says it matches instead."""
+    return (
+        f"matches nothing here: the CHECK is on both sides ({found.twin_source} has "
+        f"{found.twin}, which means the same: {found.rule})"
     )
 
 

@@ -32,10 +32,14 @@ HINT_RULE = (
 # (what each database stores is the same: PostgreSQL's type keeps the value out or changes it),
 # so the rule goes on both sides, or SQLite's own type does it. STRICT knows INT and INTEGER,
 # not BIGINT or SMALLINT; PostgreSQL's CAST to integer overflows past int4 in a bigint.
+# Either also refuses text such as 'free', which a plain INTEGER stores and PostgreSQL refuses
+# (fix89b: said here, on the column's one fraction warning, not as a warning of its own on
+# every integer column no CHECK reads; on SQLite 3.40 both refuse 'free' and '12,50').
 HINT_FRACTION = (
-    "make the SQLite table STRICT with {column} typed INTEGER (it then refuses 1.5), or put the "
-    "same CHECK ({column} = CAST({column} AS {cast})) on both sides; or allow it in domain.yaml "
-    "with a reason"
+    "make the SQLite table STRICT with {column} typed INTEGER (it then refuses 1.5, and text "
+    "such as 'free', which it stores now and PostgreSQL rejects), or put the same CHECK "
+    "({column} = CAST({column} AS {cast})) on both sides (which refuses both too); or allow it "
+    "in domain.yaml with a reason"
 )
 # What a warning on a day no calendar has says of it (``crossing_values.NO_DAYS``).
 NO_DAY = "no such day"

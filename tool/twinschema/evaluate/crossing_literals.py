@@ -46,6 +46,8 @@ def column_values(
         values += other_cases(reads)
     if kind == "numeric" and sqlite_checks:
         values += NOT_NUMBERS
+    if kind in INTEGER_KINDS and sqlite_checks:  # 'free' passes ``n >= 0`` there too (fix89b)
+        values += NOT_NUMBERS[1:]
     if kind == "date" and reads_offsets(sqlite_checks):
         values += offset_moments(reads)
     return values

@@ -30,6 +30,7 @@ from twinschema.evaluate import (
     scale_mirror,
     storage_classes,
     strict_kept,
+    time_twins,
     type_kept,
     unported_checks,
     uuid_twins,
@@ -103,7 +104,8 @@ def _witness(
     bare = _computed(own.schema.dialect, table, raw or text)
     more = bounded_products(st, d.table, (bare, rtext) if side == "left" else (ltext, bare), rows)
     every = nulls_where_both_allow(st, d.table, replace(rows, rows=rows.rows + more))
-    every = replace(every, rows=every.rows + uuid_twins.spelled(every, side))
+    twins = uuid_twins.spelled(every, side) + time_twins.spelled(every, side)
+    every = replace(every, rows=every.rows + twins)
     tried = beside(every, side, rest)
     # A row the other side's generated column fails to store is refused there (stranger57
     # 110: PostgreSQL's ``area smallint AS (a * b)`` at (200, 200)).

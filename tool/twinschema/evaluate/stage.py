@@ -86,6 +86,7 @@ from twinschema.evaluate import (
     defaults,
     enum_order,
     failing_defaults,
+    false_allowances,
     generated,
     generated_nulls,
     index_keys,
@@ -157,6 +158,7 @@ def evaluate(
     unfit_defaults.unfit_defaults(st)  # after every stage that may add a default difference
     collated_enums.witnesses(st)  # an IN list under NOCASE against an enum: a true witness
     checks.checks(st)
+    false_allowances.false_allowances(st)  # before any CHECK is paired or judged one-sided
     check_tables.settle(st)  # each table's CHECK differences, its CHECKs as a whole first
     match_full.as_checks(st)  # before one_sided: it may drop a one-sided CHECK
     matched_checks.matched_checks(st)

@@ -58,6 +58,9 @@ class BaseRow:
     table: str
     columns: tuple[str, ...]
     values: tuple[Any, ...]
+    # The values as the databases were given them, where a moment near now is shown by its
+    # label in ``values`` (``view_now.NowMoment``); () where none is.
+    given: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,7 @@ def _compared(
     # A moment near now is shown by what it is, not by this run's instant (``view_now``).
     nows = view_now.instants([v for given in kept for row in given for v in row])
     witness = tuple(
-        BaseRow(table, columns, tuple(view_now.shown(v, nows) for v in row))
+        BaseRow(table, columns, tuple(view_now.shown(v, nows) for v in row), view_now.given(row))
         for (table, columns), given in zip(pair.tables, chosen, strict=True)
         for row in given
     )
@@ -235,7 +238,12 @@ def view_witness(verdict: ViewVerdict, said: str, dialects: Sequence[str]) -> Wi
         return None
     first = verdict.witness[0]
     values = tuple(json_value(dialects, v) for v in first.values)
-    return Witness(first.table, first.columns, values, None, said)
+    if verdict.clock is None or not first.given:
+        return Witness(first.table, first.columns, values, None, said)
+    # At a fixed moment each value is known: the values given, the labels beside them.
+    labels = tuple(str(v) if view_now.is_label(v) else None for v in first.values)
+    given = tuple(json_value(dialects, v) for v in first.given)
+    return Witness(first.table, first.columns, given, None, said, verdict.clock, labels)
 
 
 def views_to_run(left: Schema, right: Schema) -> list[str]:

@@ -360,6 +360,14 @@ def instants(values: list[Any]) -> dict[Any, str]:
     return found
 
 
+def given(row: Sequence[Any]) -> tuple[Any, ...]:
+    """``row`` as the databases were given it (each ``NowMoment`` as its plain text), where it
+    holds a moment near now; () where it holds none (``shown`` changes nothing there)."""
+    if not any(isinstance(v, NowMoment) for v in row):
+        return ()
+    return tuple(str(v) if isinstance(v, NowMoment) else v for v in row)
+
+
 class _Label(str):
     """A label shown as it is (not quoted as text)."""
 

@@ -5,7 +5,7 @@ Imports nothing of twinschema but the neutral model (``twinschema.model``) and t
 from __future__ import annotations
 
 from twinschema.records.accepted import Accepted
-from twinschema.records.comparison import Comparison, GuessedWitness, Side
+from twinschema.records.comparison import Comparison, Disowned, GuessedWitness, Side
 from twinschema.records.dialects import (
     DIALECTS,
     POSTGRESQL,
@@ -48,6 +48,7 @@ __all__ = [
     "Accepted",
     "Comparison",
     "Difference",
+    "Disowned",
     "Equivalence",
     "FixSide",
     "FixSite",

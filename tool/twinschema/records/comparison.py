@@ -26,6 +26,20 @@ class GuessedWitness:
     listed: str
 
 
+@dataclass(frozen=True)
+class Disowned:
+    """An allowance with ``dialect:`` that claims a CHECK on that side only (``allowed``, the
+    difference it allowed) where the other side has a CHECK of the same meaning (``twin``, as
+    the report shows it, on ``twin_source``; ``rule``: the equivalence found, "equal on 20
+    probes"): the CHECK is on both sides, and the allowance matches no difference."""
+
+    allowance: Allowance
+    allowed: Difference
+    twin: str
+    twin_source: str
+    rule: str
+
+
 @dataclass
 class Comparison:
     """What a comparison found."""
@@ -47,6 +61,10 @@ class Comparison:
     # Every difference an allowance accepted, at every stage, with that allowance: the
     # reports list them (``records.accepted``).
     accepted: list[Accepted] = field(default_factory=list)
+    # The allowances the evaluation stage found false: each allowed, as on its dialect only, a
+    # CHECK that means what a CHECK of the other side means (``evaluate.false_allowances``);
+    # ``allow_evaluated`` calls each stale, with what the other side has.
+    disowned: list[Disowned] = field(default_factory=list)
     # The enum differences whose witness the comparer guessed, by (table, column): the
     # evaluation stage tries it (``GuessedWitness``).
     guessed: dict[tuple[str, str], GuessedWitness] = field(default_factory=dict)

@@ -87,6 +87,13 @@ class Witness:
     values: tuple[Any, ...]
     accepts: str | None
     said: str
+    # Where the row parts the sides with the clock fixed (a view on the clock): that moment,
+    # UTC ('2026-11-01 00:15:00.5'), at which ``values`` replay it, and for each value the
+    # label messages show it by where it is a moment near that clock ('<now - 30 days, as
+    # YYYY-MM-DD HH:MM:SS>'), else None (fix89b: ``values`` held the labels, which no tool
+    # can insert).
+    clock: str | None = None
+    labels: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +177,9 @@ class Difference:
         """The record as the JSON report writes it (``fix``: ``{side, file, line}`` or null)."""
         found = asdict(self)
         del found["ways"], found["then"], found["pinned"]
+        witness = found["witness"]
+        if witness is not None and witness["clock"] is None:  # only a witness at a fixed moment
+            del witness["clock"], witness["labels"]
         return found
 
     def holds(self, side: FixSide) -> bool:
