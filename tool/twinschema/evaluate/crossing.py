@@ -52,10 +52,14 @@ KIND = VALUE_COMPATIBILITY
 
 
 class Crossing:
-    """Runs the probe values of each distinct column shape once per dialect (a cache)."""
+    """Runs the probe values of each distinct column shape once per dialect (a cache); keeps
+    how each dialect's scratch database sorts an enum's labels in a copy of a column
+    (``orders``, by the column's name and type and the labels: ``enum_order``), which the
+    models and the live layer both asked of the same columns."""
 
     def __init__(self) -> None:
         self._seen: dict[tuple[Any, ...], list[Any] | None] = {}
+        self.orders: dict[tuple[Any, ...], tuple[str, ...] | None] = {}
 
     def stored(
         self, backend: Backend, dialect: str, table: Table, column: Column,
