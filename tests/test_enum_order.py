@@ -121,6 +121,21 @@ def test_a_value_compatibility_allowance_silences_it(loader: Loader) -> None:
     assert [d for d in differences if d.kind == "stale_allowance"] == []
 
 
+def test_each_order_is_read_once_per_run(loader: Loader) -> None:
+    """The models and the live layer compare the same columns: the second comparison gets the
+    orders the first read (kept in the evaluator by column and labels), and the same warning;
+    the near miss, the enum declared in another order, is read anew (and is no warning)."""
+    ages = ("stone", "bronze", "iron", "steam")  # labels no other test of this module reads
+    kept = loader.evaluator.crossing.orders
+    _, first, _ = _run(loader, "sqlite", (ages, ages))
+    before = dict(kept)
+    assert first and sum(ages in key for key in before) == 2  # one order a side
+    _, again, _ = _run(loader, "sqlite", (ages, ages))
+    assert again == first and kept == before  # no order read again
+    _, other, _ = _run(loader, "sqlite", (ages, tuple(sorted(ages))))
+    assert other == [] and len(kept) > len(before)
+
+
 def _domain(*allow: dict[str, str]) -> Domain:
     spec = {"version": 1, "tables": {"costume": {"columns": {"era": None}, "allow": list(allow)}}}
     return parse_domain(yaml.safe_dump(spec, sort_keys=False))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from twinschema.canonical.identifiers import catalog_key
+from twinschema.canonical.identifiers import catalog_key, fold
 from twinschema.evaluate import (
     crossing_keys,
     date_pairs,
@@ -46,16 +46,20 @@ from twinschema.evaluate.json_twice import Store, generated_warnings, index_warn
 from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Table
 from twinschema.model_shown import column_shown, columns_shown
 from twinschema.records import SEVERITY_WARNING, VALUE_COMPATIBILITY, Difference, Side
-from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.records.dialects import DIALECT_NAMES, POSTGRESQL
 
 KIND = VALUE_COMPATIBILITY
 
 
 class Crossing:
-    """Runs the probe values of each distinct column shape once per dialect (a cache)."""
+    """Runs the probe values of each distinct column shape once per dialect (a cache); keeps
+    how each dialect's scratch database sorts an enum's labels in a copy of a column
+    (``orders``, by the column's name and type and the labels: ``enum_order``), which the
+    models and the live layer both asked of the same columns."""
 
     def __init__(self) -> None:
         self._seen: dict[tuple[Any, ...], list[Any] | None] = {}
+        self.orders: dict[tuple[Any, ...], tuple[str, ...] | None] = {}
 
     def stored(
         self, backend: Backend, dialect: str, table: Table, column: Column,
@@ -65,12 +69,32 @@ class Crossing:
         column cannot be made on this dialect's scratch database. The copy keeps what its
         table makes of it: a rowid alias stays the key, a STRICT table stays STRICT."""
         alias = column.identity in (IDENTITY_ROWID, IDENTITY_AUTOINCREMENT)
-        key = (dialect, type_sql(column.type), alias, table.options, tuple(checks), tuple(values))
+        key = (
+            dialect,
+            type_key(dialect, column),
+            alias,
+            table.options,
+            tuple(checks),
+            tuple(values),
+        )
         if key not in self._seen:
             self._seen[key] = backend.store(
                 column.own_name, column.type, list(checks), list(values), alias, table.options
             )
         return self._seen[key]
+
+
+def type_key(dialect: str, column: Column) -> str:
+    """``column``'s type as the scratch copy declares it, as ``dialect`` reads it: a PostgreSQL
+    type written without quotes is read whatever its ASCII case (a metadata module's ``UUID``,
+    ``TIMESTAMP WITH TIME ZONE`` and its live database's ``uuid``, ``timestamp with time
+    zone`` are one type), so the two spellings share one run, where each layer ran its own;
+    one with a quote is kept as written (``"Mood"`` and ``"mood"`` are two types), as is every
+    SQLite spelling."""
+    text = type_sql(column.type)
+    if dialect != POSTGRESQL or '"' in text or "'" in text:
+        return text
+    return fold(dialect, text, False)
 
 
 def column_checks(side: Side, table: Table, column: Column) -> list[str]:

@@ -10,6 +10,7 @@ enums (the comparer compares their order) and two IN lists are no warning."""
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from itertools import permutations
 from typing import Any
 
@@ -49,7 +50,7 @@ def findings(st: StageContext, backends: dict[str, Backend]) -> list[tuple[bool,
         labels = tuple((lc if enums[0] else rc).type.values or ())
         orders = []
         for side, column in ((st.left, lc), (st.right, rc)):
-            order = _order(backends.get(side.schema.dialect), column, labels)
+            order = _kept_order(st, backends, side.schema.dialect, column, labels)
             if order is None:
                 break
             orders.append(order)
@@ -63,6 +64,24 @@ def findings(st: StageContext, backends: dict[str, Backend]) -> list[tuple[bool,
         witness = Witness(table.name, (lc.name,), (kept[0],), "left", kept[1])
         found.append((False, found_warning.given(witness)))
     return found
+
+
+def _kept_order(
+    st: StageContext,
+    backends: dict[str, Backend],
+    dialect: str,
+    column: Column,
+    labels: tuple[str, ...],
+) -> tuple[str, ...] | None:
+    """``_order`` on ``dialect``'s backend, run once per run for a column's name and type
+    (every field, its spelling too) and the labels: the models and the live layer ask it of
+    the same columns (the evaluator's ``crossing.orders``)."""
+    name, ctype = probe_column(column)
+    key = (dialect, name, astuple(ctype), labels)
+    kept = st.ev.crossing.orders
+    if key not in kept:
+        kept[key] = _order(backends.get(dialect), column, labels)
+    return kept[key]
 
 
 def _order(

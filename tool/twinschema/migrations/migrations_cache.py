@@ -34,6 +34,7 @@ file) is a miss, and replaced by the next run.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -195,14 +196,18 @@ def store(config: Config, dialect: str, run_key: str, kept: Kept, chain_folder: 
         return
 
 
-def _versions() -> list[str]:
+@functools.cache
+def _versions() -> tuple[str, ...]:
+    """The versions in the key: Python's, SQLite's, SQLAlchemy's, Alembic's and psycopg's. Read
+    once per process (each chain's key asked again: ``importlib.metadata`` walks ``sys.path``
+    for each name): what runs is what the process imported, whatever is installed after."""
     found = [sys.version, sqlite3.sqlite_version, sqlalchemy.__version__]
     for name in ("alembic", "psycopg"):
         try:
             found.append(f"{name} {dist_metadata.version(name)}")
         except dist_metadata.PackageNotFoundError:
             found.append(f"{name} absent")
-    return found
+    return tuple(found)
 
 
 # twinschema's package folder (this module is in its ``migrations/``): its files are in the key
@@ -211,9 +216,12 @@ def _versions() -> list[str]:
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
+@functools.cache
 def _tool_fingerprint() -> str:
     """twinschema's own files by path, size and modification time (an edited file of an
-    editable install changes the key; reading them all would cost more than the rest)."""
+    editable install changes the key; reading them all would cost more than the rest). Read
+    once per process, where each chain's key read it again (some 480 files, a stat each): the
+    code a process runs is the code it imported, so a file edited after is not what runs."""
     parts = []
     for directory, subfolders, files in os.walk(_PACKAGE):
         subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
