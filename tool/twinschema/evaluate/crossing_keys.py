@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from twinschema.canonical import key_sequences
-from twinschema.canonical.typemap import ROWID_REUSE
+from twinschema.canonical.typemap_keys import ROWID_REUSE
 from twinschema.evaluate.crossing_hints import HINT_NULL_ID, HINT_SEQUENCE, sequence_statement
 from twinschema.model import (
     IDENTITY_AUTOINCREMENT,
