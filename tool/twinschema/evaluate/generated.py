@@ -33,7 +33,8 @@ from twinschema.evaluate.generated_rows import (
     scale_targets,
     scaled_products,
 )
-from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
+from twinschema.evaluate.probe_arithmetic import type_end_landings
+from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.run_values import equal
 from twinschema.evaluate.side_checks import checks_within, through_generated, wider_only
