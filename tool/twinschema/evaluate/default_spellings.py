@@ -22,7 +22,8 @@ from twinschema.evaluate.crossing import warning
 from twinschema.evaluate.crossing_values import SPELLINGS
 from twinschema.evaluate.default_texts import default_text
 from twinschema.evaluate.shown_probes import probe_text
-from twinschema.evaluate.values import CONSTANT, RANDOM_UUID, convert
+from twinschema.evaluate.value_convert import convert
+from twinschema.evaluate.values import CONSTANT, RANDOM_UUID
 from twinschema.model import Column, ColumnType
 from twinschema.model_shown import column_shown
 from twinschema.records.hint_ways import Offer

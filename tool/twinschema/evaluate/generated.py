@@ -49,7 +49,7 @@ from twinschema.evaluate.type_refusals import (
     type_refusal,
 )
 from twinschema.evaluate.unscaled_values import no_double
-from twinschema.evaluate.values import convert
+from twinschema.evaluate.value_convert import convert
 from twinschema.evaluate.witness_fields import Written, few_probes
 from twinschema.evaluate.witness_rows import magnitude
 from twinschema.model import Column, ColumnType, Table
