@@ -112,6 +112,18 @@ class Verdict:
             return f"the {self.kind}, {self.value}"
         if self.kind in (CURRENT_TIME, CURRENT_DATE, CURRENT_TIME_OF_DAY):
             return f"the {self.kind}"
+        clocked = self._clocked()
+        if clocked is not None:
+            return clocked
+        if self.kind == VARYING:
+            return f"{varying_shape(self.value)} that vary from insert to insert"
+        if self.kind == FAILED:
+            return f"an error: {self.error}"
+        return f"not evaluated ({self.error})"
+
+    def _clocked(self) -> str | None:
+        """How ``_describe`` says a value computed from the clock at some step from it (an
+        offset, a number, a day's start, another date or time): None for any other class."""
         if self.kind == TIME_OF_DAY_OFFSET:
             step, kept = self.value
             said = f"the current time of day + {dt.timedelta(seconds=step)}"
@@ -137,11 +149,7 @@ class Verdict:
             return self.value
         if self.kind == FROM_CLOCK:
             return "a date or time computed from the clock, no fixed step from it"
-        if self.kind == VARYING:
-            return f"{varying_shape(self.value)} that vary from insert to insert"
-        if self.kind == FAILED:
-            return f"an error: {self.error}"
-        return f"not evaluated ({self.error})"
+        return None
 
 
 def classify(run: Run, clock: bool = True) -> Verdict:
