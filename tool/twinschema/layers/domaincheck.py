@@ -92,14 +92,12 @@ def _not_named(add: _Add, domain: Domain, side: Side, table: str, column: str | 
     domain.yaml does not name: add it there, or remove it from the side."""
     what = f"table {table}" if column is None else f"column {table}.{column}"
     under = "tables" if column is None else f"tables.{table}.columns"
-    add(
-        "domain_name",
-        table,
-        column,
-        None,
-        table if column is None else column,
-        f"{what} in {side.label} is not named in {domain.path}"
-        + _spelled(domain, table, column, side.schema.dialect),
+    message = f"{what} in {side.label} is not named in {domain.path}"
+    message += _spelled(domain, table, column, side.schema.dialect)
+    _named(
+        add,
+        (table, column),
+        message,
         f"add it under {under} in {domain.path}, or remove it from {side.fix}",
     )
 
@@ -116,17 +114,17 @@ def _declared_for_others(
     those dialects, the declaration's line): remove it, or declare it for this one too."""
     (table, column), (dialects, line) = named, declared
     what = f"table {table}" if column is None else f"column {table}.{column}"
-    add(
-        "domain_name",
-        table,
-        column,
-        None,
-        table if column is None else column,
-        f"{what} is in {side.label}, though {domain.path} declares it for "
-        f"{', '.join(dialects)} only",
-        f"remove it from {side.fix}, or declare it for {side.schema.dialect} too in "
-        f"{domain.path}:{line}",
-    )
+    message = f"{what} is in {side.label}, though {domain.path} declares it for "
+    message += f"{', '.join(dialects)} only"
+    hint = f"remove it from {side.fix}, or declare it for {side.schema.dialect} too in "
+    _named(add, (table, column), message, hint + f"{domain.path}:{line}")
+
+
+def _named(add: _Add, named: tuple[str, str | None], message: str, hint: str) -> None:
+    """The ``domain_name`` difference of a table (``named``: it, None) or a column of it that
+    only the side has, by its name there."""
+    table, column = named
+    add("domain_name", table, column, None, table if column is None else column, message, hint)
 
 
 def _column(
