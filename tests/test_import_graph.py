@@ -143,6 +143,7 @@ FLOORS: dict[str, int] = {
     "twinschema.migrations.migrations_triggers": 5,
     # What twin revisions do to views and triggers (stranger71 009), from the chains' runs.
     "twinschema.migrations.migrations_twins": 5,
+    "twinschema.migrations.twin_spans": 5,
     "twinschema.migrations.chain_views": 5,
     "twinschema.migrations.hand_renames": 5,
     # Views both twins redefine, run on probe rows (s76views): the evaluation stage's view runs.

@@ -20,10 +20,9 @@ from typing import Any
 
 import psycopg
 import pytest
-from click.testing import CliRunner
 from pg_helpers import build, make_project
+from support.table_modules import checked, table_module
 
-from twinschema.cli import cli
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.urls import parse_url
@@ -41,17 +40,11 @@ UPPER = 'sa.CheckConstraint("mark = upper(mark)", name="hive_mark_upper")'
 
 
 def _module(*checks: str) -> str:
-    return (
-        "import sqlalchemy as sa\n\nmetadata = sa.MetaData()\n"
-        'sa.Table(\n    "hive",\n    metadata,\n'
-        '    sa.Column("id", sa.Integer, primary_key=True),\n'
-        '    sa.Column("mark", sa.Text),\n' + "".join(f"    {c},\n" for c in checks) + ")\n"
-    )
+    return table_module("hive", [("id", "sa.Integer"), ("mark", "sa.Text")], checks)
 
 
 def _report(sqlite: str, pg_url: str) -> dict[str, Any]:
-    args = ["check", "--layer", "models", "--layer", "live", "--format", "json", "--no-color"]
-    result = CliRunner().invoke(cli, [*args, "--sqlite-url", sqlite, "--postgres-url", pg_url])
+    result = checked(sqlite, pg_url, "json")
     assert result.exit_code in (0, 1), result.output
     found: dict[str, Any] = json.loads(result.stdout)
     return found

@@ -16,11 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from pg_helpers import build, make_project
 from support.stored import stored_on_each
-
-from twinschema.cli import cli
+from support.table_modules import checked, table_module
 
 DOMAIN = """\
 version: 1
@@ -35,23 +33,13 @@ tables:
 
 
 def _module(*checks: str) -> str:
-    listed = "".join(f"    sa.CheckConstraint({c!r}),\n" for c in checks)
-    return (
-        "import sqlalchemy as sa\n\nmetadata = sa.MetaData()\n"
-        'sa.Table(\n    "hive",\n    metadata,\n'
-        '    sa.Column("id", sa.Integer, primary_key=True),\n'
-        '    sa.Column("code", sa.Text),\n'
-        '    sa.Column("mark", sa.Text),\n'
-        '    sa.Column("weight", sa.Integer),\n'
-        f"{listed})\n"
-    )
+    columns = [("id", "sa.Integer"), ("code", "sa.Text"), ("mark", "sa.Text")]
+    columns.append(("weight", "sa.Integer"))
+    return table_module("hive", columns, [f"sa.CheckConstraint({c!r})" for c in checks])
 
 
 def _check(project_sqlite: str, pg_url: str, form: str) -> str:
-    args = ["check", "--layer", "models", "--layer", "live", "--format", form, "--no-color"]
-    result = CliRunner().invoke(
-        cli, [*args, "--sqlite-url", project_sqlite, "--postgres-url", pg_url]
-    )
+    result = checked(project_sqlite, pg_url, form)
     assert result.exit_code == 1, result.output
     return result.stdout
 

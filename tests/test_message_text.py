@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from twinschema.canonical.typemap import ROWID_REUSE
+from twinschema.canonical.typemap_keys import ROWID_REUSE
 from twinschema.cli import cli
 from twinschema.commands import named_databases
 from twinschema.definitions import visible_sql

@@ -32,7 +32,7 @@ from twinschema.errors import DatabaseError, UsageError
 from twinschema.servers import embedded
 from twinschema.servers.scratch import SCRATCH_URL_ENV
 from twinschema.sources import sqlfile
-from twinschema.sources.sqlfile import psql_split
+from twinschema.sources.sqlfile import psql_pieces, psql_split
 
 REFUSED = "is refused: a SQL file may only build a schema in its scratch database"
 NOT_ALLOWED = (
@@ -654,7 +654,7 @@ def test_create_extension_statements_are_read_into_their_parts() -> None:
         ("plpgsql", None, None, False),
         ("citext", None, None, False),
     ]
-    runs = [p for p in script.pieces if isinstance(p, psql_split.Run)]
+    runs = [p for p in script.pieces if isinstance(p, psql_pieces.Run)]
     assert [text[a:b] for run in runs for a, b in run.statements] == [
         "CREATE TABLE t (id integer);"
     ]
@@ -675,9 +675,9 @@ def test_skipped_statements_keep_the_lines_of_the_rest() -> None:
         + "".join(f"CREATE TABLE c{i} (id integer);\n" for i in range(250))
     )
     runs = [p for p in psql_split.split_psql_script(text, "x.sql").pieces]
-    assert [len(r.statements) for r in runs if isinstance(r, psql_split.Run)] == [100, 100, 52]
+    assert [len(r.statements) for r in runs if isinstance(r, psql_pieces.Run)] == [100, 100, 52]
     first = runs[0]
-    assert isinstance(first, psql_split.Run)
+    assert isinstance(first, psql_pieces.Run)
     sent = first.sql(text)
     assert "OWNER" not in sent and "GRANT" not in sent
     assert sent.splitlines()[3] == "CREATE TABLE b (id integer);"

@@ -436,11 +436,20 @@ def test_one_twin_changing_a_view_that_still_differs_is_reported_at_its_twin(
     assert local != remote
     # The next `revision` names the older twin by its file, not as "not written" into the new
     # revisions (stranger75 007).
+    next_revision_warns(
+        project, f"warning: {FOLDER[other]}/versions/0003_v3_{other}.py: view tier_counts is"
+    )
+
+
+def next_revision_warns(project: Project, warning: str) -> None:
+    """The next ``revision`` is written and says ``warning`` of the older twin, naming it by its
+    file (not "not written" into the new revisions), and the one difference the chains had
+    before it (stranger75 007)."""
     done = project.twinschema("revision", "-m", "next")
     said = done.stdout + done.stderr
     assert done.returncode == 0, said
     assert "not written" not in said, said
-    assert f"warning: {FOLDER[other]}/versions/0003_v3_{other}.py: view tier_counts is" in said
+    assert warning in said, said
     assert "1 difference(s) the chains had before the new revisions" in said, said
 
 

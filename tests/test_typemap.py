@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from twinschema.canonical import typemap, typemap_storage, typemap_why
+from twinschema.canonical import typemap, typemap_keys, typemap_storage, typemap_why
 from twinschema.dialects import adapter
 from twinschema.model import ColumnType
 
@@ -156,7 +156,7 @@ def test_key_generators(
     across dialects only; not GENERATED ALWAYS, which refuses the explicit id a rowid alias
     takes (stranger65 008), nor none; ALWAYS vs BY DEFAULT is compared between PostgreSQL
     sources, where ALWAYS against ALWAYS is the same."""
-    assert typemap.generators_match(left[0], left[1], right[0], right[1]) is match
+    assert typemap_keys.generators_match(left[0], left[1], right[0], right[1]) is match
 
 
 def test_identifier_folding_is_a_fact_of_the_dialects() -> None:

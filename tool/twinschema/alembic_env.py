@@ -226,7 +226,7 @@ def _identity_against_plain(ours: Any, theirs: Any) -> bool:
 
 # How the expression engine reads a default of a SQLAlchemy type (``expressions.Scope.own``);
 # the first class that matches wins (Boolean before Integer: SQLAlchemy's is not a subclass,
-# but order keeps the intent plain). An enum or an array is "other", as ``normalize.value_kind``
+# but order keeps the intent plain). An enum or an array is "other", as ``value_kinds.value_kind``
 # has it for the migrations layer: a cast to it changes nothing (``'free'::subscription_tier``
 # is ``'free'``), and sa.Enum, a String, must not be read as text.
 _VALUE_KINDS: tuple[tuple[type[sa.types.TypeEngine[Any]], str], ...] = (

@@ -234,31 +234,33 @@ def live_pair_hints(
             result.append(d)
             continue
         if cause is not None:
-            hint = _database_causes(causes)
-            fix = _fix_of(d, cause, cause.right_source)
-        elif module is not None and d.kind == "stale_allowance":
+            result.append(
+                replace(d, hint=_database_causes(causes), fix=_fix_of(d, cause, cause.right_source))
+            )
+            continue
+        if module is not None and d.kind == "stale_allowance":
             # The fix is in domain.yaml alone: no schema changes, no revision (stranger57 043).
-            hint = f"the modules show the same stale allowance: {module.hint}"
+            around = ("the modules show the same stale allowance: ", "")
             fix = module.fix
         elif module is not None and _virtual_elsewhere(module):
             # A table one side's database has as a virtual table (stranger58): declaring it
             # for one dialect is a change to domain.yaml alone, no revision.
-            hint = (
-                f"each database matches its module: {module.hint} (declaring it in "
-                "domain.yaml needs no revision)"
+            around = (
+                "each database matches its module: ",
+                " (declaring it in domain.yaml needs no revision)",
             )
             fix = _fix_of(d, module, None)
         elif module is not None:
-            hint = (
-                f"each database matches its module: the modules differ ({module.hint}); see "
-                "this comparison's note"
+            around = (
+                "each database matches its module: the modules differ (",
+                "); see this comparison's note",
             )
             fix = _fix_of(d, module, None)
             noted = True
         else:
             result.append(d)
             continue
-        result.append(replace(d, hint=hint, fix=fix))
+        result.append(replace(_within(d, module, *around), fix=fix))
     notes = [Note(MODULES_DIFFER_NOTE, "the modules", MODULES_DIFFER)] if noted else []
     return result, notes
 
@@ -270,6 +272,16 @@ def _one_each(causes: Sequence[Difference]) -> list[Difference]:
     for c in causes:
         seen.setdefault(c.right_source, c)
     return list(seen.values())
+
+
+def _within(d: Difference, module: Difference, before: str, after: str) -> Difference:
+    """``d`` with its hint the hint of its modules' twin ``module`` between ``before`` and
+    ``after``, and the allowance that hint offers kept as data (``Difference.offer``), where
+    it offers one: ``init --allow-existing`` writes it (``offers``)."""
+    offer = module.hint_offer()
+    if offer is None:
+        return replace(d, hint=before + module.hint + after, offer=None, then="")
+    return d.offering(replace(offer, before=before + offer.before, after=offer.after + after))
 
 
 def _database_causes(causes: Sequence[Difference]) -> str:

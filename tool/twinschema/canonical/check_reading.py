@@ -18,7 +18,7 @@ from twinschema.canonical.check_scopes import (
     flag_columns,
 )
 from twinschema.canonical.expressions import Scope, canonical
-from twinschema.canonical.normalize import value_kind
+from twinschema.canonical.value_kinds import value_kind
 from twinschema.model import Table
 from twinschema.records.domain import check_text
 

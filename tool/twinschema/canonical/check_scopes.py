@@ -2,7 +2,7 @@
 and ``check_reading`` (which reads an allowance's ``check:`` as ``normalize`` read the CHECK).
 
 A column is named (name an expression writes, logical name, declared value kind as
-``normalize.value_kind`` gives it). A CHECK is read twice over: before the table's flags, a
+``value_kinds.value_kind`` gives it). A CHECK is read twice over: before the table's flags, a
 SQLite BOOLEAN column is NUMERIC (it holds 2 and 'yes': ``b = 1`` is no ``b`` there,
 stranger57 214); an integer or boolean column that a CHECK keeps to 0 and 1 is a flag, and
 after the flags it is a boolean (how SQLite spells one: ``active = 1`` reads as ``active``).

@@ -29,7 +29,7 @@ from collections.abc import Mapping
 
 from sqlglot import exp
 
-# Value kinds of cast targets (sqlglot type -> the kind of ``normalize.value_kind``).
+# Value kinds of cast targets (sqlglot type -> the kind of ``value_kinds.value_kind``).
 _FAMILIES: dict[str, frozenset[exp.DType]] = {
     "text": frozenset(exp.DataType.TEXT_TYPES | {exp.DataType.Type.BPCHAR}),
     "integer": frozenset(exp.DataType.INTEGER_TYPES),

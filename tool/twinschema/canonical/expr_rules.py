@@ -51,7 +51,7 @@ from twinschema.canonical.expr_tree import (
 )
 from twinschema.canonical.identifiers import PLAIN_NAME, fold
 
-BOOLEAN = "boolean"  # a value kind, see normalize.value_kind
+BOOLEAN = "boolean"  # a value kind, see value_kinds.value_kind
 
 
 @dataclass(frozen=True)

@@ -109,12 +109,9 @@ def key(node: exp.Expr) -> str:
             node = node.this
         items.append(node)
         return f" {cls.__name__.upper()} ".join(key(item) for item in reversed(items))
-    if cls is exp.Column and not node.args.get("table"):
-        name = node.name
-        return sql_name(name)
-    if cls is exp.Literal:
-        text = str(node.this)
-        return "'" + text.replace("'", "''") + "'" if node.is_string else text
+    leaf = _leaf(node, cls)
+    if leaf is not None:
+        return leaf
     if cls is exp.Paren:
         return f"({key(node.this)})"
     if cls is exp.Not:
@@ -123,12 +120,6 @@ def key(node: exp.Expr) -> str:
         return f"-{key(node.this)}"
     if cls is exp.In and not node.args.get("query") and node.expressions:
         return f"{key(node.this)} IN ({', '.join(key(item) for item in node.expressions)})"
-    if cls is exp.Var:
-        return str(node.this)
-    if cls is exp.Null:  # as sqlglot prints it, without building a printer for one word
-        return "NULL"
-    if cls is exp.HexString:  # a blob literal, X'' too (sqlglot's own text reads it as an integer)
-        return f"X'{str(node.this).upper()}'"
     return node.sql(
         dialect=TwinschemaKey,
         copy=False,
@@ -136,6 +127,23 @@ def key(node: exp.Expr) -> str:
         normalize_functions="lower",
         unsupported_level=ErrorLevel.RAISE,
     )
+
+
+def _leaf(node: exp.Expr, cls: type[exp.Expr]) -> str | None:
+    """``key``'s text of a node that holds no other (a column without its table, a literal, a
+    word, NULL, a blob literal), printed here as sqlglot would; None for any other node."""
+    if cls is exp.Column and not node.args.get("table"):
+        return sql_name(node.name)
+    if cls is exp.Literal:
+        text = str(node.this)
+        return "'" + text.replace("'", "''") + "'" if node.is_string else text
+    if cls is exp.Var:
+        return str(node.this)
+    if cls is exp.Null:  # as sqlglot prints it, without building a printer for one word
+        return "NULL"
+    if cls is exp.HexString:  # a blob literal, X'' too (sqlglot's own text reads it as an integer)
+        return f"X'{str(node.this).upper()}'"
+    return None
 
 
 def sorted_unique(nodes: Iterable[exp.Expr]) -> list[exp.Expr]:

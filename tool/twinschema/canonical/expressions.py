@@ -43,7 +43,7 @@ class Scope:
     """The table an expression belongs to, as plain data.
 
     ``columns`` holds (catalog name, logical name, value kind) per column, value kinds as
-    ``normalize.value_kind`` gives them (``text``, ``integer``, ``float``, ``numeric``,
+    ``value_kinds.value_kind`` gives them (``text``, ``integer``, ``float``, ``numeric``,
     ``boolean``, ``timestamp``, ``timestamptz``, ``date``, ``json``, ``uuid``, ``other``).
     ``own`` is the value kind of the column whose default the expression is (None elsewhere).
     ``check`` is True for a CHECK's expression: a CHECK passes when it is NULL, so ``a > 0 OR a

@@ -27,13 +27,13 @@ from dataclasses import replace
 from twinschema.dialects.postgresql_nextval import dotted_parts, nextval_of
 from twinschema.dialects.postgresql_sequences import INTEGER_MAX, parsed
 from twinschema.model import ColumnType
+from twinschema.records.hint_ways import Offer
 from twinschema.sql_names import quoted
 
 # What to do where a key's sequence counts otherwise than SQLite's rowid.
-ROWID_SEQUENCE_HINT = (
+ROWID_SEQUENCE_HINT = Offer(
     "give the PostgreSQL key's sequence the options SQLite's rowid counts by (START 1, "
-    "INCREMENT 1, no MAXVALUE below the type's, CACHE 1, NO CYCLE), or allow it in domain.yaml "
-    "with a reason"
+    "INCREMENT 1, no MAXVALUE below the type's, CACHE 1, NO CYCLE), or "
 )
 
 

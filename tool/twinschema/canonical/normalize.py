@@ -5,20 +5,19 @@ uniqueness rule. The same for every source, so the comparer needs no dialect kno
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from twinschema.canonical import normalize_keys, typemap_storage
-from twinschema.canonical.check_scopes import after_flags, before_flags, check_scope, flag_columns
 from twinschema.canonical.domains import domain_definition, unfolded
 from twinschema.canonical.expressions import Scope, canonical, default_as_stored, is_null
+from twinschema.canonical.normalize_checks import table_checks
 from twinschema.canonical.unique_together import held_together
 from twinschema.canonical.unknown_names import without_unknown
+from twinschema.canonical.value_kinds import value_kind
 from twinschema.model import (
     CheckConstraint,
     Column,
-    ColumnType,
     ConflictClause,
     Index,
     Policy,
@@ -27,46 +26,6 @@ from twinschema.model import (
     UniqueConstraint,
 )
 from twinschema.records.domain import IDENTITY, NameMap
-
-# How the expression engine treats a column's values (``expressions.Scope``), by type name.
-_PG_VALUE_KINDS = {
-    **dict.fromkeys(("text", "character varying", "character", "citext", "name", "bpchar"), "text"),
-    **dict.fromkeys(("integer", "bigint", "smallint", "serial", "bigserial"), "integer"),
-    **dict.fromkeys(("real", "double precision"), "float"),
-    "numeric": "numeric",
-    "boolean": "boolean",
-    "timestamp without time zone": "timestamp",
-    "timestamp with time zone": "timestamptz",
-    "date": "date",
-    **dict.fromkeys(("json", "jsonb"), "json"),
-    "uuid": "uuid",
-}
-# SQLite's type affinity (first matching fragment wins, as in SQLite), plus its booleans.
-_SQLITE_AFFINITY = (
-    ("int", "integer"),
-    ("char", "text"),
-    ("clob", "text"),
-    ("text", "text"),
-    ("blob", "other"),
-    ("real", "float"),
-    ("floa", "float"),
-    ("doub", "float"),
-)
-
-
-def value_kind(ctype: ColumnType) -> str:
-    """How the expression engine treats values of ``ctype``: what a cast to it can change, which
-    literal a default stores, what ``col = 1`` means (see ``expressions.Scope``)."""
-    if ctype.array or ctype.values is not None:
-        return "other"
-    if ctype.dialect != "sqlite":
-        return _PG_VALUE_KINDS.get(ctype.name, "other")
-    if ctype.name in ("boolean", "bool"):
-        return "boolean"
-    for fragment, kind in _SQLITE_AFFINITY:
-        if fragment in ctype.name:
-            return kind
-    return "other" if not ctype.name else "numeric"
 
 
 def canonicalize(raw: Schema, names: NameMap = IDENTITY) -> Schema:
@@ -93,7 +52,7 @@ def _table(dialect: str, table: Table, logical: str, names: NameMap) -> Table:
     table = without_unknown(dialect, table, names)  # what the database would refuse, aside
     if dialect == "postgresql":
         table = unfolded(table)
-    checks, scope, forced = _checks(dialect, table, col)
+    checks, scope, forced = table_checks(dialect, table, col)
     # What needs no rewriting is kept as it is (the same objects): most of a schema.
     columns = normalize_keys.rowid_defaults(
         tuple(_column(dialect, c, col(c.name)) for c in table.columns)
@@ -307,79 +266,6 @@ def _column(dialect: str, column: Column, logical: str) -> Column:
     physical = column.name if logical != column.name else column.physical
     return replace(
         column, name=logical, default=default, raw_default=raw_default, physical=physical
-    )
-
-
-def _checks(
-    dialect: str, table: Table, col: Callable[[str], str]
-) -> tuple[tuple[CheckConstraint, ...], Scope, frozenset[str]]:
-    """The canonical CHECKs of a table, the scope its other expressions are read in, and the
-    nullable columns a CHECK makes NOT NULL (``_forced_not_null``).
-
-    An integer column that a CHECK keeps to 0 and 1 is a boolean (how SQLite spells one): in the
-    scope it has the kind ``boolean``, so that ``active = 1`` reads as ``active`` everywhere. A
-    SQLite BOOLEAN column is one only so kept: else NUMERIC, it holds 2 and 'yes' (``b = 1`` is
-    no ``b`` there; ``b = 0 OR b = 1`` is ``b IN (0, 1)``; stranger57 214).
-    """
-    declared = tuple((c.name, col(c.name), value_kind(c.type)) for c in table.columns)
-    kinds = before_flags(dialect, declared)
-    scope = Scope(kinds)
-    not_null = tuple(col(c.name) for c in table.columns if not c.nullable)
-    read = check_scope(kinds, not_null)  # how each CHECK is read
-    checks = tuple(_check(dialect, c, read) for c in table.checks)
-    forced = _forced_not_null(dialect, table.checks, scope, not_null)
-    if forced:  # read again: their IS NOT NULL tests now add nothing to the CHECKs
-        not_null = tuple(sorted({*not_null, *forced}))
-        read = check_scope(kinds, not_null)
-        checks = tuple(_check(dialect, c, read) for c in table.checks)
-    flags = flag_columns(declared, checks)
-    if not flags:
-        return checks, scope, forced
-    scope = Scope(after_flags(kinds, flags))
-    read = check_scope(scope.columns, not_null)
-    # Only a CHECK that names a flag and is not its list can read differently now.
-    named = re.compile(r"(?<![\w$])(?:" + "|".join(map(re.escape, flags)) + r")(?![\w$])")
-    return (
-        tuple(
-            _check(dialect, raw, read)
-            if c.column not in flags and named.search(c.expression)
-            else c
-            for raw, c in zip(table.checks, checks, strict=True)
-        ),
-        scope,
-        forced,
-    )
-
-
-def _forced_not_null(
-    dialect: str,
-    checks: tuple[CheckConstraint, ...],
-    scope: Scope,
-    not_null: tuple[str, ...],
-) -> frozenset[str]:
-    """The nullable columns (logical names) that a CHECK makes NOT NULL: ``CHECK (x IS NOT
-    NULL)``, alone or as an operand of the CHECK's top AND, rejects exactly the rows that NOT
-    NULL on x rejects."""
-    if not checks or not any("null" in c.expression.lower() for c in checks):
-        return frozenset()
-    found: set[str] = set()
-    for check in checks:
-        found.update(canonical(dialect, check.expression, replace(scope, check=True)).not_null)
-    return frozenset(found - set(not_null))
-
-
-def _check(dialect: str, check: CheckConstraint, read: Scope) -> CheckConstraint:
-    result = canonical(dialect, check.expression, read)
-    if result.text == check.expression and result.column is None and check.raw:
-        return check  # already canonical, and not a column's list of values: kept as it is
-    return CheckConstraint(
-        expression=result.text,
-        name=check.name,
-        raw=check.raw or check.expression,
-        column=result.column,
-        values=result.values,
-        written=check.written,
-        domain=check.domain,
     )
 
 

@@ -267,29 +267,33 @@ def quoted(text: str) -> str:
 
 def offers(d: Difference) -> bool:
     """True when ``d``'s hint offers an allowance, as said or completed with its entry (``init
-    --allow-existing`` writes the entry ``allowance_entry`` gives for each such difference)."""
+    --allow-existing`` writes the entry ``allowance_entry`` gives for each such difference):
+    its ``allow`` part where its hint is composed of ``ways``, else its ``offer`` (a hint a
+    comparator or a later stage wrote whole)."""
     if d.composed and d.ways is not None:
         return d.ways.allow.startswith(ALLOW_PHRASE) and d.ways.uncomment is None
-    return ALLOW_PHRASE in d.hint
+    offer = d.offered
+    return offer is not None and offer.said.startswith(ALLOW_PHRASE)
 
 
 def _offers(d: Difference) -> bool:
-    """True when ``d``'s hint offers an allowance in so many words (``ALLOW_PHRASE``): its
-    ``allow`` part where its hint is still composed of them, else its words (a hint a
-    comparator or a later stage wrote whole)."""
+    """True when ``d``'s hint offers an allowance in so many words (``ALLOW_PHRASE``, not yet
+    completed with its entry): its ``allow`` part where its hint is still composed of them,
+    else its ``offer`` (a hint a comparator or a later stage wrote whole)."""
     if d.composed:
         assert d.ways is not None
         return d.ways.allow == ALLOW_PHRASE and d.ways.uncomment is None  # that hint has none
-    return ALLOW_PHRASE in d.hint
+    offer = d.offered
+    return offer is not None and offer.said == ALLOW_PHRASE
 
 
 def _allowing(d: Difference, said: str) -> Difference:
     """``d`` with its allowance clause (``ALLOW_PHRASE``) said as ``said``: its ``allow`` part
-    where its hint is composed of parts (``Difference.ways``), else the first clause the words
-    of a hint a comparator wrote whole carry."""
+    where its hint is composed of parts (``Difference.ways``), else its ``offer``'s clause
+    (``_offers`` found one of the two)."""
     if d.composed and d.ways is not None and d.ways.allow == ALLOW_PHRASE:
         return d.reworded(replace(d.ways, allow=said))
-    return replace(d, hint=d.hint.replace(ALLOW_PHRASE, said, 1))
+    return d.offer_said(said)
 
 
 # The kinds whose difference's own hint gives the allowance pinned to what each side shows

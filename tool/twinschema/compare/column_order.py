@@ -18,6 +18,7 @@ from dataclasses import replace
 from twinschema.compare.context import Context
 from twinschema.model import Table
 from twinschema.records import Comparison, Severity
+from twinschema.records.hint_ways import Offer
 
 KIND = "column_order"
 # The layers whose comparisons pair a source with its own database or chain (its own order).
@@ -48,9 +49,11 @@ def column_order(ctx: Context, left: Table, right: Table) -> None:
         f"{ctx.own_table(left.name)} VALUES (...) or INSERT ... SELECT * fills other columns on each side "
         "(a value refused, or stored in another column); a statement that names its columns "
         "is not affected",
-        hint=f"if anything inserts into {ctx.own_table(left.name)} without naming its columns, put them in "
-        "one order on both sides (a table rebuild); else allow it in domain.yaml with a "
-        "reason, {kind: column_order, reason: ...}",
+        hint=Offer(
+            f"if anything inserts into {ctx.own_table(left.name)} without naming its columns, "
+            "put them in one order on both sides (a table rebuild); else ",
+            ", {kind: column_order, reason: ...}",
+        ),
     )
 
 

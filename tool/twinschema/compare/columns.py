@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 
-from twinschema.canonical import clock_precision, key_sequences, typemap
+from twinschema.canonical import clock_precision, key_sequences, typemap_keys
 from twinschema.canonical.expr_idioms import (
     CURRENT_TIME,
     LOCAL_CLOCK_NOTES,
@@ -107,13 +107,15 @@ def _key_identity(
     """The right key's identity as compared with the left's, and where its sequence parts it
     from a rowid (the witness, from ``key_sequences``). A key's generators that mean the same
     across dialects (a rowid alias against an integer key with an identity, a sequence or
-    none: see typemap.KEY_GENERATORS) are the same where the sequence gives the ids the rowid
+    none: see typemap_keys.KEY_GENERATORS) are the same where the sequence gives the ids the rowid
     gives (START 1, INCREMENT 1 ...): the left's identity is given back, and the caller says
     them the same (``rowid-alias``) where no other column_default difference parts them."""
     lid, rid = lc.identity, rc.identity
     if lid == rid or lc.name not in lt.primary_key or lc.name not in rt.primary_key:
         return rid, None
-    if not typemap.generators_match(ctx.left.schema.dialect, lid, ctx.right.schema.dialect, rid):
+    if not typemap_keys.generators_match(
+        ctx.left.schema.dialect, lid, ctx.right.schema.dialect, rid
+    ):
         return rid, None
     keyed, other = (lc, rc) if lc.generator else (rc, lc)
     parting = key_sequences.rowid_parting(keyed.generator, keyed.type, keyed.next_id, other.next_id)
@@ -320,7 +322,7 @@ def column_field(
             options = lc.generator or rc.generator
             message += f" ({options}): {parting}"
             hint = key_sequences.ROWID_SEQUENCE_HINT
-        lrefuses, rrefuses = (typemap.refuses_explicit_id(c.identity) for c in (lc, rc))
+        lrefuses, rrefuses = (typemap_keys.refuses_explicit_id(c.identity) for c in (lc, rc))
         if lrefuses != rrefuses:
             # The ordinary insert of a row with its id, which every synced row is, is stored
             # by one side and refused by the other (GENERATED ALWAYS: stranger65 008).
@@ -331,7 +333,7 @@ def column_field(
                 f"every synced row has) is stored in {ctx.label(takes)} and rejected in "
                 f"{ctx.label(refuses)} (GENERATED ALWAYS)"
             )
-            hint = typemap.EXPLICIT_ID_HINT
+            hint = typemap_keys.EXPLICIT_ID_HINT
         ctx.diff(
             kind,
             table,

@@ -11,7 +11,7 @@ from twinschema.model_shown import columns_shown, own_table, table_each, table_s
 from twinschema.records import Comparison, Difference, Equivalence, FixSide, FixSite, Side
 from twinschema.records.comparison import fix_site
 from twinschema.records.domain import Domain, logical_spelled
-from twinschema.records.hint_ways import ALLOW_PHRASE, HintWays, Uncomment, paired_ways
+from twinschema.records.hint_ways import ALLOW_PHRASE, HintWays, Offer, Uncomment, paired_ways
 
 __all__ = [
     "AT_HEAD_CAUSES",
@@ -44,7 +44,7 @@ class Context:
         left: str | None,
         right: str | None,
         message: str,
-        hint: str | None = None,
+        hint: str | Offer | None = None,
         present: FixSide | None = None,
         drop_from: FixSide | None = None,
         declaration: str | None = None,
@@ -59,14 +59,17 @@ class Context:
         object one side lacks, the way out on the side that has it (``HintWays``);
         ``uncomment``: the ``dialects:`` line commented out in that declaration which leaves
         the lacking side out, named first, and where the fix goes. ``then``: what the usual
-        hint goes on to say (``Difference.then``), where ``hint`` is not given."""
-        ways = None
+        hint goes on to say (``Difference.then``), where ``hint`` is not given; a hint given
+        as an ``Offer`` offers its allowance as data (``Difference.offer``)."""
+        ways, offer = None, hint if isinstance(hint, Offer) else None
         if hint is None:
             like = HintWays("", "", declaration=declaration, uncomment=uncomment)
             ways = ways_for(left, right, self.left, self.right, self.pairing, like)
             hint = ways.text() + then
         else:
             then = ""
+        if isinstance(hint, Offer):
+            hint = hint.text()
         self.result.differences.append(
             Difference(
                 layer=self.layer,
@@ -84,6 +87,7 @@ class Context:
                 present=present,
                 ways=ways,
                 then=then,
+                offer=offer,
             )
         )
 

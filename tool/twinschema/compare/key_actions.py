@@ -31,6 +31,7 @@ from twinschema.compare.common import cols
 from twinschema.compare.context import Context
 from twinschema.model import NO_ACTION, OBJECT_TRIGGER, ForeignKey, Schema, Table
 from twinschema.model_shown import columns_shown
+from twinschema.records.hint_ways import Offer
 from twinschema.records.kinds import INTEGER_KINDS
 
 RESTRICT = "RESTRICT"
@@ -85,9 +86,11 @@ def self_key_timing(ctx: Context, table: str, lfk: ForeignKey, rfk: ForeignKey) 
         (lfk, rfk),
         f"self-referencing foreign key {ctx.key_shown(table, lfk.columns)} -> "
         f"{ctx.table_shown(table)}: " + "; ".join(parts),
-        "NO ACTION is checked at the end of the statement on both sides (unlike RESTRICT it "
-        "lets a statement delete or move a referenced key that another row takes over); else "
-        "allow it in domain.yaml with a reason",
+        Offer(
+            "NO ACTION is checked at the end of the statement on both sides (unlike RESTRICT it "
+            "lets a statement delete or move a referenced key that another row takes over); "
+            "else "
+        ),
     )
 
 
@@ -183,7 +186,7 @@ def key_difference(
     table: str,
     keys: tuple[ForeignKey, ForeignKey],
     message: str,
-    hint: str | None = None,
+    hint: str | Offer | None = None,
 ) -> None:
     """One ``foreign_key`` difference between the two sides' keys of ``table``, named by
     either key's name, each side shown as its key describes itself."""

@@ -15,6 +15,7 @@ from twinschema.model import (
     Table,
 )
 from twinschema.records import FixSide
+from twinschema.records.hint_ways import Offer
 
 
 def table_options(ctx: Context, left: Table, right: Table) -> None:
@@ -48,10 +49,10 @@ def conflict_clauses(ctx: Context, left: Table, right: Table) -> None:
         held = ctx.pairing.conflict_clauses_held[0 if other == "left" else 1]
         hint = None
         if not held:  # the other dialect has no such clause: adding it there is no fix
-            hint = (
+            hint = Offer(
                 f"remove it from {ctx.label(side)} ({ctx.label(other)}'s constraints have no ON "
-                "CONFLICT clause); if it differs on purpose, allow it in domain.yaml with a reason"
-                " (it allows every ON CONFLICT clause of the table, one added later too)"
+                "CONFLICT clause); if it differs on purpose, ",
+                " (it allows every ON CONFLICT clause of the table, one added later too)",
             )
         ctx.diff(
             "dialect_object",

@@ -10,7 +10,7 @@ run on probe rows, each side's differences as one conjunction beside its other C
 those columns (``checks.run_on_probes``, again with the clock fixed: ``clock_checks``). Where no
 row parts them, the group is one equivalence naming both sides' CHECKs, "equal on N probes";
 nothing is claimed of a pair within it. Where a row does, the differences are paired
-(``check_pairs``) to say which CHECK is at fault: a pair a row parts is one difference naming
+(``check_pairing``) to say which CHECK is at fault: a pair a row parts is one difference naming
 it; a pair is an equivalence only if it judges every probe row alike taken alone, not only
 beside the table's other CHECKs (098: ``(a > 0) = (b > 0)`` against ``a <= 0 OR b > 0`` alone
 part on (-1, 1)); what the pairs leave of the group on both sides is run as one group again,
@@ -20,7 +20,7 @@ group of its own, is ``one_sided``'s (and ``match_full``'s, ``checks``' NOT NULL
 
 from __future__ import annotations
 
-from twinschema.evaluate import check_pairs, expression_reads
+from twinschema.evaluate import check_pairing, check_pairs, expression_reads
 from twinschema.evaluate.checks import check_text
 from twinschema.evaluate.context import StageContext, find, logical_name
 from twinschema.evaluate.side_checks import generated_inlined, sharing
@@ -44,7 +44,7 @@ def settle(st: StageContext) -> None:
             ):
                 parted.append(lefts + rights)
     grouped = {id(d): n for n, group in enumerate(parted) for d in group}
-    for ld, rd in check_pairs.check_pairs(st):
+    for ld, rd in check_pairing.check_pairs(st):
         inside = grouped.get(id(ld), -1) == grouped.get(id(rd), -2)
         check_pairs.probe(st, [ld], [rd], alone=inside)
     for group in parted:

@@ -20,7 +20,7 @@ A SQLite CHECK that reads the clock through a function refuses every row anyway
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from twinschema.canonical.identifiers import catalog_key
@@ -35,6 +35,7 @@ from twinschema.evaluate.shown_probes import quoted
 from twinschema.model import Column, Table
 from twinschema.records import Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.records.hint_ways import Offer
 
 
 @dataclass(frozen=True)
@@ -239,11 +240,10 @@ def _report(st: StageContext, side: Side, table: Table, twin: Table, found: Refu
     if dialect == "sqlite" and _fraction_refused(found):
         # stranger86 005: the copied '%f' defaults under the one-UTC-form pin the hints advise.
         fix += ": its default writes a fraction ('%f'), which the CHECK refuses: write '%S'"
-    hint = (
-        f"give {names} defaults whose values {whose} accepts on "
-        f"{DIALECT_NAMES[dialect]} ({fix}), or allow it in domain.yaml with a reason"
+    hint = Offer(
+        f"give {names} defaults whose values {whose} accepts on {DIALECT_NAMES[dialect]} ({fix}), or "
     )
-    st.comparison.differences.append(replace(made, hint=hint))
+    st.comparison.differences.append(made.offering(hint))
 
 
 def _fraction_refused(found: Refusal) -> bool:

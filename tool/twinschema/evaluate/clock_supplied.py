@@ -17,7 +17,7 @@ store, the defaults are a ``column_default`` difference that names the moment an
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from twinschema.canonical.identifiers import catalog_key
@@ -38,6 +38,7 @@ from twinschema.evaluate.time_kept import moment_kept
 from twinschema.model import Column, Table
 from twinschema.records import Side
 from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.records.hint_ways import Offer
 
 # The kinds of a given column tried beside the clock's defaults: moments, which SQLite keeps as
 # text and PostgreSQL as moments.
@@ -247,7 +248,7 @@ def _report(st: StageContext, tables: tuple[Table, Table], found: Parting) -> No
         st.annotate(said, existing)
         return
     made = difference(st, table, first, shown_default(lc), shown_default(rc), said)
-    st.comparison.differences.append(replace(made, hint=_hint(st, tables, found)))
+    st.comparison.differences.append(made.offering(_hint(st, tables, found)))
 
 
 def _why(st: StageContext, tables: tuple[Table, Table], found: Parting) -> str:
@@ -297,7 +298,7 @@ def _spelled_t(st: StageContext, found: Parting) -> tuple[str, str] | None:
     return given[0], str(made[0])
 
 
-def _hint(st: StageContext, tables: tuple[Table, Table], found: Parting) -> str:
+def _hint(st: StageContext, tables: tuple[Table, Table], found: Parting) -> Offer:
     """What makes the row go: SQLite's CHECK reading one spelling (a given moment with 'T'),
     defaults that keep the clock to the same second (where the PostgreSQL one does not yet:
     a hint never asks for what is there, stranger66 002)."""
@@ -316,7 +317,7 @@ def _hint(st: StageContext, tables: tuple[Table, Table], found: Parting) -> str:
         )
     if not fixes:
         fixes.append(f"give {omitted} defaults that give the same value on both sides")
-    return f"{'; and '.join(fixes)}; or allow it in domain.yaml with a reason"
+    return Offer(f"{'; and '.join(fixes)}; or ")
 
 
 def _second_kept(st: StageContext, tables: tuple[Table, Table], found: Parting) -> bool:

@@ -32,6 +32,7 @@ from twinschema.evaluate.fixed_moments import value_of
 from twinschema.evaluate.values import CLASSES, RANDOM_UUID
 from twinschema.model import Column, Table
 from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.records.hint_ways import Offer
 
 # The classes of default judged here: each reads the clock, at some granularity (a Unix
 # second, a Julian day, a time of day, a date, the minute a moment truncates to...).
@@ -252,10 +253,10 @@ def _report(
         st.annotate(said, existing)
         return
     made = difference(st, table, lc.name, shown_default(lc), shown_default(rc), said)
-    st.comparison.differences.append(replace(made, hint=_hint(st, columns, where)))
+    st.comparison.differences.append(made.offering(_hint(st, columns, where)))
 
 
-def _hint(st: StageContext, columns: tuple[Column, Column], where: str) -> str:
+def _hint(st: StageContext, columns: tuple[Column, Column], where: str) -> Offer:
     """Give the PostgreSQL side a default read once per statement and kept as SQLite keeps it,
     spelled out where the patterns find it in sync with the SQLite side's default."""
     sqlite = 0 if st.dialects[0] == "sqlite" else 1
@@ -267,12 +268,11 @@ def _hint(st: StageContext, columns: tuple[Column, Column], where: str) -> str:
         pg = replace(columns[1 - sqlite], default=spelled, raw_default=spelled)
         pair = (own, pg) if sqlite == 0 else (pg, own)
         if parting(st, pair) is None:
-            return (
+            return Offer(
                 f"give {where} a PostgreSQL default read once per statement and kept as "
-                f"SQLite's {text} keeps the clock ({spelled}), or allow it in domain.yaml "
-                "with a reason"
+                f"SQLite's {text} keeps the clock ({spelled}), or "
             )
-    return (
+    return Offer(
         f"give {where} a PostgreSQL default read once per statement (statement_timestamp()) "
-        "and kept to the same precision as SQLite's, or allow it in domain.yaml with a reason"
+        "and kept to the same precision as SQLite's, or "
     )

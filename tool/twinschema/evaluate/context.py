@@ -12,9 +12,15 @@ from twinschema.model import Column, Table
 from twinschema.model_shown import table_shown
 from twinschema.records import Comparison, Difference, Equivalence, Side, Witness
 from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.records.hint_ways import Offer
 
 # A few probe rows an equivalence was judged on, each as a witness writes a row.
 Probes = tuple[str, ...]
+
+# The hint of two values the stage found apart (``StageContext.differ``).
+_COMPUTE_SAME = Offer(
+    "write it so that both dialects compute the same (the message says where they part), or "
+)
 
 
 @dataclass
@@ -167,8 +173,8 @@ class StageContext:
                 right=right,
                 message=message,
                 names=names if name is None else None,
-                hint="write it so that both dialects compute the same (the message says where "
-                "they part), or allow it in domain.yaml with a reason",
+                hint=_COMPUTE_SAME.text(),
+                offer=_COMPUTE_SAME,
                 left_source=self.left.label,
                 right_source=self.right.label,
                 witness=None if witness is None else replace(witness, table=table),

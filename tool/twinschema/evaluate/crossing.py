@@ -47,6 +47,7 @@ from twinschema.model import IDENTITY_AUTOINCREMENT, IDENTITY_ROWID, Column, Tab
 from twinschema.model_shown import column_shown, columns_shown
 from twinschema.records import SEVERITY_WARNING, VALUE_COMPATIBILITY, Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES, POSTGRESQL
+from twinschema.records.hint_ways import Offer
 
 KIND = VALUE_COMPATIBILITY
 
@@ -180,7 +181,7 @@ def _column_findings(
         verdict = judged(crossing, kind, (said, value), ((ld, a), (rd, b)), runs, warns)
         hint = hint_for(kind, (said, value), own, precision, scale)
         finer = FINER in said  # one warning for the scale, 1.001's or a bound's
-        if verdict is None or hint in hints or (finer and FINER in hints):
+        if verdict is None or hint.text() in hints or (finer and FINER in hints):
             continue  # one warning per rule to add (-1000 after 1000 adds nothing)
         _note(hints, hint, said)
         push, what = verdict
@@ -216,11 +217,11 @@ def _passed_over(said: str, got: tuple[Any, Any], hints: set[str]) -> bool:
     return TRAILING in said and REJECTED not in (a, b)
 
 
-def _note(hints: set[str], hint: str, said: str) -> None:
+def _note(hints: set[str], hint: Offer, said: str) -> None:
     """Note in ``hints`` what a warning said, so that its column gets no other like it: its
     hint (but the general rule), its scale or offset, text read as no date or no number."""
     if hint != HINT_RULE:
-        hints.add(hint)
+        hints.add(hint.text())
     if FINER in said or OFFSET in said:
         hints.add(FINER if FINER in said else OFFSET)
     if NO_DAY in said or said == NOT_A_DATE:
@@ -287,9 +288,10 @@ def warning(
     lc: Column,
     rc: Column,
     message: str,
-    hint: str = HINT_RULE,
+    hint: Offer = HINT_RULE,
 ) -> Difference:
-    """A ``value_compatibility`` warning on the column pair ``lc``/``rc`` of ``table``."""
+    """A ``value_compatibility`` warning on the column pair ``lc``/``rc`` of ``table``, whose
+    hint (``hint``) offers an allowance (``Difference.offer``)."""
     return Difference(
         layer=layer,
         kind=KIND,
@@ -299,7 +301,8 @@ def warning(
         left=lc.type.raw or lc.type.spelling(),
         right=rc.type.raw or rc.type.spelling(),
         message=message,
-        hint=hint,
+        hint=hint.text(),
+        offer=hint,
         severity=SEVERITY_WARNING,
         left_source=left.label,
         right_source=right.label,

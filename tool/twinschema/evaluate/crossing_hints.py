@@ -10,6 +10,7 @@ from typing import Any
 from twinschema.canonical import key_sequences
 from twinschema.canonical.identifiers import quoted, sql_name
 from twinschema.model import IDENTITY_SEQUENCE, Column
+from twinschema.records.hint_ways import Offer
 from twinschema.records.kinds import INTEGER_KINDS
 
 # The fraction an integer column is probed with: SQLite keeps 1.5 in an INTEGER column (a
@@ -20,14 +21,11 @@ FRACTION = ("the number 1.5 (not a whole number)", Decimal("1.5"))
 # rejects and the other's stores (every warning but the key's), or a SQLite rowid key against
 # a PostgreSQL key whose identity or sequence parts them ({sequence}: the statement to run).
 # NaN: PostgreSQL alone can store it, and only its CHECK can keep it out (stranger84 006).
-HINT_NAN = (
+HINT_NAN = Offer(
     "refuse it on PostgreSQL, CHECK ({column} <> 'NaN') (or a bound such as {column} < 1e9, "
-    "which NaN fails), or allow it in domain.yaml with a reason"
+    "which NaN fails), or "
 )
-HINT_RULE = (
-    "enforce the same rule on both sides (a CHECK on the side that stores it), or allow it in "
-    "domain.yaml with a reason"
-)
+HINT_RULE = Offer("enforce the same rule on both sides (a CHECK on the side that stores it), or ")
 # The fraction's and the precision's: a CHECK on SQLite alone would be a difference of CHECKs
 # (what each database stores is the same: PostgreSQL's type keeps the value out or changes it),
 # so the rule goes on both sides, or SQLite's own type does it. STRICT knows INT and INTEGER,
@@ -35,11 +33,10 @@ HINT_RULE = (
 # Either also refuses text such as 'free', which a plain INTEGER stores and PostgreSQL refuses
 # (fix89b: said here, on the column's one fraction warning, not as a warning of its own on
 # every integer column no CHECK reads; on SQLite 3.40 both refuse 'free' and '12,50').
-HINT_FRACTION = (
+HINT_FRACTION = Offer(
     "make the SQLite table STRICT with {column} typed INTEGER (it then refuses 1.5, and text "
     "such as 'free', which it stores now and PostgreSQL rejects), or put the same CHECK "
-    "({column} = CAST({column} AS {cast})) on both sides (which refuses both too); or allow it "
-    "in domain.yaml with a reason"
+    "({column} = CAST({column} AS {cast})) on both sides (which refuses both too); or "
 )
 # What a warning on a day no calendar has says of it (``crossing_values.NO_DAYS``).
 NO_DAY = "no such day"
@@ -53,29 +50,23 @@ PIN_DAY = "{column} IS date({column}, '+0 days') AND {column} >= '0001-01-01'"
 PIN_MOMENT = "{column} IS strftime('{form}', {column}, '+0 days') AND {column} >= '0001-01-01'"
 # The strftime() form of a pin, per kind: one UTC form for a timestamptz, one wall form else.
 PIN_FORMS = {"timestamptz": "%Y-%m-%dT%H:%M:%SZ", "timestamp": "%Y-%m-%d %H:%M:%S"}
-HINT_DAY = (
+HINT_DAY = Offer(
     "keep the SQLite column to days as written with CHECK (" + PIN_DAY + ") (date() reads an "
     "offset in UTC, so a moment with one fails it; = would pass what date() reads as NULL; "
-    "without '+0 days' date() prints '2024-02-30' back unchanged); or allow it in domain.yaml "
-    "with a reason"
+    "without '+0 days' date() prints '2024-02-30' back unchanged); or "
 )
-HINT_MOMENT = (
+HINT_MOMENT = Offer(
     "keep the SQLite column to moments PostgreSQL reads with CHECK (" + PIN_MOMENT + ") "
-    "(without '+0 days' strftime() prints '2024-02-30' and hour 24 back unchanged); or allow "
-    "it in domain.yaml with a reason"
+    "(without '+0 days' strftime() prints '2024-02-30' and hour 24 back unchanged); or "
 )
-HINT_PRECISION = (
-    "put the same CHECK (abs({column}) < {bound}) on both sides; or allow it in domain.yaml "
-    "with a reason"
-)
-HINT_NULL_ID = (
+HINT_PRECISION = Offer("put the same CHECK (abs({column}) < {bound}) on both sides; or ")
+HINT_NULL_ID = Offer(
     "leave the id out of the INSERT (or write DEFAULT on PostgreSQL): both sides then give the "
-    "next id; or allow it in domain.yaml with a reason"
+    "next id; or "
 )
-HINT_SEQUENCE = (
+HINT_SEQUENCE = Offer(
     "an identity or serial key goes on from the highest id after a data copy only if its "
-    "sequence is set: after each sync into PostgreSQL run {sequence}; or allow it in "
-    "domain.yaml with a reason"
+    "sequence is set: after each sync into PostgreSQL run {sequence}; or "
 )
 
 # After the statement, where the key's source is a metadata module: it keeps no sequence name,
@@ -116,24 +107,24 @@ def sequence_statement(table: str, column: Column, read: bool) -> str:
 def hint_for(
     kind: str | None, probe: tuple[str, Any], column: str, precision: int | None,
     scale: int | None,
-) -> str:  # fmt: skip
+) -> Offer:  # fmt: skip
     """What a warning on ``probe`` tells to do: for a fraction or a number past the precision,
     the rule that leaves the pair in sync, with the column's name as SQL writes it."""
     shown = sql_name(column)
     value = probe[1]  # a fraction in an integer column: FRACTION, or one beside a literal
     if kind in INTEGER_KINDS and isinstance(value, Decimal) and value != int(value):
         cast = "BIGINT" if kind == "bigint" else "INTEGER"
-        return HINT_FRACTION.format(column=shown, cast=cast)
+        return HINT_FRACTION.filled(column=shown, cast=cast)
     if kind == "date" and isinstance(value, str) and ("T" in value or NO_DAY in probe[0]):
-        return HINT_DAY.format(column=shown)  # a moment with an offset (``offset_moments``)
+        return HINT_DAY.filled(column=shown)  # a moment with an offset (``offset_moments``)
     if kind in PIN_FORMS and NO_DAY in probe[0]:
-        return HINT_MOMENT.format(column=shown, form=PIN_FORMS[kind])
+        return HINT_MOMENT.filled(column=shown, form=PIN_FORMS[kind])
     if isinstance(value, float) and value != value:  # NaN, which SQLite cannot hold
-        return HINT_NAN.format(column=shown)
+        return HINT_NAN.filled(column=shown)
     if kind == "numeric" and precision is not None:
         bound = Decimal(10) ** (precision - (scale or 0))
         if probe[1] in (bound, -bound):
-            return HINT_PRECISION.format(column=shown, bound=bound)
+            return HINT_PRECISION.filled(column=shown, bound=bound)
     return HINT_RULE
 
 

@@ -17,7 +17,7 @@ from twinschema.evaluate.crossing_outcomes import (
 )
 from twinschema.evaluate.crossing_values import NAN
 from twinschema.evaluate.handed_back import handed_back, taken_back
-from twinschema.evaluate.values import convert
+from twinschema.evaluate.value_convert import convert
 from twinschema.model import Column, Table
 from twinschema.records.dialects import DIALECT_NAMES, SQLITE
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from twinschema.canonical import key_sequences
-from twinschema.canonical.typemap import ROWID_REUSE
+from twinschema.canonical.typemap_keys import ROWID_REUSE
 from twinschema.evaluate.crossing_hints import HINT_NULL_ID, HINT_SEQUENCE, sequence_statement
 from twinschema.model import (
     IDENTITY_AUTOINCREMENT,
@@ -19,9 +19,10 @@ from twinschema.model import (
 )
 from twinschema.model_shown import column_shown, columns_shown
 from twinschema.records import Difference, Side
+from twinschema.records.hint_ways import Offer
 
 # ``crossing.warning``: a warning on a column pair (layer, sides, table, columns, text, hint).
-Warning = Callable[[str, Side, Side, str, Column, Column, str, str], Difference]
+Warning = Callable[[str, Side, Side, str, Column, Column, str, Offer], Difference]
 
 
 def findings(
@@ -63,6 +64,6 @@ def findings(
     message = key_sequences.explicit_id_parting(where, own, (first, after), largest) + reuse
     ptable, read = (rt.physical or rt.name, right) if pg is rc else (lt.physical or lt.name, left)
     statement = sequence_statement(ptable, pg, read.schema.objects_read)
-    hint = HINT_SEQUENCE.format(sequence=statement)
+    hint = HINT_SEQUENCE.filled(sequence=statement)
     found.insert(0, (False, warning(layer, left, right, lt.name, lc, rc, message, hint)))
     return found

@@ -15,7 +15,7 @@ from twinschema.evaluate.backends import REJECTED
 from twinschema.evaluate.crossing_literals import OFFSET, UNMOVED
 from twinschema.evaluate.crossing_values import FINER
 from twinschema.evaluate.shown_probes import probe_text
-from twinschema.evaluate.values import convert
+from twinschema.evaluate.value_convert import convert
 from twinschema.records.dialects import DIALECT_NAMES
 
 

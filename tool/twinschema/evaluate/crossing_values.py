@@ -123,6 +123,27 @@ def probe_values(
         found.append(
             (f"the text {probe_text('x' * length + ' ')} ({TRAILING})", "x" * length + " ")
         )
+    found += _number_probes(kind, precision, scale)
+    if kind == "uuid":
+        found.append(("the text 'not-a-uuid'", "not-a-uuid"))
+    if kind in ("timestamp", "timestamptz", "date"):
+        found.append((NOT_A_DATE, "yesterday-ish"))
+        found += [(f"the text {probe_text(v)} ({why})", v) for v, why in NO_DAYS[kind]]
+    if kind == "time":
+        found.append(NOT_A_TIME)
+    if kind == "boolean":
+        found.append(("the integer 2", 2))
+    if kind == "json":
+        found += _json_probes()
+    return found
+
+
+def _number_probes(
+    kind: str | None, precision: int | None, scale: int | None
+) -> list[tuple[str, Any]]:
+    """``probe_values`` of a number column: past its integer type, a fraction in an integer
+    column, past a numeric's scale or precision, more digits than a double holds, NaN."""
+    found: list[tuple[str, Any]] = []
     if kind in ("integer", "smallint"):
         limit = 2**31 if kind == "integer" else 2**15
         found.append((f"the integer {limit} (past {kind})", limit))
@@ -143,25 +164,20 @@ def probe_values(
         found.append((f"the number {value} (more digits than a double holds)", value))
     if kind in ("numeric", "float"):
         found.append(NAN)
-    if kind == "uuid":
-        found.append(("the text 'not-a-uuid'", "not-a-uuid"))
-    if kind in ("timestamp", "timestamptz", "date"):
-        found.append((NOT_A_DATE, "yesterday-ish"))
-        found += [(f"the text {probe_text(v)} ({why})", v) for v, why in NO_DAYS[kind]]
-    if kind == "time":
-        found.append(NOT_A_TIME)
-    if kind == "boolean":
-        found.append(("the integer 2", 2))
-    if kind == "json":
-        found.append(("the text '{not json'", "{not json"))
-        found.append(("""the text '{"a":1,"a":2}' (a key written twice)""", '{"a":1,"a":2}'))
-        found.append(("""the text '{"a":"\\u0000"}' (a NUL escape)""", '{"a":"\\u0000"}'))
-        # Half of a surrogate pair: what JSON.stringify writes for a string cut inside an
-        # emoji; SQLite's json_valid() takes it, jsonb refuses it (stranger36).
-        lone = '{"a":"\\ud83d"}'
-        found.append((f"the text '{lone}' (half of a surrogate pair)", lone))
-        # A number past PostgreSQL's numeric range: SQLite's json_valid() takes any exponent,
-        # jsonb keeps each number as a numeric and refuses it (stranger50 038).
-        huge = '{"a":1e999999}'
-        found.append((f"the text '{huge}' (a number past PostgreSQL's numeric range)", huge))
+    return found
+
+
+def _json_probes() -> list[tuple[str, Any]]:
+    """``probe_values`` of a JSON column: text that is no JSON, or JSON one side refuses."""
+    found: list[tuple[str, Any]] = [("the text '{not json'", "{not json")]
+    found.append(("""the text '{"a":1,"a":2}' (a key written twice)""", '{"a":1,"a":2}'))
+    found.append(("""the text '{"a":"\\u0000"}' (a NUL escape)""", '{"a":"\\u0000"}'))
+    # Half of a surrogate pair: what JSON.stringify writes for a string cut inside an
+    # emoji; SQLite's json_valid() takes it, jsonb refuses it (stranger36).
+    lone = '{"a":"\\ud83d"}'
+    found.append((f"the text '{lone}' (half of a surrogate pair)", lone))
+    # A number past PostgreSQL's numeric range: SQLite's json_valid() takes any exponent,
+    # jsonb keeps each number as a numeric and refuses it (stranger50 038).
+    huge = '{"a":1e999999}'
+    found.append((f"the text '{huge}' (a number past PostgreSQL's numeric range)", huge))
     return found

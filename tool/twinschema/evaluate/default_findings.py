@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from twinschema.evaluate.context import StageContext
 from twinschema.records import Difference
+from twinschema.records.hint_ways import Offer
 
 # The rule of two defaults that each fail on their own side: every insert that omits the
 # column fails on both, and one that names it uses neither, so no statement parts them.
@@ -20,12 +21,15 @@ def difference(
     ``fails``, a default each side can evaluate; else one that gives the same value on each."""
     layer = st.layer or "diff"
     where = "each side" if st.cross else "it"
-    hint = (
-        f"give {table}.{column} a default that {where} can evaluate, or none"
+    offer = (
+        None
         if fails
-        else f"give {table}.{column} defaults that give the same value on both sides (the "
-        "message says what each gives), or allow it in domain.yaml with a reason"
+        else Offer(
+            f"give {table}.{column} defaults that give the same value on both sides (the "
+            "message says what each gives), or "
+        )
     )
+    hint = f"give {table}.{column} a default that {where} can evaluate, or none"
     return Difference(
         layer=layer,
         kind="column_default",
@@ -35,7 +39,8 @@ def difference(
         left=left,
         right=right,
         message=message,
-        hint=hint,
+        hint=hint if offer is None else offer.text(),
+        offer=offer,
         left_source=st.left.label,
         right_source=st.right.label,
     )

@@ -22,14 +22,16 @@ from twinschema.evaluate.crossing import warning
 from twinschema.evaluate.crossing_values import SPELLINGS
 from twinschema.evaluate.default_texts import default_text
 from twinschema.evaluate.shown_probes import probe_text
-from twinschema.evaluate.values import CONSTANT, RANDOM_UUID, convert
+from twinschema.evaluate.value_convert import convert
+from twinschema.evaluate.values import CONSTANT, RANDOM_UUID
 from twinschema.model import Column, ColumnType
 from twinschema.model_shown import column_shown
+from twinschema.records.hint_ways import Offer
 
 _AS_TEXT = ColumnType("postgresql", "text")
-HINT = (
+HINT = Offer(
     "write SQLite's default as PostgreSQL stores it ({stored}), so that both sides keep one "
-    "text; or allow it in domain.yaml with a reason"
+    "text; or "
 )
 
 
@@ -65,14 +67,14 @@ def findings(st: StageContext, backends: dict[str, Backend]) -> list[tuple[bool,
             written, kept = stored
             head = f"its default {probe_text(written)}: SQLite stores it as written, PostgreSQL "
             head += "stores "
-            hint = HINT.format(stored=probe_text(kept))
+            hint = HINT.filled(stored=probe_text(kept))
         elif drawn is not None:
             (written, kept), how = drawn
             head = (
                 f"its default gives {how}: SQLite stores each as written (such as "
                 f"{probe_text(written)}), PostgreSQL stores that one as "
             )
-            hint = HINT.format(stored=f"lower-case text with hyphens, such as {probe_text(kept)}")
+            hint = HINT.filled(stored=f"lower-case text with hyphens, such as {probe_text(kept)}")
         else:
             continue
         message = (
@@ -180,7 +182,7 @@ def _example(spelling: tuple[bool, bool]) -> str:
 
 def _drawn_as_text(
     st: StageContext, backends: dict[str, Backend], columns: tuple[Column, Column]
-) -> tuple[str, str] | None:
+) -> tuple[str, Offer] | None:
     """Where both defaults of a text column pair give a random UUID, each side's text spelled
     otherwise (SQLite's version-4 idiom in capitals against ``gen_random_uuid()::text``, lower
     case): the warning's message (without its column) and hint; None otherwise (the
@@ -205,4 +207,4 @@ def _drawn_as_text(
         "spelled otherwise in a text column (the rows each side makes are spelled otherwise: "
         "text comparisons, ORDER BY and UNIQUE read the case as another value)"
     )
-    return message, HINT.format(stored=f"text {pg_how}, such as {kept}")
+    return message, HINT.filled(stored=f"text {pg_how}, such as {kept}")

@@ -22,14 +22,15 @@ from twinschema.model import Column
 from twinschema.model_shown import column_shown
 from twinschema.records import Witness
 from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.records.hint_ways import Offer
 
 # The differences on a column that already say its values part the two sides.
 _SAID = frozenset({"enum", "column_type"})
 
-HINT = (
+HINT = Offer(
     "sort by the declared order where it matters (ORDER BY a CASE over the labels on the text "
     "side, or the enum cast to text on the other), or declare the enum's labels in the text "
-    "side's order; or allow it in domain.yaml with a reason"
+    "side's order; or "
 )
 
 

@@ -33,7 +33,8 @@ from twinschema.evaluate.generated_rows import (
     scale_targets,
     scaled_products,
 )
-from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
+from twinschema.evaluate.probe_arithmetic import type_end_landings
+from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.run_values import equal
 from twinschema.evaluate.side_checks import checks_within, through_generated, wider_only
@@ -48,7 +49,7 @@ from twinschema.evaluate.type_refusals import (
     type_refusal,
 )
 from twinschema.evaluate.unscaled_values import no_double
-from twinschema.evaluate.values import convert
+from twinschema.evaluate.value_convert import convert
 from twinschema.evaluate.witness_fields import Written, few_probes
 from twinschema.evaluate.witness_rows import magnitude
 from twinschema.model import Column, ColumnType, Table

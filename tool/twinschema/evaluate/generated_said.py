@@ -18,7 +18,7 @@ from twinschema.evaluate.generated_inline import computed_from
 from twinschema.evaluate.probe_sets import ProbeSet
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.run_values import equal
-from twinschema.evaluate.values import convert
+from twinschema.evaluate.value_convert import convert
 from twinschema.evaluate.witness_rows import row_text
 from twinschema.model import Column
 from twinschema.records import SQLITE

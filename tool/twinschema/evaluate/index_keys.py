@@ -24,7 +24,8 @@ from twinschema.evaluate.context import StageContext, both_named, find, matched_
 from twinschema.evaluate.generated_said import generated_key_reason
 from twinschema.evaluate.key_neighbours import with_neighbours
 from twinschema.evaluate.null_keys import null_reason, with_null_moments
-from twinschema.evaluate.probe_sets import ProbeSet, probe_rows, type_end_landings
+from twinschema.evaluate.probe_arithmetic import type_end_landings
+from twinschema.evaluate.probe_sets import ProbeSet, probe_rows
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.shown_probes import probe_text
 from twinschema.evaluate.side_checks import checks_within, generated_inlined

@@ -148,7 +148,7 @@ def _said(path: tuple[str, ...], doc: str, keeps: str, refuses: str) -> str:
 
 
 # What a generated column computes from documents: each dialect's values, comparable across
-# dialects (``values.convert``), None where it cannot be run.
+# dialects (``value_convert.convert``), None where it cannot be run.
 Compute = Callable[[str, list[str]], "list[Any] | None"]
 
 
@@ -212,7 +212,7 @@ def generated_warnings(
     alone (its text run as each side wrote it)."""
     from twinschema.canonical import typemap
     from twinschema.evaluate import expression_reads
-    from twinschema.evaluate.values import convert
+    from twinschema.evaluate.value_convert import convert
 
     found: list[str] = []
     for gl in tables[0].columns:

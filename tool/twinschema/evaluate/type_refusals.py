@@ -12,7 +12,7 @@ from twinschema.canonical import typemap
 from twinschema.evaluate.backends import Computed
 from twinschema.evaluate.reasons import Parted
 from twinschema.evaluate.shown_probes import probe_text
-from twinschema.evaluate.values import convert
+from twinschema.evaluate.value_convert import convert
 from twinschema.model import Column
 
 if TYPE_CHECKING:

@@ -17,11 +17,10 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from twinschema.definitions import visible_sql
-from twinschema.dialects import sqlite_library
 from twinschema.evaluate import server_values
 from twinschema.evaluate.backends import Run
 from twinschema.evaluate.clock import (
@@ -31,16 +30,15 @@ from twinschema.evaluate.clock import (
     FROM_CLOCK,
     SLACK_SECONDS,
     START_OF_DAY,
-    date_of,
     form_of,
     is_now,
     is_time_now,
     is_today,
     moved_clock,
-    timestamp_of,
 )
 from twinschema.evaluate.clock_fixed import time_of_day_at
 from twinschema.evaluate.shown_probes import quoted
+from twinschema.evaluate.value_convert import convert
 from twinschema.evaluate.varying_shapes import is_token, varying_shape
 
 CONSTANT = "constant"
@@ -114,6 +112,18 @@ class Verdict:
             return f"the {self.kind}, {self.value}"
         if self.kind in (CURRENT_TIME, CURRENT_DATE, CURRENT_TIME_OF_DAY):
             return f"the {self.kind}"
+        clocked = self._clocked()
+        if clocked is not None:
+            return clocked
+        if self.kind == VARYING:
+            return f"{varying_shape(self.value)} that vary from insert to insert"
+        if self.kind == FAILED:
+            return f"an error: {self.error}"
+        return f"not evaluated ({self.error})"
+
+    def _clocked(self) -> str | None:
+        """How ``_describe`` says a value computed from the clock at some step from it (an
+        offset, a number, a day's start, another date or time): None for any other class."""
         if self.kind == TIME_OF_DAY_OFFSET:
             step, kept = self.value
             said = f"the current time of day + {dt.timedelta(seconds=step)}"
@@ -139,11 +149,7 @@ class Verdict:
             return self.value
         if self.kind == FROM_CLOCK:
             return "a date or time computed from the clock, no fixed step from it"
-        if self.kind == VARYING:
-            return f"{varying_shape(self.value)} that vary from insert to insert"
-        if self.kind == FAILED:
-            return f"an error: {self.error}"
-        return f"not evaluated ({self.error})"
+        return None
 
 
 def classify(run: Run, clock: bool = True) -> Verdict:
@@ -232,119 +238,6 @@ def same_class(left: Verdict, right: Verdict, kind: str | None) -> bool:
     if left.kind == VARYING:  # random tokens: one shape (stranger60 016)
         return is_token(left.value) and left.describe() == right.describe()
     return left.kind in CLASSES
-
-
-def convert(value: Any, kind: str | None) -> Any:
-    """``value`` as the logical ``kind`` reads it (a number, a boolean, text, a UUID, a JSON
-    document, an instant in UTC), or as it is tagged by its type when it does not convert."""
-    if value is None:
-        return None
-    try:
-        converted = _CONVERTERS.get(kind or "", _as_is)(value)
-    except (ValueError, TypeError, InvalidOperation, ArithmeticError):
-        converted = None
-    return ("raw", type(value).__name__, repr(value)) if converted is None else converted
-
-
-def _as_is(value: Any) -> Any:
-    if isinstance(value, bytes | bytearray | memoryview):
-        return ("bytes", bytes(value))
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        # A number read back from two types of no shared kind (REAL against numeric(7,2), a
-        # pair domain.yaml allows) is the number, not its text: 45.0 and 45.00 are one value.
-        return ("number", _number(value))
-    if isinstance(value, list):  # an array, never the text Python spells it as (below)
-        return ("array", repr(value))
-    return ("text", str(value))
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, bool):
-        return Decimal(int(value))
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, str):
-        # Text is a number only where SQLite's rule says so: a SQLite number column keeps
-        # '1_000' or '٣' as text (which Decimal() would read as 1000 and 3).
-        return Decimal(value.strip()) if sqlite_library.stores_as_number(value) else None
-    return None
-
-
-def _boolean(value: Any) -> Any:
-    # Only what both dialects read as a boolean: PostgreSQL's own, SQLite's 0 and 1 (text such
-    # as 'true' stays text in a SQLite column, and reads back as a string, not a boolean).
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    return None
-
-
-def _text(value: Any) -> Any:
-    # An array (a PostgreSQL text[] column's value, a list) is no text: str([]) is '[]', which
-    # made SQLite's JSON text '[]' "the same value" as PostgreSQL's '{}'::text[], though
-    # PostgreSQL rejects '[]' in that column as it does in a date[] one (stranger61 025).
-    if isinstance(value, bytes | list):
-        return None
-    return value if isinstance(value, str) else str(value)
-
-
-def _char(value: Any) -> Any:
-    text = _text(value)
-    return text.rstrip(" ") if isinstance(text, str) else None  # char(n) pads with spaces
-
-
-def _uuid(value: Any) -> Any:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
-def _json(value: Any) -> Any:
-    """A JSON document as a value to compare: spacing and key order aside, but a key written
-    twice kept (SQLite's json_extract reads the first, jsonb keeps the last)."""
-    if not isinstance(value, str | bytes):
-        return ("json", json.dumps(value, sort_keys=True))
-    return ("json", json.dumps(json.loads(value, object_pairs_hook=_members), sort_keys=True))
-
-
-def _members(pairs: list[tuple[str, Any]]) -> Any:
-    keys = [k for k, _ in pairs]
-    return dict(pairs) if len(set(keys)) == len(keys) else {"repeated keys": pairs}
-
-
-def _instant(value: Any) -> Any:
-    stamp = timestamp_of(value)
-    if stamp is None:
-        return None
-    return stamp.replace(tzinfo=None) if stamp.tzinfo is None else stamp
-
-
-def _bytes(value: Any) -> Any:
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value)
-    return None
-
-
-_CONVERTERS = {
-    "integer": _number,
-    "bigint": _number,
-    "smallint": _number,
-    "numeric": _number,
-    "float": _number,
-    "boolean": _boolean,
-    "text": _text,
-    "varchar": _text,
-    "enum": _text,
-    "char": _char,
-    "uuid": _uuid,
-    "json": _json,
-    "timestamp": _instant,
-    "timestamptz": _instant,
-    "date": date_of,
-    "time": _text,
-    "bytes": _bytes,
-}
 
 
 def _same(value: Any, other: Any) -> bool:

@@ -55,6 +55,7 @@ from twinschema.evaluate.zones import (
 from twinschema.model import CheckConstraint, Schema, Table
 from twinschema.records import Comparison, Difference, Side
 from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.records.hint_ways import Offer
 
 # A clock that gives an instant (a timestamptz): against a local column it reads the zone.
 _INSTANT_CLOCK = re.compile(
@@ -65,10 +66,9 @@ _INSTANT_CLOCK = re.compile(
 _NAMED_ZONE = re.compile(r"\bat\s+time\s+zone\b", re.IGNORECASE)
 _ZONED = re.compile(r"timestamptz|time\s+zone|\bcurrent_time\b|\blocaltime", re.IGNORECASE)
 _MOMENT = re.compile(r"date|time", re.IGNORECASE)
-_UTC_HINT = (
+_UTC_HINT = Offer(
     "set the PostgreSQL database's TimeZone to UTC (ALTER DATABASE ... SET TimeZone = 'UTC'), "
-    "or name the zone in the CHECK (at AT TIME ZONE 'UTC'), or allow it in domain.yaml with a "
-    "reason"
+    "or name the zone in the CHECK (at AT TIME ZONE 'UTC'), or "
 )
 
 
@@ -305,7 +305,8 @@ def _report(
             left=left,
             right=right,
             message=message,
-            hint=_UTC_HINT if st.cross else SAME_ZONE,
+            hint=(_UTC_HINT if st.cross else SAME_ZONE).text(),
+            offer=_UTC_HINT if st.cross else SAME_ZONE,
             left_source=st.left.label,
             right_source=st.right.label,
             witness=None if found.witness is None else replace(found.witness, table=table),

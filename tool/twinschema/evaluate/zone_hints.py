@@ -16,6 +16,7 @@ from twinschema.evaluate.default_texts import default_text
 from twinschema.evaluate.values import same_class
 from twinschema.model import Column
 from twinschema.records import Difference, FixSide, FixSite
+from twinschema.records.hint_ways import Offer
 
 # The PostgreSQL column types that keep an instant: a clock default is written zone-free there
 # by truncating in UTC (``date_trunc``'s zone argument, PostgreSQL 12+); ``now() AT TIME ZONE
@@ -109,7 +110,7 @@ def zone_fix(st: StageContext) -> FixSite:
     return FixSite(side=side, file=(st.left if side is FixSide.LEFT else st.right).file)
 
 
-def zone_hint(st: StageContext, lc: Column, rc: Column, clock: bool) -> str:
+def zone_hint(st: StageContext, lc: Column, rc: Column, clock: bool) -> Offer:
     """The hint of a cross-dialect default that the live PostgreSQL database's own TimeZone
     parts (``date_trunc('hour', now())`` on Asia/Kolkata, ``CURRENT_DATE``, ``LOCALTIMESTAMP``):
     setting that zone to UTC fixes it, or a default that reads UTC's clock in every session (a
@@ -127,12 +128,11 @@ def zone_hint(st: StageContext, lc: Column, rc: Column, clock: bool) -> str:
             rewrite = f"as `{new}`, which reads UTC's clock in every session"
         else:
             rewrite = f"to {_SPELLINGS[_family(column.type.name)]}"
-    return (
+    return Offer(
         f"the PostgreSQL database's TimeZone ({pg.timezone}) parts them, not its schema: set "
         "it to UTC (`ALTER DATABASE ... SET timezone TO 'UTC'`, or `ALTER ROLE ... SET "
         "timezone TO 'UTC'` where the role sets it; new sessions take it), or write "
         f"PostgreSQL's default {rewrite}, and a revision for it; if it differs on purpose, "
-        "allow it in domain.yaml with a reason"
     )
 
 
@@ -143,5 +143,4 @@ def zoned(
     that says so (``zone_hint``) and its fix on PostgreSQL's side (``zone_fix``): one place,
     whichever way the zone was found to part them (the comparer's local clock, a run in the
     zone, a change from summer time)."""
-    hint = zone_hint(st, *columns, clock=clock)
-    return replace(d, hint=hint, fix=zone_fix(st))
+    return replace(d.offering(zone_hint(st, *columns, clock=clock)), fix=zone_fix(st))

@@ -28,6 +28,7 @@ from twinschema.evaluate.values import (
 )
 from twinschema.model import Column, Schema
 from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.records.hint_ways import Offer
 
 
 def zone_decides(st: StageContext, lc: Column, rc: Column) -> bool:
@@ -249,10 +250,7 @@ LOCAL_CLOCK_READ = (
 )
 
 
-SAME_ZONE = (
-    "set one TimeZone on both databases (ALTER DATABASE ... SET TimeZone), or allow it in "
-    "domain.yaml with a reason"
-)
+SAME_ZONE = Offer("set one TimeZone on both databases (ALTER DATABASE ... SET TimeZone), or ")
 
 
 def zones_apart(st: StageContext) -> None:
@@ -294,7 +292,7 @@ def zones_apart(st: StageContext) -> None:
             "apart by the zones' offsets"
         )
         found = difference(st, table.name, lc.name, text, default_text(rc), message)
-        st.comparison.differences.append(replace(found, hint=SAME_ZONE))
+        st.comparison.differences.append(found.offering(SAME_ZONE))
     for lt, _ in matched_tables(st):
         for check in lt.checks:
             shown = check.raw or check.expression
@@ -306,11 +304,10 @@ def zones_apart(st: StageContext) -> None:
             )
             st.comparison.differences.append(
                 replace(
-                    difference(st, lt.name, "", shown, shown, message),
+                    difference(st, lt.name, "", shown, shown, message).offering(SAME_ZONE),
                     kind="check",
                     column=None,
                     name=check.name,
-                    hint=SAME_ZONE,
                 )
             )
 

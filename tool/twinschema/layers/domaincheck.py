@@ -77,42 +77,54 @@ def compare_domain(domain: Domain, side: Side, *, layer: str = "domain") -> Comp
             _column(add, domain, side, (name, table), column_name, column, found)
         for column_name in present:
             if column_name not in declared.columns:
-                add(
-                    "domain_name",
-                    name,
-                    column_name,
-                    None,
-                    column_name,
-                    f"column {name}.{column_name} in {side.label} is not named in {domain.path}"
-                    + _spelled(domain, name, column_name, dialect),
-                    f"add it under tables.{name}.columns in {domain.path}, or remove it from {side.fix}",
-                )
+                _not_named(add, domain, side, name, column_name)
     for name in schema.tables:
         known = domain.tables.get(name)
         if known is not None and dialect not in known.dialects:
-            add(
-                "domain_name",
-                name,
-                None,
-                None,
-                name,
-                f"table {name} is in {side.label}, though {domain.path} declares it for "
-                f"{', '.join(known.dialects)} only",
-                f"remove it from {side.fix}, or declare it for {dialect} too in "
-                f"{domain.path}:{known.line}",
-            )
+            _declared_for_others(add, domain, side, (name, None), (known.dialects, known.line))
         elif known is None:
-            add(
-                "domain_name",
-                name,
-                None,
-                None,
-                name,
-                f"table {name} in {side.label} is not named in {domain.path}"
-                + _spelled(domain, name, None, dialect),
-                f"add it under tables in {domain.path}, or remove it from {side.fix}",
-            )
+            _not_named(add, domain, side, name, None)
     return result
+
+
+def _not_named(add: _Add, domain: Domain, side: Side, table: str, column: str | None) -> None:
+    """A ``domain_name`` difference of a table (``column`` None) or a column of ``side`` that
+    domain.yaml does not name: add it there, or remove it from the side."""
+    what = f"table {table}" if column is None else f"column {table}.{column}"
+    under = "tables" if column is None else f"tables.{table}.columns"
+    message = f"{what} in {side.label} is not named in {domain.path}"
+    message += _spelled(domain, table, column, side.schema.dialect)
+    _named(
+        add,
+        (table, column),
+        message,
+        f"add it under {under} in {domain.path}, or remove it from {side.fix}",
+    )
+
+
+def _declared_for_others(
+    add: _Add,
+    domain: Domain,
+    side: Side,
+    named: tuple[str, str | None],
+    declared: tuple[Iterable[str], int | None],
+) -> None:
+    """A ``domain_name`` difference of a table or column (``named``: table, column or None)
+    that ``side`` has though domain.yaml declares it for other dialects only (``declared``:
+    those dialects, the declaration's line): remove it, or declare it for this one too."""
+    (table, column), (dialects, line) = named, declared
+    what = f"table {table}" if column is None else f"column {table}.{column}"
+    message = f"{what} is in {side.label}, though {domain.path} declares it for "
+    message += f"{', '.join(dialects)} only"
+    hint = f"remove it from {side.fix}, or declare it for {side.schema.dialect} too in "
+    _named(add, (table, column), message, hint + f"{domain.path}:{line}")
+
+
+def _named(add: _Add, named: tuple[str, str | None], message: str, hint: str) -> None:
+    """The ``domain_name`` difference of a table (``named``: it, None) or a column of it that
+    only the side has, by its name there."""
+    table, column = named
+    add("domain_name", table, column, None, table if column is None else column, message, hint)
 
 
 def _column(
@@ -131,17 +143,8 @@ def _column(
     physical = domain.tables[name].physical(dialect)
     if dialect not in column.dialects:  # declared for the other dialect only
         if found is not None:  # stranger60 030: there all the same
-            add(
-                "domain_name",
-                name,
-                column_name,
-                None,
-                column_name,
-                f"column {name}.{column_name} is in {side.label}, though {domain.path} "
-                f"declares it for {', '.join(column.dialects)} only",
-                f"remove it from {side.fix}, or declare it for {dialect} too in "
-                f"{domain.path}:{column.line}",
-            )
+            declared = (column.dialects, column.line)
+            _declared_for_others(add, domain, side, (name, column_name), declared)
         return
     if found is None:
         add(

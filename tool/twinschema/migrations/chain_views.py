@@ -10,14 +10,12 @@ from twinschema.compare.allowance_match import columns_unallowed, matching_allow
 from twinschema.compare.view_columns import columns_hint, view_columns
 from twinschema.migrations.migrations_chain import PARITY, migration_difference
 from twinschema.migrations.migrations_twins import (
-    Key,
-    Span,
-    TwinSide,
     last_pairs,
     one_dialect,
     twin_differences,
     upgrade_line,
 )
+from twinschema.migrations.twin_spans import Key, Span, TwinSide
 from twinschema.model import OBJECT_VIEW, SchemaObject
 from twinschema.records import Difference, FixSide, FixSite
 from twinschema.records.domain import Domain

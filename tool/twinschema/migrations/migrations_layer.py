@@ -80,7 +80,7 @@ from twinschema.migrations.migrations_steps import (
     upgrade_steps,
 )
 from twinschema.migrations.migrations_triggers import lost_triggers, triggers_lost
-from twinschema.migrations.migrations_twins import TwinSide
+from twinschema.migrations.twin_spans import TwinSide
 from twinschema.migrations.twin_views import twin_views
 from twinschema.model import Schema
 from twinschema.paths import shown

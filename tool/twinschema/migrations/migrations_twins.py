@@ -35,51 +35,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from twinschema.migrations.migrations_cache import ScratchRun
 from twinschema.migrations.migrations_chain import PARITY, Chain, Revision, migration_difference
-from twinschema.migrations.twin_renames import Rename, column_renames, rewritten
-from twinschema.model import OBJECT_FUNCTION, OBJECT_TRIGGER, OBJECT_VIEW, Schema, SchemaObject
+from twinschema.migrations.twin_renames import Rename, rewritten
+from twinschema.migrations.twin_spans import (
+    Change,
+    Key,
+    Span,
+    TwinSide,
+    logical_tables,
+    version_spans,
+)
+from twinschema.model import OBJECT_FUNCTION, OBJECT_TRIGGER, OBJECT_VIEW, SchemaObject
 from twinschema.records import Difference, FixSide, FixSite
-from twinschema.records.dialects import RENAME_REWRITES_VIEWS
 from twinschema.records.domain import Domain
 
 TWINNED = (OBJECT_VIEW, OBJECT_TRIGGER)
-
-# (kind, table, name), as ``SchemaObject.key``
-Key = tuple[str, str, str]
-
-
-@dataclass(frozen=True)
-class Change:
-    """What the revisions of one domain version did to one object: ``action`` is "created",
-    "dropped" or "replaced"; ``before``/``after`` its printed definitions (None: absent)."""
-
-    action: str
-    before: str | None
-    after: str | None
-
-
-@dataclass(frozen=True)
-class Span:
-    """The revisions of one domain version in one chain, the chain's objects before and after
-    them, what they changed, and the schema they left (read after the last of them: what
-    ``twin_views`` runs a view both twins redefine on)."""
-
-    revisions: tuple[Revision, ...]
-    before: Mapping[Key, SchemaObject]
-    after: Mapping[Key, SchemaObject]
-    changes: dict[Key, Change]
-    schema: Schema
-    renamed: tuple[Rename, ...] = ()  # the columns they renamed (``twin_renames``)
-
-
-@dataclass(frozen=True)
-class TwinSide:
-    """One chain, its scratch run and the triggers its batch copies lose (table, name)."""
-
-    chain: Chain
-    run: ScratchRun
-    lost: frozenset[tuple[str, str]] = frozenset()
 
 
 def twin_differences(left: TwinSide, right: TwinSide, domain: Domain | None) -> list[Difference]:
@@ -178,7 +148,7 @@ def _agree(key: Key, left: Mapping[Key, SchemaObject], right: Mapping[Key, Schem
 
 def _lost(side: TwinSide, domain: Domain | None) -> set[tuple[str, str]]:
     """The triggers ``side``'s batch copies lose, as (logical table, name)."""
-    logical = _logical_tables(domain, side.chain.dialect)
+    logical = logical_tables(domain, side.chain.dialect)
     return {(logical.get(table.lower(), table), name) for table, name in side.lost}
 
 
@@ -249,76 +219,6 @@ def last_pairs(
 
 # What a twin does to a view that leaves one to run: makes it, or makes it again.
 _MADE = frozenset({"created", "replaced"})
-
-
-def version_spans(side: TwinSide, domain: Domain | None) -> dict[int, Span] | None:
-    """Per domain version, its revisions in ``side``'s chain, the objects before and after
-    them and what they changed; None when the schema between two revisions is unknown (no run to head, not a
-    linear chain)."""
-    chain, run = side.chain, side.run
-    revisions = chain.revisions
-    # At head (``first``), every upgrade ran: a step that failed after it was a downgrade.
-    if run.first is None or not revisions:
-        return None
-    if any(r.revision not in run.steps.before for r in revisions[1:]):
-        return None
-    logical = _logical_tables(domain, chain.dialect)
-    schemas = [*(run.steps.before[r.revision] for r in revisions[1:]), run.first]
-    stages: list[Mapping[Key, SchemaObject]] = [{}]
-    stages += [_objects(schema, logical) for schema in schemas]
-    spans: dict[int, Span] = {}
-    for version in {r.domain_version for r in revisions if r.domain_version is not None}:
-        indexes = [i for i, r in enumerate(revisions) if r.domain_version == version]
-        first, last = indexes[0], indexes[-1]
-        if indexes != list(range(first, last + 1)):
-            return None  # a version's revisions apart: what each did is not one span
-        if first == 0:
-            continue  # what the first twins build from nothing: see the module
-        before, after = stages[first], stages[last + 1]
-        changed = _changes(before, after)
-        renamed = (
-            column_renames(schemas[first - 1], schemas[last])
-            if chain.dialect in RENAME_REWRITES_VIEWS
-            else ()
-        )
-        made = revisions[first : last + 1]
-        spans[version] = Span(made, before, after, changed, schemas[last], renamed)
-    return spans
-
-
-def _objects(schema: Schema, logical: Mapping[str, str]) -> dict[Key, SchemaObject]:
-    """The schema's objects by key, a trigger's table by its logical name (``logical``: each
-    physical name, lower-cased, to its logical one; a name domain.yaml lacks stays)."""
-    return {
-        (o.kind, logical.get((o.table or "").lower(), o.table or ""), o.name): o
-        for o in schema.objects
-    }
-
-
-def _logical_tables(domain: Domain | None, dialect: str) -> dict[str, str]:
-    """Each table's physical name on ``dialect``, lower-cased, to its logical name."""
-    if domain is None:
-        return {}
-    return {t.names.get(dialect, n).lower(): n for n, t in domain.tables.items()}
-
-
-def _changes(
-    before: Mapping[Key, SchemaObject], after: Mapping[Key, SchemaObject]
-) -> dict[Key, Change]:
-    """The objects whose definition ``before`` and ``after`` differ in, with what happened."""
-    found: dict[Key, Change] = {}
-    for key in set(before) | set(after):
-        old, new = before.get(key), after.get(key)
-        if old == new:
-            continue
-        action = "created" if old is None else "dropped" if new is None else "replaced"
-        found[key] = Change(action, _printed(old), _printed(new))
-    return found
-
-
-def _printed(obj: SchemaObject | None) -> str | None:
-    """An object's definition as its catalog prints it (None: absent)."""
-    return None if obj is None else obj.raw or obj.definition
 
 
 def one_dialect(domain: Domain | None) -> set[tuple[str, str]]:

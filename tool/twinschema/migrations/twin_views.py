@@ -34,14 +34,9 @@ from twinschema.evaluate.view_answers import (
     witness_text,
 )
 from twinschema.migrations.migrations_chain import LAYER, PARITY, Revision, migration_difference
-from twinschema.migrations.migrations_twins import (
-    Span,
-    TwinSide,
-    both_changed,
-    upgrade_line,
-    version_spans,
-)
+from twinschema.migrations.migrations_twins import both_changed, upgrade_line
 from twinschema.migrations.twin_renames import Rename, renames_said
+from twinschema.migrations.twin_spans import Span, TwinSide, version_spans
 from twinschema.migrations.view_origin import at_heads, made_by
 from twinschema.records import Difference, Equivalence, FixSide, FixSite
 from twinschema.records.dialects import DIALECT_NAMES

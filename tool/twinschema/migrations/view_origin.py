@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from twinschema.evaluate import Evaluator
 from twinschema.evaluate.view_answers import ViewVerdict, compare_view, views_to_run
-from twinschema.migrations.migrations_twins import TwinSide, version_spans
+from twinschema.migrations.twin_spans import TwinSide, version_spans
 from twinschema.model import OBJECT_VIEW, Schema
 from twinschema.records.domain import Domain
 from twinschema.sources import make_canonical

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from twinschema.records.difference_kinds import DIFFERENCE_KINDS as DIFFERENCE_KINDS
-from twinschema.records.hint_ways import HintWays
+from twinschema.records.hint_ways import HintWays, Offer
 
 # The warning of a value one side's column stores and the other's refuses or changes: one per
 # column pair, many in a schema (reports list them only with --verbose).
@@ -141,6 +141,9 @@ class Difference:
     then: str = field(default="", compare=False)
     # Of an ``unpinned_allowance`` warning: what its hint offers to pin (``Pinned``). Not reported.
     pinned: Pinned | None = field(default=None, compare=False)
+    # The allowance a hint written whole (not of ``ways``) offers, as parts (``Offer``): ``hint``
+    # is ``offer.text() + then`` while no later stage wrote it anew. Not reported.
+    offer: Offer | None = field(default=None, compare=False)
 
     def given(self, witness: Witness | None) -> Difference:
         """This difference with ``witness`` (its table this one's) where it has none yet: a
@@ -169,6 +172,35 @@ class Difference:
             return self
         return replace(self, hint=ways.text() + self.then, ways=ways)
 
+    @property
+    def offered(self) -> Offer | None:
+        """The allowance the hint, written whole, offers (``offer``), while the hint is still the
+        one it composes (``then`` after it); None where it offers none, or was written anew."""
+        if self.offer is None or self.hint != self.offer.text() + self.then:
+            return None
+        return self.offer
+
+    def hint_offer(self) -> Offer | None:
+        """The allowance the hint offers, as parts, whichever way it was made: of its ``ways``
+        where it is composed of them (``then`` after), else its ``offered`` parts; None where
+        it offers none. What a stage that writes this hint into another's keeps as data."""
+        if self.composed:
+            assert self.ways is not None
+            found = self.ways.offer()
+            return None if found is None else replace(found, after=found.after + self.then)
+        return self.offered
+
+    def offering(self, offer: Offer) -> Difference:
+        """This difference with the hint ``offer`` composes, written whole (no ``then``)."""
+        return replace(self, hint=offer.text(), offer=offer, then="")
+
+    def offer_said(self, said: str) -> Difference:
+        """This difference with the allowance clause of its ``offered`` hint said as ``said``
+        (what follows the hint, ``then``, kept)."""
+        assert self.offer is not None
+        offer = replace(self.offer, said=said)
+        return replace(self, hint=offer.text() + self.then, offer=offer)
+
     def said_after(self, more: str) -> Difference:
         """This difference with ``more`` said at the end of its hint (kept by ``reworded``)."""
         return replace(self, hint=self.hint + more, then=self.then + more)
@@ -176,7 +208,7 @@ class Difference:
     def to_dict(self) -> dict[str, Any]:
         """The record as the JSON report writes it (``fix``: ``{side, file, line}`` or null)."""
         found = asdict(self)
-        del found["ways"], found["then"], found["pinned"]
+        del found["ways"], found["then"], found["pinned"], found["offer"]
         witness = found["witness"]
         if witness is not None and witness["clock"] is None:  # only a witness at a fixed moment
             del witness["clock"], witness["labels"]

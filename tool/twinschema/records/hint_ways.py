@@ -14,6 +14,28 @@ ALLOW_PHRASE = "allow it in domain.yaml with a reason"
 
 
 @dataclass(frozen=True, slots=True)
+class Offer:
+    """The allowance a hint written whole offers, as data (issue 16: nothing parses prose back):
+    the words before its clause (``before``), the clause (``said``: ``ALLOW_PHRASE`` until
+    ``allowance_entries`` completes it with the entry to write) and the words after it
+    (``after``). Set where the hint is made (``Difference.offer``); the hint is ``text()``, so
+    a later stage that says the clause otherwise changes ``said``, never the words."""
+
+    before: str
+    after: str = ""
+    said: str = ALLOW_PHRASE
+
+    def text(self) -> str:
+        """The hint these parts compose: ``before``, the allowance clause, ``after``."""
+        return self.before + self.said + self.after
+
+    def filled(self, **values: object) -> Offer:
+        """This offer, a template, with ``values`` put in its words (``str.format``'s fields:
+        ``{column}``); the clause is kept as it is."""
+        return Offer(self.before.format(**values), self.after.format(**values), self.said)
+
+
+@dataclass(frozen=True, slots=True)
 class Uncomment:
     """A ``dialects:`` line commented out in a declaration of domain.yaml (``file``:``line``)
     that, uncommented, declares the object (``what``: ``trigger t``) for ``dialects`` only
@@ -63,22 +85,39 @@ class HintWays:
     instead: str | None = None
 
     @property
+    def lead(self) -> str:
+        """The words between where the fix goes and the allowance clause."""
+        return ", or " if self.paired else "; if it differs on purpose, "
+
+    @property
     def after(self) -> str:
         """What the hint says after where the fix goes: the allowance clause, then the cause."""
-        lead = ", or " if self.paired else "; if it differs on purpose, "
-        return (f"{lead}{self.allow}" if self.allow else "") + self.cause
+        return (f"{self.lead}{self.allow}" if self.allow else "") + self.cause
 
     def text(self) -> str:
         """The hint these parts compose: ``add it to a.sql, or remove it from b.sql`` and what
         follows, each way worded as its part says (``make a.sql and b.sql agree`` and what
         follows where both have it)."""
-        if self.agree:
-            return f"make {self.add_to} and {self.remove_from} agree{self.after}"
-        if (u := self.uncomment) is not None:
+        if (u := self.uncomment) is not None and not self.agree:
             return (
                 f"uncomment `dialects: [{u.dialects}]` at {u.file}:{u.line} to declare "
                 f"{u.what} {u.dialects}-only, or add it to {self.add_to}"
             )
+        return self._ways() + self.after
+
+    def offer(self) -> Offer | None:
+        """The allowance the hint of these parts offers, as an ``Offer`` (its words before the
+        clause, the clause, the cause after it): None where it offers none (no ``allow`` part;
+        a commented ``dialects:`` line to uncomment, which the hint names alone)."""
+        if not self.allow or (self.uncomment is not None and not self.agree):
+            return None
+        return Offer(self._ways() + self.lead, self.cause, self.allow)
+
+    def _ways(self) -> str:
+        """Where the fix goes, as the hint says it first (``add it to a.sql, or remove it from
+        b.sql``; ``make a.sql and b.sql agree`` where both have it)."""
+        if self.agree:
+            return f"make {self.add_to} and {self.remove_from} agree"
         if self.instead is not None:
             add = self.instead
         elif self.lacked is None:
@@ -92,7 +131,7 @@ class HintWays:
             remove = f", or remove it from {self.remove_from}"
         else:
             remove = f", or remove its declaration from {self.declaration}"
-        return add + remove + self.after
+        return add + remove
 
 
 def paired_ways(left_fix: str, right_fix: str) -> HintWays:

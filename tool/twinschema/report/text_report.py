@@ -36,6 +36,33 @@ def plain(report: Report, verbose: bool) -> str:
         for note in said:
             if note:
                 lines.append(f"{'':8} {'':10} {note}")
+    lines += _difference_lines(report)
+    lines += _warning_lines(report, verbose)
+    lines += accepted_lines(report, verbose)
+    if verbose and report.equivalences:
+        lines.append("")
+        lines.append("equivalences (accepted as the same):")
+        for e in report.equivalences:
+            where = e.table + (f".{e.column}" if e.column else "")
+            # visible_sql, as for differences: a default holding a newline stays on its line
+            tried = f"; probes tried include {', '.join(e.probes)}" if e.probes else ""
+            left, right, rule = (visible_sql(t) for t in (e.left, e.right, e.rule + tried))
+            lines.append(f"  [{e.layer}] {where}: {left} ~ {right}  (rule: {rule})")
+    if report.not_compared:
+        lines.append("")
+        lines.append(not_compared_heading(report.not_compared))
+        for source, counts in report.not_compared.items():
+            listed = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+            lines.append(f"  {source}: {listed}")
+    lines.append("")
+    lines.append(_summary(report) + skipped_note(report))
+    return "\n".join(lines) + "\n"
+
+
+def _difference_lines(report: Report) -> list[str]:
+    """The differences under a heading per comparison (its notes first: what several of its
+    differences share, said once) and per table, one line each."""
+    lines: list[str] = []
     groups: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
         lambda: defaultdict(list)
     )
@@ -55,34 +82,19 @@ def plain(report: Report, verbose: bool) -> str:
                 # visible_sql: a message quoting SQL with a newline stays one line
                 message, hint = visible_sql(d.message), visible_sql(d.hint)
                 lines.append(f"    {d.kind}: {message}. [{sides}] hint: {hint}")
-    lines += _warning_lines(report, verbose)
-    lines += accepted_lines(report, verbose)
-    if verbose and report.equivalences:
-        lines.append("")
-        lines.append("equivalences (accepted as the same):")
-        for e in report.equivalences:
-            where = e.table + (f".{e.column}" if e.column else "")
-            # visible_sql, as for differences: a default holding a newline stays on its line
-            tried = f"; probes tried include {', '.join(e.probes)}" if e.probes else ""
-            left, right, rule = (visible_sql(t) for t in (e.left, e.right, e.rule + tried))
-            lines.append(f"  [{e.layer}] {where}: {left} ~ {right}  (rule: {rule})")
-    if report.not_compared:
-        lines.append("")
-        lines.append(not_compared_heading(report.not_compared))
-        for source, counts in report.not_compared.items():
-            listed = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-            lines.append(f"  {source}: {listed}")
-    lines.append("")
+    return lines
+
+
+def _summary(report: Report) -> str:
+    """The report's last line but its skipped note: in sync, or how many differences (and
+    comparisons that could not be checked)."""
     n = len(report.differences)
     errors = len(report.errors)
     if errors:
-        summary = f"could not check {errors} comparison(s); {n} difference(s) found"
-    elif n:
-        summary = f"{n} difference(s) found"
-    else:
-        summary = "in sync"
-    lines.append(summary + skipped_note(report))
-    return "\n".join(lines) + "\n"
+        return f"could not check {errors} comparison(s); {n} difference(s) found"
+    if n:
+        return f"{n} difference(s) found"
+    return "in sync"
 
 
 # Where each kind the footer counts is compared (``compare.objects``), as its heading says it:

@@ -9,7 +9,7 @@ import re
 import sys
 
 from twinschema.errors import UsageError
-from twinschema.sources.sqlfile.psql_split import Piece, Run
+from twinschema.sources.sqlfile.psql_pieces import Piece, Run
 from twinschema.sources.sqlfile.text import LineIndex
 
 # "-- Dumped from database version 17.2 (Debian 17.2-1.pgdg120+1)"; before 10, "9.6.24".

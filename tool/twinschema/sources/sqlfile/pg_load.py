@@ -24,13 +24,9 @@ from twinschema.sources.sqlfile.psql_extensions import (
     create_extension,
     refuse_unlisted_extensions,
 )
-from twinschema.sources.sqlfile.psql_split import (
-    Copy,
-    Piece,
-    Run,
-    skip_create_schema,
-    split_psql_script,
-)
+from twinschema.sources.sqlfile.psql_pieces import Copy, Piece, Run
+from twinschema.sources.sqlfile.psql_split import split_psql_script
+from twinschema.sources.sqlfile.psql_statements import skip_create_schema
 from twinschema.sources.sqlfile.text import LOAD_TIMEOUT_SECONDS, LineIndex, read_sql
 from twinschema.urls import parse_url, redact, scrub
 

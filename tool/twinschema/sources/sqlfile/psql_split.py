@@ -4,53 +4,13 @@ extensions it asks for; dropping what psql alone does."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from twinschema.errors import UsageError
-from twinschema.sources.sqlfile.psql_extensions import (
-    Extension,
-    code_of,
-    identifier,
-    read_extension,
-)
+from twinschema.sources.sqlfile.psql_extensions import Extension, read_extension
+from twinschema.sources.sqlfile.psql_pieces import Copy, Piece, Run
+from twinschema.sources.sqlfile.psql_statements import classify
 from twinschema.sources.sqlfile.text import LineIndex
-
-
-@dataclass
-class Run:
-    """Consecutive plain SQL statements, sent in one ``execute``."""
-
-    start: int
-    end: int
-    statements: list[tuple[int, int]] = field(default_factory=list)  # (start, end) offsets
-    skipped: list[tuple[int, int]] = field(default_factory=list)  # blanked out when sent
-    transaction_control: bool = False  # BEGIN/COMMIT inside: a failed run may be half applied
-
-    def sql(self, text: str) -> str:
-        """The run's text with its skipped statements blanked; newlines and lengths are kept,
-        so a position the server reports still maps to the file's line."""
-        parts: list[str] = []
-        pos = self.start
-        for start, end in sorted(self.skipped):
-            parts.append(text[pos:start])
-            parts.append(_BLANK.sub(" ", text[start:end]))
-            pos = end
-        parts.append(text[pos : self.end])
-        return "".join(parts)
-
-
-@dataclass
-class Copy:
-    """A ``COPY ... FROM stdin`` statement and its data block, or a ``COPY ... TO stdout``."""
-
-    start: int
-    statement: str
-    data: str
-    data_start: int
-    to_stdout: bool = False
-
-
-Piece = Run | Copy
 
 
 @dataclass
@@ -65,20 +25,7 @@ class _Script:
 # transaction, which holds a lock on every object it creates until it ends, and a long DDL file
 # in one transaction runs out of the server's lock table ("out of shared memory").
 _BATCH = 100
-_BLANK = re.compile(r"[^\n]")
 
-# Statements about a database as a whole: the file's own database is the scratch database.
-_DATABASE_LEVEL = re.compile(
-    r"(CREATE|DROP|ALTER)\s+DATABASE\b|COMMENT\s+ON\s+DATABASE\b", re.IGNORECASE
-)
-_COPY_FROM_STDIN = re.compile(r"COPY\b.*\bFROM\s+STDIN\b", re.IGNORECASE | re.DOTALL)
-_COPY_TO_STDOUT = re.compile(r"COPY\b.*\bTO\s+STDOUT\b", re.IGNORECASE | re.DOTALL)
-# Statements PostgreSQL refuses inside a multi-statement query (an implicit transaction block).
-_ALONE = re.compile(
-    r"VACUUM\b|(CREATE\s+(UNIQUE\s+)?|DROP\s+|REINDEX\b.*)INDEX\s+CONCURRENTLY\b"
-    r"|(CREATE|DROP)\s+TABLESPACE\b|ALTER\s+SYSTEM\b|ALTER\s+TYPE\b.*\bADD\s+VALUE\b",
-    re.IGNORECASE | re.DOTALL,
-)
 _TRANSACTION = re.compile(
     r"(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b",
     re.IGNORECASE,
@@ -95,28 +42,6 @@ _LEXICAL_SETTING = re.compile(
     r"|SELECT\s+(pg_catalog\.)?set_config\s*\(\s*'(standard_conforming_strings|client_encoding)'",
     re.IGNORECASE,
 )
-
-# Statements skipped because the load role may not, and need not, run them: ownership and
-# privileges name roles of the file's server (the load role owns everything it creates), and
-# role switches would leave the load role. Matched on the statement with its comments and string
-# literals blanked.
-_SKIPPED_STATEMENT = re.compile(
-    r"(GRANT|REVOKE)\b|ALTER\s+DEFAULT\s+PRIVILEGES\b|COMMENT\s+ON\s+EXTENSION\b"
-    r"|SET\s+((SESSION|LOCAL)\s+)?(ROLE|SESSION\s+AUTHORIZATION)\b"
-    r"|RESET\s+(ROLE|SESSION\s+AUTHORIZATION)\b"
-    r"|ALTER\b.*\bOWNER\s+TO\s+(\"(?:[^\"]|\"\")*\"|[\w$]+)\s*$",
-    re.IGNORECASE | re.DOTALL,
-)
-_CREATES_EXTENSION = re.compile(
-    r"CREATE\s+(OR\s+REPLACE\s+)?(TRUSTED\s+)?(PROCEDURAL\s+)?(EXTENSION|LANGUAGE)\b",
-    re.IGNORECASE,
-)
-_CREATE_SCHEMA = re.compile(
-    r"CREATE\s+SCHEMA\s+(?P<name>\"(?:[^\"]|\"\")*\"|[^\W\d][\w$]*)"
-    r"(\s+AUTHORIZATION\s+(\"(?:[^\"]|\"\")*\"|[\w$]+))?\s*$",
-    re.IGNORECASE,
-)
-
 
 # psql meta-commands: skipped because the scratch database replaces the file's own database...
 _SKIPPED_META = frozenset({"c", "connect"})
@@ -258,7 +183,7 @@ class _Splitter:
         assert self.stmt_start is not None
         begin = self.stmt_start
         statement = self.text[begin:here]
-        kind = _classify(statement)
+        kind = classify(statement)
         if kind == "extension":
             found = read_extension(statement, begin, self.label, self.lines)
             if found is None:
@@ -339,7 +264,7 @@ class _Splitter:
         assert self.stmt_start is not None
         begin, size = self.stmt_start, self.size
         statement = self.text[begin:size]
-        kind = _classify(statement)
+        kind = classify(statement)
         found = None
         if kind == "extension":
             found = read_extension(statement, begin, self.label, self.lines)
@@ -367,30 +292,3 @@ def _skip_block_comment(text: str, start: int) -> int:
         pos = edge.end()
         if depth == 0:
             return pos
-
-
-def _classify(statement: str) -> str:
-    if _DATABASE_LEVEL.match(statement) or _SKIPPED_STATEMENT.match(code_of(statement)):
-        return "skip"
-    if _CREATES_EXTENSION.match(statement):
-        return "extension"
-    if _COPY_FROM_STDIN.match(statement):
-        return "copy"
-    if _COPY_TO_STDOUT.match(statement):
-        return "copy-out"
-    if _ALONE.match(statement):
-        return "alone"
-    return "sql"
-
-
-def skip_create_schema(text: str, pieces: list[Piece], schemas: set[str]) -> None:
-    """Skip the file's plain ``CREATE SCHEMA s`` of each schema that was made before the load
-    (to hold an extension); the load role owns it already."""
-    for piece in pieces:
-        if not isinstance(piece, Run):
-            continue
-        for start, end in list(piece.statements):
-            found = _CREATE_SCHEMA.match(code_of(text[start:end]).rstrip(";").strip())
-            if found and identifier(found["name"]) in schemas:
-                piece.statements.remove((start, end))
-                piece.skipped.append((start, end))
