@@ -71,7 +71,7 @@ def comparisons(
 
 def _read(text: str, own: str) -> list[Comparison]:
     """The literal comparisons of column ``own`` in ``text``."""
-    col = r'(?<![\w$"])(?:\w+\s*\.\s*)?"?' + re.escape(own) + r'"?(?![\w$])\)*'
+    col = r'(?<![\w$"])(?:\w+\s*\.\s*)?"?' + re.escape(own) + r'"?(?![\w$(])'
     found: list[Comparison] = []
     for m in re.finditer(col + r"\s*" + _OPERATOR + r"\s*\(*\s*" + _LITERAL, text, re.I):
         found.append(Comparison(_op(m[1]), (_value(m[2]),)))
