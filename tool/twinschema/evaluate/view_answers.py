@@ -22,6 +22,7 @@ from typing import Any
 from twinschema.evaluate import (
     view_clock,
     view_doubled,
+    view_filters,
     view_keys,
     view_now,
     view_own_parents,
@@ -170,7 +171,12 @@ def _compared(
     alone = None if _parted(*whole) else _alone(pair, kept, apart, backends)
     if not _parted(*whole) and alone is None:
         if not whole[0].rows and whole[0].failed is None:  # nothing told: no row either side
-            why = "a join they do not meet" if len(pair.tables) > 1 else "none passes its filter"
+            texts = " ".join(v for p in pair.plans for v in p.views)
+            why = view_filters.unmet(texts, pair.tables, kept) or (
+                "no joined probe rows meet its joins and filters at once"
+                if len(pair.tables) > 1
+                else "none passes its filter"
+            )
             said = f"neither returned a row on the {probed} probe rows ({why})"
             return ViewVerdict(name, None, probed, reason=said)
         return ViewVerdict(name, True, probed)

@@ -1,0 +1,94 @@
+"""The float-sum groups of ``view_sums`` placed again where the views' own filters hold
+(``view_met``, stranger89 001): on templates meeting a base's filters, with parent copies and
+child rows meeting theirs, and a pair past the summed column's own bound."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from twinschema.evaluate import view_filters, view_fits, view_met
+from twinschema.evaluate.backends import Backend
+from twinschema.evaluate.view_keys import Keys
+from twinschema.model import Schema, Table
+
+Rows = list[tuple[Any, ...]]
+
+
+class Placing:
+    """The float-sum groups placed again on rows meeting the views' filters (``view_met``):
+    per base, its columns' filters and the values meeting them."""
+
+    def __init__(
+        self,
+        schemas: tuple[Schema, Schema],
+        pairs: Sequence[tuple[Table, Table]],
+        columns: Sequence[Sequence[str]],
+        fits: Sequence[Sequence[Sequence[Any]]],
+        own_keys: Sequence[Sequence[int]],
+        filters: list[view_met.Filters],
+        backends: tuple[Backend | None, Backend | None],
+        keys: Keys,
+        groups: Callable[..., list[tuple[Rows, bool]]],
+        linked: Callable[..., Rows],
+    ) -> None:
+        self.groups, self.linked = groups, linked
+        self.schemas, self.pairs, self.columns, self.backends = schemas, pairs, columns, backends
+        self.fits, self.own_keys, self.filters, self.keys = fits, own_keys, filters, keys
+        self.met = [
+            view_met.met_values(schemas, pairs[c], columns[c], fits[c], filters[c], backends)
+            for c in range(len(pairs))
+        ]
+
+    def place(
+        self,
+        found: list[Rows],
+        b: int,
+        target: tuple[int, ...],
+        pair: tuple[Decimal, Decimal] | None,
+        whole: bool,
+        kept: set[int],
+        counter: Any,
+    ) -> None:
+        """Groups of ``target`` on up to ``view_filters.TRIES`` templates of base ``b`` meeting
+        its filters, with a pair meeting the summed column's own (``view_met.shifted``)."""
+        said = self.filters[b]
+        chosen = self._pair(b, target, pair, whole)
+        if chosen is None:
+            return
+        rows = found[b][: len(found[b])]
+        for i, template in enumerate(
+            view_met.templates(rows, said, self.met[b], self.own_keys[b], target)
+        ):
+
+            def meet(base: int, row: tuple[Any, ...], i: int = i) -> tuple[Any, ...]:
+                kept = self.own_keys[base]
+                return view_met.applied(row, self.filters[base], self.met[base], i, kept)
+
+            fits, keys = self.fits[b], self.own_keys[b]
+            held = kept | set(said)
+            made = self.groups(found[b], fits, keys, target, chosen, counter, held, [template])
+            for group, fresh in made:
+                found[b] += self.linked(found, self.fits, self.keys, b, group, fresh, counter, meet)
+
+    def _pair(
+        self, b: int, target: tuple[int, ...], pair: tuple[Decimal, Decimal] | None, whole: bool
+    ) -> tuple[Decimal, Decimal] | None:
+        """``pair`` where its amounts meet the summed column's filters, else the first pair
+        past their bounds both sides' columns take (None: none)."""
+        own = [c for j in target for c in self.filters[b].get(j, [])]
+        if not own:
+            return pair
+        if pair is not None and all(view_filters.meets(v, own) for v in pair):
+            return pair
+        if whole or len(target) != 1:
+            return None
+        tables, name = self.pairs[b], self.columns[b][target[0]]
+        shifted = view_met.shifted(own, view_met.scale_of(tables, name))
+        offered = [[v for p in shifted for v in p]]
+        taken = view_fits.fitted(
+            self.schemas, tables, [name], offered, [True], self.backends, False
+        )
+        fitted = taken[0] if taken else []
+        return next((p for p in shifted if all(v in fitted for v in p)), None)
