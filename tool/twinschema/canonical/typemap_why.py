@@ -16,7 +16,7 @@ from twinschema.canonical.typemap import (
     TYPE_TABLE,
     kinds_of,
 )
-from twinschema.model import ColumnType
+from twinschema.model import Column, ColumnType
 
 # Kinds whose values are text that a NUMERIC-affinity column would turn into numbers.
 _TEXT_KINDS = frozenset({"text", "varchar", "char", "json"})
@@ -135,3 +135,31 @@ def _numeric_affinity_effect(ctype: ColumnType) -> str:
         f"SQLite gives {name} NUMERIC affinity: it stores text that reads as a number as that "
         f"number ({shown}), where a text column keeps the text"
     )
+
+
+def as_text(kind: str, name: str, nullable: bool, fix: str) -> str:
+    """The fix for a SQLite column whose NUMERIC affinity turns text of ``kind`` into numbers:
+    declare it TEXT in ``fix``, and for JSON refuse what is not JSON with ``json_valid`` (with
+    ``name IS NULL OR`` on a nullable column: SQLite 3.40's json_valid(NULL) is 0, so a bare
+    CHECK refuses the NULL the other side stores, a ``check`` difference of its own)."""
+    if kind != "json":
+        return f"declare it TEXT in {fix} (sa.Text)"
+    check = f"{name} IS NULL OR json_valid({name})" if nullable else f"json_valid({name})"
+    return (
+        f"declare it TEXT in {fix} (sa.Text), with CHECK ({check}) if it is to refuse text "
+        "that is not JSON"
+    )
+
+
+def text_instead(left: Column, right: Column, fixes: tuple[str, str]) -> tuple[str, str] | None:
+    """Where one column is a SQLite name of NUMERIC affinity (``sa.JSON`` writes JSON) and the
+    other holds text (json, jsonb, text), what the hint's "make them agree" means, since no
+    SQLite type is called jsonb (stranger89 004): ``as_text`` in that side's ``fixes`` entry,
+    and the logical kind the pair then shares (TEXT against json/jsonb is one type, json;
+    README "a column *declared* JSON"); None otherwise."""
+    for one, other, fix in ((left, right, fixes[0]), (right, left, fixes[1])):
+        kinds = _TEXT_KINDS & kinds_of(other.type)
+        if _numeric_affinity(one.type) and kinds and not other.type.array:
+            kind = "json" if "json" in kinds else "text"
+            return as_text(kind, one.own_name, one.nullable, fix), kind
+    return None

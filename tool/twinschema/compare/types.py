@@ -47,8 +47,23 @@ def column_type(ctx: Context, lt: Table, rt: Table, lc: Column, rc: Column) -> A
         f"type of {ctx.shown(lt.name, lc, rc)} differs: "
         f"{typemap_why.spelled_apart(lc.type, rc.type, shown)} "
         f"({typemap_why.why_types_differ(lc.type, rc.type, lc.name)})",
+        then=_as_text(ctx, lc, rc),
     )
     return NOTHING
+
+
+def _as_text(ctx: Context, lc: Column, rc: Column) -> str:
+    """What the hint goes on to say where one side's type is a name of NUMERIC affinity
+    against text or JSON (``typemap_why.text_instead``): the type and CHECK that make them
+    agree (stranger89 004: "make them agree" for ``sa.JSON`` against JSONB named no type to
+    write), and the kind to give the column in domain.yaml where the comparison has one."""
+    wheres = tuple(s.fix if s.role == "model" else (s.file or s.fix) for s in (ctx.left, ctx.right))
+    found = typemap_why.text_instead(lc, rc, (wheres[0], wheres[1]))
+    if found is None:
+        return ""
+    how, kind = found
+    kind_said = f", and kind: {kind} in domain.yaml" if ctx.domain is not None else ""
+    return f"; to make them agree, {how}{kind_said} (TEXT against {kind} is one type)"
 
 
 # A column's type as the comparer pairs it: a logical type a CHECK ... IN list encodes (with

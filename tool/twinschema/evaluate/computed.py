@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from twinschema.evaluate import expression_reads
+from twinschema.evaluate import expression_reads, index_under_checks
 from twinschema.evaluate.backends import Computed
 from twinschema.evaluate.checks import (
     dependent,
@@ -162,9 +162,12 @@ def _probe_predicate(
     judged = _run_predicates(st, table, *judged_wheres(st, li, ri))
     if judged is None:
         return
-    witness, n, parted = judged
+    witness, n, parted, refused = judged
     if witness is None:
         st.equal_on_probes(ld, rd, n, None, few_probes(st, parted.rows if parted else ()))
+        if refused is not None:  # equal only on the rows the CHECKs take (stranger89 005)
+            texts = (one_line(lwhere), one_line(rwhere))
+            index_under_checks.warn_held_by_checks(st, ld, rd, texts, refused)
         return
     # One index on each side, alike but for a WHERE that a row parts: one difference.
     st.merge(
@@ -179,9 +182,10 @@ def _probe_predicate(
 
 def _run_predicates(
     st: StageContext, table: Table, lwhere: str, rwhere: str
-) -> tuple[Written | None, int, Parted | None] | None:
+) -> tuple[Written | None, int, Parted | None, str | None] | None:
     """Both predicates over the same probe rows: (the witness of a row they part on, or None;
-    how many rows both judged; the witness row, else the rows judged). A row whose
+    how many rows both judged; the witness row, else the rows judged; where there is no
+    witness, a row they part on that a CHECK keeps out, as a witness writes it). A row whose
     predicate fails on one side only (x / 0 is NULL on SQLite, an error on PostgreSQL) parts
     them: a real insert of it fails there; a row a CHECK of either side keeps out parts
     nothing (``checks_accept``). None when not evaluated (counted)."""
@@ -207,7 +211,11 @@ def _run_predicates(
     witness = next(iter(checks_accept(st, table.name, found, parting)), None)
     if witness is None:  # the rows it judged, for the equivalence to name a few
         judged = tuple(row for row, _, _ in both)
-        return None, len(both), Parted((found.left, found.right), found.backends, judged)
+        kept_out = None
+        if parting:  # parted only on rows the CHECKs keep out: equal under them
+            said = "kept out by the CHECKs, in one index only were it let in"
+            kept_out = witness_written(st, found, parting[0][0], said, None).text
+        return None, len(both), Parted((found.left, found.right), found.backends, judged), kept_out
     row, a, b = witness
     parted = Parted((found.left, found.right), found.backends, (row,))
     if not a[0] or not b[0]:
@@ -219,13 +227,13 @@ def _run_predicates(
             "the partial index"
         )
         # No verdicts: the JSON's ``accepts`` has been None here, though one side refuses.
-        return witness_written(st, found, row, said, None), len(both), parted
+        return witness_written(st, found, row, said, None), len(both), parted, None
     inside, outside = ("left", "right") if a[1] else ("right", "left")
     said = (
         f"the row is in the partial index on {st.side_name(inside)}, not on {st.side_name(outside)}"
     )
     # Both sides store the row; it is in one side's index only.
-    return witness_written(st, found, row, said, None), len(both), parted
+    return witness_written(st, found, row, said, None), len(both), parted, None
 
 
 def _same_place(a: Computed, b: Computed) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from twinschema.evaluate import (
     view_fits,
     view_keys,
+    view_met_children,
     view_now,
     view_own_parents,
     view_probes,
@@ -55,6 +56,7 @@ def pair_of(
     given: list[list[str]] = []
     shown, rows, reads = [], [], []
     fitted: list[tuple[list[list[Any]], list[int]]] = []
+    closed: list[list[view_met_children.Closed]] = []
     star = _STAR.search(texts) is not None
     views = [(left.dialect, v.raw) for v in lviews] + [(right.dialect, v.raw) for v in rviews]
     for table in tables:
@@ -108,6 +110,9 @@ def pair_of(
         held = view_probes.held_keys(lt, rt, columns, texts)
         rows.append(view_probes.grouped(made_rows, fits, own_keys, texts, held))
         fitted.append((fits, own_keys))
+        closed.append(
+            view_met_children.closed_values((lt, rt), columns, fits, read, own_keys, named)
+        )
     plans = (
         view_runs.plan_of(left, bases[0], lviews, name),
         view_runs.plan_of(right, bases[1], rviews, name),
@@ -115,4 +120,7 @@ def pair_of(
     keys = view_keys.keys_of(pairs, given)
     # Float-sum groups and rows near now last: each on parent rows of its own (stranger84 001, 83 002).
     rows = view_own_parents.placed(schemas, pairs, given, fitted, rows, texts, backends, keys)
+    # Each parent row near now with children meeting the filters (stranger89 002).
+    fits = [f for f, _ in fitted]
+    rows = view_met_children.met_children(rows, fits, [k for _, k in fitted], keys, closed)
     return Pair(plans, tuple(shown), tuple(reads), keys), rows

@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from twinschema.canonical.typemap_storage import fits_storage
-from twinschema.canonical.typemap_why import flag_unkept, numeric_affinity_of_text, unkept_flag
+from twinschema.canonical.typemap_why import (
+    as_text,
+    flag_unkept,
+    numeric_affinity_of_text,
+    unkept_flag,
+)
 from twinschema.compare import satisfies
 from twinschema.model import Column, Table
 from twinschema.records import Comparison, Difference, Side
@@ -217,14 +222,8 @@ def _type_fix(
 def _as_text(declared: DomainColumn, found: Column, dialect: str, fix: str) -> str:
     """The hint's fix for a SQLite column whose NUMERIC affinity turns text into numbers:
     declare it TEXT, and for JSON, refuse what is not JSON with ``json_valid``."""
-    if declared.kind != "json":
-        return f"declare it TEXT in {fix} (sa.Text)"
-    name = declared.physical(dialect)
-    check = f"json_valid({name})" if not found.nullable else f"{name} IS NULL OR json_valid({name})"
-    return (
-        f"declare it TEXT in {fix} (sa.Text), with CHECK ({check}) if it is to refuse text "
-        "that is not JSON"
-    )
+    assert declared.kind is not None
+    return as_text(declared.kind, declared.physical(dialect), found.nullable, fix)
 
 
 def _fits(declared: DomainColumn, found: Column, table: Table) -> bool:
