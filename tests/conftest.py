@@ -118,15 +118,17 @@ def pytest_configure(config: pytest.Config) -> None:
     memory = None if os.environ.get("TMPDIR") else memory_root()
     run = Path(tempfile.mkdtemp(prefix="twinschema-run-", dir=memory))
     run.chmod(0o755)  # the embedded servers' own user may need a socket folder in runtime/
-    if memory is not None:
-        (run / "tmp").mkdir()
-        (run / "tmp").chmod(0o1777)  # as /tmp: the servers' own user makes folders there too
-        os.environ["TMPDIR"] = str(run / "tmp")
+    temp = run  # where basetemp goes: under the temporary root, as a scratch project's files
+    if memory is not None:  # must be (``_scratch_modules``, ``pg_helpers.forget_imports``)
+        temp = run / "tmp"
+        temp.mkdir()
+        temp.chmod(0o1777)  # as /tmp: the servers' own user makes folders there too
+        os.environ["TMPDIR"] = str(temp)
         tempfile.tempdir = None  # read again from TMPDIR by this process's next mkdtemp
     (run / "runtime").mkdir(mode=0o700)  # pgserver opens it up itself when it puts one there
     os.environ["XDG_RUNTIME_DIR"] = str(run / "runtime")
     if config.option.basetemp is None:
-        config.option.basetemp = str(run / "basetemp")
+        config.option.basetemp = str(temp / "basetemp")
     config.stash[_RUN_DIR] = run
 
 

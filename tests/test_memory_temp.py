@@ -38,13 +38,17 @@ def test_a_tmpfs_at_dev_shm_with_room_is_used(tmp_path: Path) -> None:
     assert memory_root(tmp_path / "absent") is None  # no mount table: the disk
 
 
-def test_the_run_s_temporary_files_are_where_its_folder_is() -> None:
+def test_the_run_s_temporary_files_are_where_its_folder_is(tmp_path: Path) -> None:
     """The run's folder (the parent of its ``XDG_RUNTIME_DIR``) is on ``/dev/shm`` exactly when
     this process's temporary folder is that folder's ``tmp/``: pytest's basetemp, the servers'
-    folders and every process's temporary files go to the same place."""
+    folders and every process's temporary files go to the same place. A test's own folder is
+    under the temporary root (conftest forgets the modules a scratch project there imported by
+    that: with basetemp beside ``tmp/``, test_bad_input's next project imported the last one's
+    ``app_sqlite``)."""
     run = Path(os.environ["XDG_RUNTIME_DIR"]).parent
     assert run.name.startswith("twinschema-run-"), run
     here = Path(tempfile.gettempdir())
+    assert tmp_path.resolve().is_relative_to(here.resolve()), (tmp_path, here)
     if run.parent == MEMORY:
         assert here == run / "tmp", (run, here)
         assert os.environ["TMPDIR"] == str(run / "tmp")
