@@ -5,10 +5,13 @@ The suite's PostgreSQL servers create, write and remove a file for every table, 
 sequence its tests make (a CREATE DATABASE copies some 300 of them, a DROP removes them), its
 SQLite files commit with fsync, and its tests copy whole projects. On this machine's disk
 (ext4 mounted with ``discard``) creating an 8 kB file cost about 1.1 ms and on ``/dev/shm``
-0.08 ms; the golden corpus's ``-k sl-pg.default`` (245 tests, one process) took 32.8 and 32.8 s
-with its temporary folder on the disk and 25.0 and 26.2 s on ``/dev/shm`` (alternated, load
-11-12). The files are thrown away at the end of the run, so nothing is lost by keeping them in
-memory; a run that finds no such file system, or too little room in it, uses the disk as before.
+0.08 ms. One process, runs alternated: the golden corpus's ``-k sl-pg.default`` (245 tests)
+took 32.8 and 32.8 s on the disk and 25.0 and 26.2 s in memory under a load of 11-12, but 24.4
+and 17.7 s against 17.3 and 17.0 s under 4-5 (it writes few files); test_sqlfile_untrusted's
+3,000 tables with test_revision_pg_domain (3 tests, a file per relation) 102.1 and 110.2 s
+against 74.3 and 60.5 s under 5-7. The files are thrown away at the end of the run, so nothing
+is lost by keeping them in memory; a run that finds no such file system, or too little room in
+it, uses the disk as before.
 """
 
 from __future__ import annotations
