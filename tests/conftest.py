@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pytest
 from support import systempg
 from support.dbpool import DatabasePool
+from support.memory_temp import memory_root
 from support.reaper import reap_after
 from support.runtime_dir import make_private
 from support.testing import in_utc
@@ -102,7 +103,11 @@ def pytest_configure(config: pytest.Config) -> None:
       wait on another run's. The servers of a run are in folders of its own, so a lock per run
       guards all that the lock is for (the holders of one data directory). The folder is
       private (0700): platformdirs 4.14 passes over any other for ``/tmp/runtime-<uid>``
-      (``tests/test_run_isolation.py``).
+      (``tests/test_run_isolation.py``);
+    - ``TMPDIR`` too, where the machine has a memory file system with room (``/dev/shm``,
+      ``support.memory_temp``) and no ``TMPDIR`` was given: the folder is made there, and every
+      temporary file of the run (the servers' data, the SQLite files, the projects) goes to its
+      ``tmp/``, thrown away with it.
 
     A run started by a test (its environment without the outer run's PYTEST_* variables) makes
     a folder of its own too.
@@ -110,12 +115,20 @@ def pytest_configure(config: pytest.Config) -> None:
     _stop_on_sigterm()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return  # a worker: the controller's folder came with its environment and options
-    run = Path(tempfile.mkdtemp(prefix="twinschema-run-"))
+    memory = None if os.environ.get("TMPDIR") else memory_root()
+    run = Path(tempfile.mkdtemp(prefix="twinschema-run-", dir=memory))
     run.chmod(0o755)  # the embedded servers' own user may need a socket folder in runtime/
+    temp = run  # where basetemp goes: under the temporary root, as a scratch project's files
+    if memory is not None:  # must be (``_scratch_modules``, ``pg_helpers.forget_imports``)
+        temp = run / "tmp"
+        temp.mkdir()
+        temp.chmod(0o1777)  # as /tmp: the servers' own user makes folders there too
+        os.environ["TMPDIR"] = str(temp)
+        tempfile.tempdir = None  # read again from TMPDIR by this process's next mkdtemp
     (run / "runtime").mkdir(mode=0o700)  # pgserver opens it up itself when it puts one there
     os.environ["XDG_RUNTIME_DIR"] = str(run / "runtime")
     if config.option.basetemp is None:
-        config.option.basetemp = str(run / "basetemp")
+        config.option.basetemp = str(temp / "basetemp")
     config.stash[_RUN_DIR] = run
 
 
