@@ -78,3 +78,21 @@ def test_alone_takes_the_groups_with_the_parents_they_name() -> None:
     assert seen == [{0: [(1, "today")], 1: [(10, 1, "0.1"), (11, 1, "0.2")]}]
     assert view_placed.alone([], _KEYS, kept, tried) is None
     assert len(seen) == 1
+
+
+def test_alone_tries_each_group_where_all_at_once_part_nothing() -> None:
+    """Two groups that sum exactly together (6.01 + 6.05 twice is 24.12 as doubles) are tried
+    each on its own; near miss: where all at once part the views, no group is run alone."""
+    kept = [[(1, "today")], [(10, 1, "6.01"), (11, 1, "6.05"), (12, 1, "6.01"), (13, 1, "6.05")]]
+    units = [[[], [(10, 1, "6.01"), (11, 1, "6.05")]], [[], [(12, 1, "6.01"), (13, 1, "6.05")]]]
+    seen: list[dict[int, list[Any]]] = []
+
+    def parted_alone(rows: dict[int, list[Any]]) -> str | None:
+        seen.append(rows)
+        return "parted" if len(rows[1]) == 2 else None
+
+    assert view_placed.alone(units, _KEYS, kept, parted_alone) == "parted"
+    assert [len(r[1]) for r in seen] == [4, 2]
+    seen.clear()
+    assert view_placed.alone(units, _KEYS, kept, lambda rows: seen.append(rows) or "all") == "all"
+    assert len(seen) == 1
