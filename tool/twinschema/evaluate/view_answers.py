@@ -15,7 +15,7 @@ the view: its answers were not compared, never a silent "in sync".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,6 +26,7 @@ from twinschema.evaluate import (
     view_keys,
     view_now,
     view_own_parents,
+    view_placed,
     view_reads,
     view_runs,
     view_shorter,
@@ -169,7 +170,10 @@ def _compared(
     if whole is None:
         return ViewVerdict(name, None, reason="the scratch databases failed on the probe rows")
     alone = None if _parted(*whole) else _alone(pair, kept, apart, backends)
-    if not _parted(*whole) and alone is None:
+    sums = None  # the float-sum groups on their own, where the rest parts nothing (fix91)
+    if alone is None and not _parted(*whole):
+        sums = view_placed.alone(pair.sums, pair.keys, kept, _trier(pair, kept, backends))
+    if not _parted(*whole) and alone is None and sums is None:
         if not whole[0].rows and whole[0].failed is None:  # nothing told: no row either side
             texts = " ".join(v for p in pair.plans for v in p.views)
             why = view_filters.unmet(texts, pair.tables, kept) or (
@@ -188,6 +192,7 @@ def _compared(
     if ordinary != kept and any(ordinary):
         plain = _answers(pair, ordinary, backends)
     searched = (ordinary, plain) if plain is not None and _parted(*plain) else (kept, whole)
+    searched = sums or searched
     found = alone or view_own_parents.first_parted(  # a row near now on its own parents
         pair.keys, searched[0], lambda rows: _tried(pair, kept, rows, backends)
     )
@@ -366,6 +371,11 @@ def _respelled(pair: Pair, kept: Rows, chosen: Rows, backends: Backends) -> Trie
         if not all(view_values.alike(x, y, read) for x, y in zip(a, b, strict=True)):
             return None
     return _tried(pair, kept, dict(enumerate(rows)), backends)
+
+
+def _trier(pair: Pair, kept: Rows, backends: Backends) -> Callable[[dict[int, Any]], Tried | None]:
+    """``_tried`` on ``kept``'s rows as one argument (``view_placed.alone``)."""
+    return lambda rows: _tried(pair, kept, rows, backends)
 
 
 def _tried(

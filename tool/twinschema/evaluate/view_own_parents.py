@@ -42,12 +42,15 @@ def placed(
     text: str,
     backends: tuple[Backend | None, Backend | None],
     keys: Keys,
+    units: list[list[Rows]] | None = None,
 ) -> list[Rows]:
     """The probe rows (per base table of a view) with the rows that need rows of their own in
-    the other base tables: the float-sum groups (``view_sums.with_sums``) and then each row
-    near now (``own_parents``); ``fitted``: each base's probe values and own key columns."""
+    the other base tables: the float-sum groups (``view_sums.with_sums``, each also given to
+    ``units``) and then each row near now (``own_parents``); ``fitted``: each base's probe
+    values and own key columns."""
     fits, own_keys = [f for f, _ in fitted], [k for _, k in fitted]
-    found = view_sums.with_sums(schemas, pairs, columns, fits, rows, own_keys, text, backends, keys)
+    given = (schemas, pairs, columns, fits, rows, own_keys, text, backends, keys)
+    found = view_sums.with_sums(*given, units)
     return own_parents(found, fits, own_keys, keys)
 
 

@@ -35,6 +35,9 @@ class Pair:
     # Per base, whether the views read each column (by name, or all by a ``*``).
     read: tuple[tuple[bool, ...], ...]
     keys: view_keys.Keys  # the UNIQUEs and foreign keys rows must keep
+    # Each float-sum group with its parent and child rows (per base), judged on its own too:
+    # other probe rows meeting the same filters may sum with it (fix91).
+    sums: tuple[tuple[tuple[tuple[Any, ...], ...], ...], ...] = ()
 
 
 def pair_of(
@@ -119,8 +122,12 @@ def pair_of(
     )
     keys = view_keys.keys_of(pairs, given)
     # Float-sum groups and rows near now last: each on parent rows of its own (stranger84 001, 83 002).
-    rows = view_own_parents.placed(schemas, pairs, given, fitted, rows, texts, backends, keys)
+    units: list[list[list[tuple[Any, ...]]]] = []
+    rows = view_own_parents.placed(
+        schemas, pairs, given, fitted, rows, texts, backends, keys, units
+    )
     # Each parent row near now with children meeting the filters (stranger89 002).
     fits = [f for f, _ in fitted]
     rows = view_met_children.met_children(rows, fits, [k for _, k in fitted], keys, closed)
-    return Pair(plans, tuple(shown), tuple(reads), keys), rows
+    sums = tuple(tuple(tuple(r) for r in unit) for unit in units)
+    return Pair(plans, tuple(shown), tuple(reads), keys, sums), rows

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from twinschema.evaluate import view_filters, view_fits, view_met
 from twinschema.evaluate.backends import Backend
@@ -14,6 +14,9 @@ from twinschema.evaluate.view_keys import Keys
 from twinschema.model import Schema, Table
 
 Rows = list[tuple[Any, ...]]
+T = TypeVar("T")
+# Float-sum groups judged each on its own, at most, where all of them together part nothing.
+ALONE = 16
 
 
 class Placing:
@@ -92,3 +95,40 @@ class Placing:
         )
         fitted = taken[0] if taken else []
         return next((p for p in shifted if all(v in fitted for v in p)), None)
+
+
+def alone(
+    units: Sequence[Sequence[Sequence[tuple[Any, ...]]]],
+    keys: Keys,
+    kept: Sequence[Sequence[tuple[Any, ...]]],
+    tried: Callable[[dict[int, list[Any]]], T | None],
+) -> T | None:
+    """What ``tried`` finds on the float-sum groups alone (``units``: each group with its parent
+    and child rows, per base; those of them in ``kept``, with the parent rows in ``kept`` they
+    name): all at once, else each on its own (the first ``ALONE``). A group's inexact double
+    sum decides a view only where no other row of its group sums with it, and rows other
+    generators add where the view's filters hold may (fix91: ``v5_op_today`` groups by the
+    operator alone, and the children each parent near now gets, ``view_met_children``, summed
+    1 + 0.1 + 0.2 to 1.3 on both sides), as may the groups themselves (two pairs 6.01 and
+    6.05 sum to 24.12 exactly as doubles, where one is 12.059999999999999)."""
+    sets = [units, *([u] for u in units[:ALONE])] if len(units) > 1 else [units]
+    for chosen in (_chosen(given, keys, kept) for given in sets):
+        found = tried(dict(enumerate(chosen))) if any(chosen) else None
+        if found is not None:
+            return found
+    return None
+
+
+def _chosen(
+    units: Sequence[Sequence[Sequence[tuple[Any, ...]]]],
+    keys: Keys,
+    kept: Sequence[Sequence[tuple[Any, ...]]],
+) -> list[list[tuple[Any, ...]]]:
+    """The rows of ``units`` in ``kept`` (per base), with the kept parent rows they name."""
+    chosen = [[r for r in kept[t] if any(r in u[t] for u in units)] for t in range(len(kept))]
+    for ref in keys.references:
+        named = {tuple(r[i] for i in ref.at) for r in chosen[ref.child]}
+        for parent in kept[ref.parent]:
+            if tuple(parent[i] for i in ref.to) in named and parent not in chosen[ref.parent]:
+                chosen[ref.parent].append(parent)
+    return chosen

@@ -178,6 +178,7 @@ def with_sums(
     text: str,
     backends: tuple[Backend | None, Backend | None],
     keys: Keys,
+    units: list[list[Rows]] | None = None,
 ) -> list[Rows]:
     """``rows`` (per base table of a view) and, for each column ``summed_columns`` finds (and
     for all of a table's such columns together: ``quantity * unit_price``), groups of two rows
@@ -188,14 +189,27 @@ def with_sums(
     holds is dropped, and one naming an existing parent sums with its other rows), and one
     child row naming each group row (an inner join to a child keeps no parent without one).
     Each column ``divided_columns`` finds gets such groups of the first of ``_WHOLE_PAIRS`` both
-    sides' columns take, the other columns an aggregate reads kept as the template has them."""
+    sides' columns take, the other columns an aggregate reads kept as the template has them.
+    ``units``, when given, receives each group with its parent and child rows (per base): the
+    views are judged on them alone too (``view_placed.alone``), where no other probe row meeting
+    the same filters sums with them (fix91)."""
     found = [list(r) for r in rows]
     counter = _Counter()
+
+    def linked(rows: list[Rows], fits: Any, keys: Keys, b: int, group: Rows, *rest: Any) -> Rows:
+        before = [len(r) for r in rows]
+        made = _linked(rows, fits, keys, b, group, *rest)
+        if units is not None:
+            unit = [list(r[n:]) for r, n in zip(rows, before, strict=True)]
+            unit[b] += made
+            units.append(unit)
+        return made
+
     filters = view_met.filters_of(text, pairs, columns)
     placing = None
     if view_met.wanted(filters):
         placed = (schemas, pairs, columns, fits, own_keys, filters, backends, keys)
-        placing = view_placed.Placing(*placed, _groups, _linked)
+        placing = view_placed.Placing(*placed, _groups, linked)
     # A whole group's divisor an aggregate reads (sum(seats)) keeps its template's value: a
     # fresh one (7104) makes 31 / 14208 round to 0 on both sides.
     inside = " ".join(_arguments(text))
@@ -219,7 +233,7 @@ def with_sums(
             if pair is not None:
                 made = _groups(found[b], fits[b], own_keys[b], target, pair, counter, kept)
                 for group, fresh in made:
-                    found[b] += _linked(found, fits, keys, b, group, fresh, counter)
+                    found[b] += linked(found, fits, keys, b, group, fresh, counter)
             if placing is not None:  # again where the views' own filters hold (stranger89 001)
                 placing.place(found, b, target, pair, whole, kept, counter)
     return found
