@@ -12,11 +12,10 @@ with a third status the two indexes part on two rows of it; with two statuses th
 
 from __future__ import annotations
 
-import sqlite3
-
-import psycopg
+import psycopg.errors
 import pytest
 from probes import Loader, compare_texts
+from support.stored import stored_on_postgresql, stored_on_sqlite
 
 DIALECTS = ("sqlite", "postgresql")
 TWO = "'active', 'cancelled'"
@@ -71,40 +70,31 @@ def test_across_dialects_no_warning(loader: Loader) -> None:
     assert [w for w in found.warnings if w.kind == "index"] == []
 
 
+# What refuses a booking on PostgreSQL: the status CHECK or the partial unique index.
+REFUSALS = (psycopg.errors.CheckViolation, psycopg.errors.UniqueViolation)
+
+
 def _two_waitlisted(dialect: str, labels: str, where: str, loader: Loader) -> str:
     """Two 'waitlisted' bookings of one seat on a real database: 'stored', or what refused the
-    second ('unique') or the first ('check')."""
+    second ('unique at 1') or the first ('check')."""
     rows = [
         "INSERT INTO booking VALUES (1, 7, 'A1', 'waitlisted')",
         "INSERT INTO booking VALUES (2, 7, 'A1', 'waitlisted')",
     ]
     sql = _sql(dialect, labels, where)
-    if dialect == "sqlite":
-        conn = sqlite3.connect(":memory:")
-        try:
-            conn.executescript(sql)
-            for n, row in enumerate(rows):
-                try:
-                    conn.execute(row)
-                except sqlite3.IntegrityError as e:
-                    return "check" if "CHECK" in str(e) else f"unique at {n}"
-            return "stored"
-        finally:
-            conn.close()
-    with loader.load("postgresql", sql) as schema:
-        held = loader.held("rows")
-        held.execute(f"SET search_path TO {schema}, public".encode())
-        try:
-            for n, row in enumerate(rows):
-                try:
-                    held.execute(row.encode())
-                except psycopg.errors.CheckViolation:
-                    return "check"
-                except psycopg.errors.UniqueViolation:
-                    return f"unique at {n}"
-            return "stored"
-        finally:
-            held.rollback()
+    for n in range(len(rows)):
+        if dialect == "sqlite":
+            got = stored_on_sqlite(":memory:", rows[n], before=rows[:n], ddl=sql)
+        else:
+            with loader.load("postgresql", sql) as schema:
+                got = stored_on_postgresql(
+                    loader.held("rows"), rows[n], before=rows[:n], refusals=REFUSALS,
+                    search_path=schema,
+                )  # fmt: skip
+        if got.error is not None:
+            checked = "CHECK constraint" in got.error or got.error.startswith("CheckViolation")
+            return "check" if checked else f"unique at {n}"
+    return "stored"
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
