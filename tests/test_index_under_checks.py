@@ -119,7 +119,9 @@ def test_the_witness_on_real_databases(dialect: str, loader: Loader) -> None:
     assert _two_waitlisted(dialect, TWO, EDITED, loader) == "check"
 
 
-CHECKED = '    sa.CheckConstraint(_in(s.status, VALUES.shadow_states.status), name="status_values"),\n'
+CHECKED = (
+    '    sa.CheckConstraint(_in(s.status, VALUES.shadow_states.status), name="status_values"),\n'
+)
 HELD = "ix_shadow_states_live"
 
 

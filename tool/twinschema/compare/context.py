@@ -15,11 +15,11 @@ from twinschema.records.hint_ways import ALLOW_PHRASE, HintWays, Offer, Uncommen
 
 __all__ = [
     "AT_HEAD_CAUSES",
-    "behind_cause",
     "Comparison",
     "Context",
     "HintWays",
     "Side",
+    "behind_cause",
     "hint_for",
     "located_hints",
     "ways_for",
