@@ -5,7 +5,8 @@ migrating, the difference was still there. The pending revisions change what the
 at the revision the database is at (built on a scratch database, ``Sources.at_revision``) into
 what the module says: where the module and that build agree on the object (its table and
 column, or its table where it names no column), migrating leaves it as it is, and the hint says
-it is a hand edit to revert, as at the chain's head. Near miss: where a pending revision does
+it is a hand edit to revert, and names the database without the command that migrates it, as
+at the chain's head. Near miss: where a pending revision does
 change it (the module and the build differ there), the clause stays. Where the build cannot be
 made, the clause stays too (it only says "may")."""
 
@@ -53,6 +54,19 @@ def retold(differences: list[Difference], changed: Touched, database: Side) -> l
                 or (d.column is None and d.table in tables)
             )
             if not hit:
-                d = d.reworded(replace(d.ways, cause=UNTOUCHED))
+                # The database is named alone, as at head: its "(run: migrate)" is no fix here.
+                ways = replace(
+                    d.ways,
+                    add_to=_alone(d.ways.add_to, database),
+                    remove_from=_alone(d.ways.remove_from, database),
+                    cause=UNTOUCHED,
+                )
+                d = d.reworded(ways)
         out.append(d)
     return out
+
+
+def _alone(fix: str, database: Side) -> str:
+    """``fix``, where it is ``database``'s (its name and the command that migrates it), as its
+    name alone."""
+    return database.named if fix == database.fix else fix
