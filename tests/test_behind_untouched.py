@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from pg_helpers import check_afresh
 from support.testing import execute
 from test_made_by_hand import INDEX, MODULE, add_the_index
