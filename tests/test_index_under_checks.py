@@ -12,6 +12,8 @@ with a third status the two indexes part on two rows of it; with two statuses th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import psycopg.errors
 import pytest
 from probes import Loader, compare_texts
@@ -106,3 +108,46 @@ def test_the_witness_on_real_databases(dialect: str, loader: Loader) -> None:
     assert _two_waitlisted(dialect, THREE, EDITED, loader) == "unique at 1"
     assert _two_waitlisted(dialect, TWO, MODULE, loader) == "check"
     assert _two_waitlisted(dialect, TWO, EDITED, loader) == "check"
+
+
+CHECKED = (
+    '    sa.CheckConstraint(_in(s.status, VALUES.shadow_states.status), name="status_values"),\n'
+)
+HELD = "ix_shadow_states_live"
+
+
+def test_a_module_and_its_database_are_told_to_revert_the_hand_edit(
+    dialect: str, sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """A module against its database at head (recheck89): the warning's hint said "(run: make
+    migrate-remote)", which does nothing there; it names the database, the module's WHERE to
+    make again, and the module and a revision for the other way. The module's index WHERE
+    status IN ('applied', 'pending'), the database's made by hand WHERE status <> 'failed':
+    equal under CHECK (status IN ('applied', 'pending', 'failed')) only."""
+    from pg_helpers import check_afresh
+    from support.testing import execute
+    from test_made_by_hand import MODULE
+    from test_migrate_safety import at_heads
+
+    urls = {"sqlite": sqlite_url, "postgresql": pg_url}
+    project = at_heads(tmp_path, urls)
+    path = project / MODULE[dialect]
+    text = path.read_text()
+    assert text.count(CHECKED) == 1
+    where = f"{dialect}_where=sa.text(\"status IN ('applied', 'pending')\")"
+    index = f'    sa.Index("{HELD}", s.community_id, {where}),\n'
+    path.write_text(text.replace(CHECKED, CHECKED + index))
+    made = f"CREATE INDEX {HELD} ON shadow_states (community_id) WHERE status <> 'failed'"
+    execute(urls[dialect], made)
+    _, report = check_afresh(project, urls, "live")
+    # The pair of the two databases sees the index on one of them only; the module and its
+    # database are in sync on it.
+    ours = [d for d in report["differences"] if d["left_source"] == MODULE[dialect]]
+    assert ours == [], ours
+    warned = [w for w in report["warnings"] if w["kind"] == "index" and w["name"] == HELD]
+    assert len(warned) == 1, report["warnings"]
+    hint = warned[0]["hint"]
+    database = "the SQLite database" if dialect == "sqlite" else "the PostgreSQL database"
+    assert hint.startswith(f"revert the hand edit on {database}: drop the index there"), hint
+    assert "status IN ('applied', 'pending')" in hint and MODULE[dialect] in hint, hint
+    assert "migrate" not in hint, hint

@@ -166,3 +166,82 @@ def test_timestamptz0_rounds_a_fraction_and_does_not_refuse_it(pg_url: str) -> N
     column = "timestamptz(0) " + utc_form_rule("sold_at")
     stored = _stored(pg_url, "UTC", column, "2024-01-01 00:00:00.6+00")
     assert stored == "2024-01-01 00:00:01+00"
+
+
+# recheck88's own form, without the bound: it takes year 0000 (recheck89 r88_4).
+UNBOUNDED = "CHECK (sold_at IS strftime('%Y-%m-%dT%H:%M:%SZ', sold_at, '+0 days'))"
+YEAR_ZERO = ("0000-01-01T00:00:00Z", "0000-02-29T12:30:00Z", "0000-12-31T23:59:59Z",
+             "0000-02-30T00:00:00Z", "0000-01-01T24:00:00Z", "0000-01-01T00:00:00.5Z",
+             "0000-01-01", "2000-02-29T00:00:00Z", "-0001-01-01T00:00:00Z", "0000")  # fmt: skip
+
+
+def _taken(pg_url: str, pin: str, rule: str, values: tuple[str | None, ...]) -> list[bool]:
+    """Whether a real SQLite column with ``pin`` and a real PostgreSQL text column with
+    ``rule`` take each value, asserted the same on both (refused there by the CHECK itself)."""
+    taken = []
+    for value in values:
+        with sqlite3.connect(":memory:") as conn:
+            conn.execute(f"CREATE TABLE pass (sold_at TEXT {pin})")
+            try:
+                conn.execute("INSERT INTO pass VALUES (?)", (value,))
+                local = True
+            except sqlite3.IntegrityError:
+                local = False
+        with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as c:
+            c.execute(f"CREATE TEMP TABLE pass (sold_at text {rule})".encode())
+            try:
+                c.execute("INSERT INTO pass VALUES (%s)", (value,))
+                remote = True
+            except psycopg.errors.CheckViolation:
+                remote = False
+        assert local == remote, (value, local, remote)
+        taken.append(local)
+    return taken
+
+
+def test_the_unbounded_pin_against_text_gets_its_rule(loader: Loader, pg_url: str) -> None:
+    """The pin without ``>= '0001-01-01'`` against a text column (recheck89: still "add it to
+    b.sql"): the hint gives the rule in PostgreSQL's terms that takes year 0000 as the pin does;
+    on real databases the two take and refuse the same texts, and the check finds them equal.
+    Near miss: the bounded pin's rule refuses year 0000, as that pin does."""
+    a = f"CREATE TABLE pass (id INTEGER PRIMARY KEY, sold_at TEXT {UNBOUNDED});"
+    b = "CREATE TABLE pass (id bigint PRIMARY KEY, sold_at text);"
+    (check,) = [d for d in compare_texts(loader, ("sqlite", "postgresql"), a, b).differences
+                if d.kind == "check"]  # fmt: skip
+    rule = text_form_rule("sold_at", year_zero=True)
+    assert check.hint.startswith(
+        f"b.sql has no strftime(): write it in PostgreSQL's terms there, {rule} ("
+    ), check.hint
+    assert "add it to" not in check.hint, check.hint
+    taken = _taken(pg_url, UNBOUNDED, rule, TEXTS + YEAR_ZERO)
+    assert taken[len(TEXTS) :] == [True] * 3 + [False] * 4 + [True] + [False] * 2, taken
+    assert _taken(pg_url, PIN, TEXT_RULE, YEAR_ZERO[:1]) == [False]
+    fixed = f"CREATE TABLE pass (id bigint PRIMARY KEY, sold_at text {rule});"
+    found = compare_texts(loader, ("sqlite", "postgresql"), a, fixed)
+    assert [d for d in found.differences if d.kind == "check"] == [], found.differences
+
+
+def test_the_unbounded_pin_against_timestamptz_keeps_1_bc(loader: Loader, pg_url: str) -> None:
+    """The pin without its bound against a timestamptz (recheck89 r88_4: "add it to pg.sql"): the
+    hint's rule takes 1 BC (the pin's year 0000) and refuses what is before it, a fraction, the
+    infinities and year 10000, on a real PostgreSQL."""
+    a = f"CREATE TABLE pass (id INTEGER PRIMARY KEY, sold_at TEXT {UNBOUNDED});"
+    b = "CREATE TABLE pass (id bigint PRIMARY KEY, sold_at timestamptz);"
+    (check,) = [d for d in compare_texts(loader, ("sqlite", "postgresql"), a, b).differences
+                if d.kind == "check"]  # fmt: skip
+    rule = utc_form_rule("sold_at", year_zero=True)
+    assert (
+        f"years past 9999 or before 1 BC (its year 0000): to refuse those there too, give it {rule}"
+        in check.hint
+    ), check.hint
+    assert "add it to" not in check.hint, check.hint
+    column = "timestamptz " + rule
+    for value in ("0001-01-01 00:00:00+00 BC", "0001-12-31 23:59:59+00 BC", *KEPT):
+        assert _stored(pg_url, "UTC", column, value) is not None, value
+    for value in ("0002-12-31 23:59:59+00 BC", "0001-06-15 00:00:00.5+00 BC", *REFUSED[:4]):
+        assert _stored(pg_url, "UTC", column, value) is None, value
+    # The pin takes the year 0000 text of the first of those instants and refuses the year before.
+    with sqlite3.connect(":memory:") as conn:
+        pin = "SELECT ? IS strftime('%Y-%m-%dT%H:%M:%SZ', ?, '+0 days')"
+        assert conn.execute(pin, ("0000-01-01T00:00:00Z",) * 2).fetchone() == (1,)
+        assert conn.execute(pin, ("-0001-12-31T23:59:59Z",) * 2).fetchone() == (0,)

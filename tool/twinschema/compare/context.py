@@ -19,6 +19,7 @@ __all__ = [
     "Context",
     "HintWays",
     "Side",
+    "behind_cause",
     "hint_for",
     "located_hints",
     "ways_for",
@@ -295,7 +296,6 @@ def _cause(missing: Side | None, left_side: Side, right_side: Side) -> str:
         return AHEAD_CAUSE
     # Where a pending revision fails on the database as it is, migrating comes after what its
     # fix names first (recheck88: "migrating it may fix this" half-contradicted that).
-    then = ", once that is done," if database.blocked else ""
     if missing is not None and missing.role == "model" and database.state == "behind":
         # A revision the database has not applied yet may drop or rename it (stranger71 003:
         # "usually ... changed by hand" on a healthy device two revisions behind).
@@ -309,7 +309,16 @@ def _cause(missing: Side | None, left_side: Side, right_side: Side) -> str:
     if database.state == "at_head":
         return AT_HEAD_CAUSES
     if database.state == "behind":
-        return f" (the database is behind its chain: migrating it{then} may fix this)"
+        return behind_cause(database.blocked)
     if missing is not None:
         return " (the database lacks it: it is behind its chain, or a migration is missing)"
     return " (a migration is missing, or the database was changed by hand)"
+
+
+def behind_cause(blocked: bool) -> str:
+    """The likely cause a difference between a module and its database behind its chain ends
+    with (``blocked``: a pending revision fails on the database as it is, so migrating comes
+    after what that fix names); ``layers.behind_untouched`` replaces it where no pending
+    revision changes the object."""
+    then = ", once that is done," if blocked else ""
+    return f" (the database is behind its chain: migrating it{then} may fix this)"

@@ -46,12 +46,30 @@ def warn_held_by_checks(
                 "equal only under the table's CHECKs today, which keep out the row that parts "
                 f"them ({refused}): a change to those CHECKs makes it a difference"
             ),
-            hint=(
-                f"make {st.left.fix} and {st.right.fix} agree on the WHERE now (a hand edit or "
-                "an unrecorded change), before a CHECK change makes it a failure"
-            ),
+            hint=_hint(st, texts),
             severity=Severity.WARNING,
             left_source=ld.left_source,
             right_source=rd.right_source,
         )
+    )
+
+
+def _hint(st: StageContext, texts: tuple[str, str]) -> str:
+    """What to do about the warning: between a module and its database, revert the database's
+    WHERE to the module's (a hand edit: its chain, at head or not, never wrote it, so no
+    migration does; recheck89 said "run: make migrate-remote" to a database at head), or
+    write the database's WHERE in the module and a revision; else make the two agree."""
+    roles = (st.left.role, st.right.role)
+    if set(roles) != {"model", "database"}:
+        return (
+            f"make {st.left.fix} and {st.right.fix} agree on the WHERE now (a hand edit or "
+            "an unrecorded change), before a CHECK change makes it a failure"
+        )
+    model, database = (0, 1) if roles[0] == "model" else (1, 0)
+    sides = (st.left, st.right)
+    named, module = sides[database].named, sides[model].label
+    return (
+        f"revert the hand edit on {named}: drop the index there and create it again WHERE "
+        f"{texts[model]}, as {module} has it; or, if {texts[database]} is meant, write it in "
+        f"{module} and in a revision; before a CHECK change makes it a failure"
     )

@@ -31,7 +31,7 @@ _TEXT_TYPES = frozenset({"text", "character varying", "varchar"})
 _PIN = re.compile(
     r"^\(?\s*(\w+) IS strftime\('"
     + re.escape(PIN_FORMS["timestamptz"])
-    + r"', \1, '\+0 days'\) AND \1 >= '0001-01-01'\s*\)?$"
+    + r"', \1, '\+0 days'\)( AND \1 >= '0001-01-01')?\s*\)?$"
 )
 
 
@@ -50,11 +50,13 @@ def retold(st: StageContext, d: Difference, side: str) -> Difference:
     if found is None or ways is None or ways.agree or d.table is None:
         return d
     name = logical_name(own, d.table, found.group(1))
+    # Without the bound the pin takes year 0000 (SQLite's proleptic 1 BC; recheck88's own form).
+    year_zero = found.group(2) is None
     twin = find(other, d.table, name)[1]
     if twin is not None and twin.type.name in _TEXT_TYPES:
         instead = (
             f"{ways.add_to} has no strftime(): write it in PostgreSQL's terms there, "
-            f"{text_form_rule(twin.own_name)} (pg_input_is_valid() is PostgreSQL 16's; it "
+            f"{text_form_rule(twin.own_name, year_zero)} (pg_input_is_valid() is PostgreSQL 16's; it "
             "refuses what this CHECK refuses, and the check finds the two equal)"
         )
         return st.swap(d, d.reworded(replace(ways, instead=instead)))
@@ -72,11 +74,13 @@ def retold(st: StageContext, d: Difference, side: str) -> Difference:
         if rounds
         else "a fraction (kept to the microsecond)"
     )
+    before = "before 1 BC (its year 0000)" if year_zero else "BC"
     declare = f"declare {column} timestamptz (it keeps the fraction) with" if rounds else "give it"
     instead = (
         f"{ways.add_to} has no strftime() and its timestamptz holds instants, not a text form; "
         f"of what it stores this CHECK refuses {fraction}, 'infinity' and years past 9999 or "
-        f"BC: to refuse those there too, {declare} {utc_form_rule(column)} (the text form stays "
+        f"{before}: to refuse those there too, {declare} {utc_form_rule(column, year_zero)} (the "
+        "text form stays "
         "SQLite's own: keep this CHECK and allow it, as below)"
     )
     return st.swap(d, d.reworded(replace(ways, instead=instead)))
@@ -87,25 +91,33 @@ def _digits(digits: int | None) -> str:
     return "the second" if not digits else f"{digits} digit{'s' if digits > 1 else ''}"
 
 
-def text_form_rule(column: str) -> str:
+def text_form_rule(column: str, year_zero: bool = False) -> str:
     """The CHECK on a PostgreSQL text ``column`` that refuses what SQLite's one-UTC-form pin
     refuses (recheck88): the text must be a timestamp PostgreSQL reads (``pg_input_is_valid``,
     so a bad one is refused by the CHECK, not by an error) that ``to_char`` writes back as the
     same text, 'YYYY-MM-DDTHH:MM:SSZ'; NULL passes, as the pin's ``IS`` lets it. The check finds
-    the two equal on its probes, and tests/test_pin_twins.py runs both on real databases."""
+    the two equal on its probes, and tests/test_pin_twins.py runs both on real databases.
+    ``year_zero``: for the pin without its ``>= '0001-01-01'`` bound, which takes year 0000
+    (PostgreSQL reads no year 0): the text is read with that year as 2000, a leap year of the
+    same calendar, so '0000-02-29T00:00:00Z' passes and '0000-02-30T00:00:00Z' does not."""
+    read = column
+    if year_zero:
+        read = f"(CASE WHEN left({column}, 5) = '0000-' THEN '2000' || substr({column}, 5) ELSE {column} END)"
     return (
-        f"CHECK (to_char(CASE WHEN pg_input_is_valid({column}, 'timestamp') THEN "
-        f'{column}::timestamp END, \'YYYY-MM-DD"T"HH24:MI:SS"Z"\') IS NOT DISTINCT FROM '
-        f"{column})"
+        f"CHECK (to_char(CASE WHEN pg_input_is_valid({read}, 'timestamp') THEN "
+        f'{read}::timestamp END, \'YYYY-MM-DD"T"HH24:MI:SS"Z"\') IS NOT DISTINCT FROM '
+        f"{read})"
     )
 
 
-def utc_form_rule(column: str) -> str:
+def utc_form_rule(column: str, year_zero: bool = False) -> str:
     """The CHECK on a PostgreSQL timestamptz ``column`` that refuses what SQLite's one-UTC-form
     pin refuses of the instants it holds: a fraction of a second (truncated in UTC, so no
     session's TimeZone reads it), 'infinity' and '-infinity', years past 9999 and BC (run on
-    PostgreSQL 16 in tests/test_pin_twins.py, in America/Los_Angeles too)."""
+    PostgreSQL 16 in tests/test_pin_twins.py, in America/Los_Angeles too). ``year_zero``: for
+    the pin without its ``>= '0001-01-01'`` bound, which takes year 0000, PostgreSQL's 1 BC."""
+    first = "'0001-01-01 00:00:00+00 BC'" if year_zero else "'0001-01-01 00:00:00+00'"
     return (
         f"CHECK ({column} = date_trunc('second', {column}, 'UTC') AND isfinite({column}) AND "
-        f"{column} >= '0001-01-01 00:00:00+00' AND {column} < '10000-01-01 00:00:00+00')"
+        f"{column} >= {first} AND {column} < '10000-01-01 00:00:00+00')"
     )

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from functools import partial
 
 from twinschema.compare import compare
+from twinschema.compare.context import behind_cause
 from twinschema.errors import DatabaseError
 from twinschema.evaluate import Evaluator
 from twinschema.hints import AT_HEAD, BEHIND, live_pair_hints
+from twinschema.layers import behind_untouched
 from twinschema.layers.pairs import compared, could_not_look, pair_result
 from twinschema.layers.pending_renames import (
     Pending,
@@ -30,6 +32,7 @@ from twinschema.records import (
     Status,
 )
 from twinschema.records.domain import Domain
+from twinschema.sources import make_canonical
 
 # A database behind its chain read through the renames a revision it has not applied yet
 # makes, and those renames; None where it has none.
@@ -130,6 +133,7 @@ def _module_and_database(
                 behind = (through, pending)
     # A table whose logical key domain.yaml changed: hinted as the rename it likely is.
     result.differences = key_renamed(result.differences, model, paired, domain)
+    result.differences = _untouched(sources, dialect, model, result.differences)
     # None where each difference's fix is a line init wrote in domain.yaml (stranger81 007).
     causes = [d for d in result.differences if d.ways is None or d.ways.uncomment is None]
     note = sources.at_head(dialect) if causes else None
@@ -144,3 +148,21 @@ def _module_and_database(
 def _differ(model: Side, domain: Domain, database: Side) -> list[Difference]:
     """The comparer's differences of ``model`` against ``database`` (no evaluation)."""
     return compare(model, database, layer="live", domain=domain).differences
+
+
+def _untouched(
+    sources: Sources, dialect: str, model: Side, differences: list[Difference]
+) -> list[Difference]:
+    """``differences`` of ``model`` against its database, each "migrating it may fix this"
+    about an object no pending revision changes told it is a hand edit (stranger89 006);
+    read only where the database is behind its chain and a hint says so (the chain at its
+    revision is built once on a scratch database, as what to do first reads it)."""
+    causes = {behind_cause(True), behind_cause(False)}
+    if not any(d.ways is not None and d.ways.cause in causes for d in differences):
+        return differences
+    built = sources.at_revision(dialect)
+    if built is None:
+        return differences
+    at = Side(make_canonical(built[0], sources.domain), "its chain", "its chain")
+    changed = behind_untouched.touched(model, at, sources.domain)
+    return behind_untouched.retold(differences, changed, sources.on_chain(dialect))

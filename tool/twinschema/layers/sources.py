@@ -49,6 +49,7 @@ class Sources:
         self._raw: dict[str, Schema] = {}
         self._state: dict[str, str | None] = {}
         self._first: dict[str, str | None] = {}
+        self._at: dict[str, tuple[Schema, str | None] | None] = {}
         self._history: dict[str, tuple[list[Renamed], list[ColumnRenamed]]] = {}
 
     def model(self, dialect: str) -> Side:
@@ -159,9 +160,7 @@ class Sources:
             self._first[dialect] = None
             found, raw = self.live(dialect), self._raw.get(dialect)
             if isinstance(found, Side) and raw is not None:
-                from twinschema.migrations.migrations_renames import chain_at_revision
-
-                built = chain_at_revision(self.plan, dialect, self.options[dialect])
+                built = self.at_revision(dialect)
                 if built is not None and built[1] is not None:
                     folder = self.plan.config.side(dialect).migrations
                     chain = shown(folder, self.plan.config.root) if folder else "its chain"
@@ -170,6 +169,16 @@ class Sources:
                 elif built is not None:
                     self._first[dialect] = self._first_of(dialect, found, raw, built[0])
         return self._first[dialect]
+
+    def at_revision(self, dialect: str) -> tuple[Schema, str | None] | None:
+        """What ``dialect``'s chain builds up to the revision its live database is at, and why
+        upgrading on to head fails (``chain_at_revision``), built once on a scratch database:
+        read for what to do first and for what the pending revisions change."""
+        if dialect not in self._at:
+            from twinschema.migrations.migrations_renames import chain_at_revision
+
+            self._at[dialect] = chain_at_revision(self.plan, dialect, self.options[dialect])
+        return self._at[dialect]
 
     def _first_of(self, dialect: str, found: Side, raw: Schema, at: Schema) -> str | None:
         chain = Side(make_canonical(at, self.domain), "its chain", "its chain")
