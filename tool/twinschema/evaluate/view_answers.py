@@ -30,14 +30,13 @@ from twinschema.evaluate import (
     view_reads,
     view_runs,
     view_shorter,
-    view_utc,
     view_values,
     view_wall,
     view_zone_mend,
 )
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_digits import past_double
-from twinschema.evaluate.view_pair import Pair, pair_of
+from twinschema.evaluate.view_pair import Pair, pair_of, planned
 from twinschema.evaluate.view_runs import Answer
 from twinschema.evaluate.witness_fields import json_value
 from twinschema.model import OBJECT_VIEW, Schema
@@ -132,28 +131,13 @@ def _compared(
     if isinstance(made, str):
         return ViewVerdict(name, None, reason=made)
     pair, rows = made
-    if how == view_zone_mend.MENDED:  # before the clock reads it adds are fixed
-        pg = next(s for s in schemas if s.dialect == "postgresql")
-        pair = replace(pair, plans=view_utc.mended_plans(pair.plans, view_utc.instants_in(pg)))
-    pair = replace(pair, plans=view_clock.at_moment(pair.plans, moment))
-    if how == view_zone_mend.IN_UTC:
-        pair = replace(pair, plans=view_clock.in_zone(pair.plans, "UTC"))
+    pair = planned(pair, schemas, moment, how)
     taken = [
         view_runs.run(p, rows, b, tried=True) for p, b in zip(pair.plans, backends, strict=True)
     ]
-    for plan, answer in zip(pair.plans, taken, strict=True):
-        if answer.setup is not None:  # the source's own function, type or table: not copied
-            return ViewVerdict(
-                name, None, reason=view_runs.not_copied(plan.dialect, "", answer.setup)
-            )
-    if any(a.failed is not None for a in taken):  # fails on every row, or on some?
-        empty = _answers(pair, [[] for _ in rows], backends)
-        if empty is None:
-            return ViewVerdict(name, None, reason="the scratch databases failed with no row")
-        for plan, answer in zip(pair.plans, empty, strict=True):
-            if answer.failed is not None:  # a table or function the scratch copy lacks
-                said = view_runs.not_copied(plan.dialect, " with no row in them", answer.failed)
-                return ViewVerdict(name, None, reason=said)
+    unrun = _unrun(pair, rows, taken, backends)
+    if unrun is not None:
+        return ViewVerdict(name, None, reason=unrun)
     # A row both tables take and store alike (numeric(10,2) keeps 10.000000000000001 as
     # 10.00, SQLite's NUMERIC as a double: the stored values part, not the views).
     stored = zip(rows, taken[0].stored, taken[1].stored, pair.read, strict=True)
@@ -222,6 +206,26 @@ def _compared(
     return ViewVerdict(
         name, False, probed, witness, shown, past_double=digits, walled=walled, divided=divided
     )
+
+
+def _unrun(
+    pair: Pair, rows: list[list[Any]], taken: list[Answer], backends: Backends
+) -> str | None:
+    """Why the views could not be compared on these rows (a copy lacks the source's own
+    function, type or table, or the views fail with no row in them), or None: a view that
+    fails on some rows only is compared (``answers`` tells which)."""
+    for plan, answer in zip(pair.plans, taken, strict=True):
+        if answer.setup is not None:  # the source's own function, type or table: not copied
+            return view_runs.not_copied(plan.dialect, "", answer.setup)
+    if all(a.failed is None for a in taken):
+        return None
+    empty = _answers(pair, [[] for _ in rows], backends)  # fails on every row, or on some?
+    if empty is None:
+        return "the scratch databases failed with no row"
+    for plan, answer in zip(pair.plans, empty, strict=True):
+        if answer.failed is not None:  # a table or function the scratch copy lacks
+            return view_runs.not_copied(plan.dialect, " with no row in them", answer.failed)
+    return None
 
 
 def witness_text(verdict: ViewVerdict) -> str:

@@ -6,10 +6,11 @@ of them and the keys those rows must keep (``view_keys``)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from twinschema.evaluate import (
+    view_clock,
     view_fits,
     view_keys,
     view_met_children,
@@ -18,6 +19,8 @@ from twinschema.evaluate import (
     view_probes,
     view_reads,
     view_runs,
+    view_utc,
+    view_zone_mend,
 )
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_runs import Base, Plan
@@ -131,3 +134,16 @@ def pair_of(
     rows = view_met_children.met_children(rows, fits, [k for _, k in fitted], keys, closed)
     sums = tuple(tuple(tuple(r) for r in unit) for unit in units)
     return Pair(plans, tuple(shown), tuple(reads), keys, sums), rows
+
+
+def planned(pair: Pair, schemas: tuple[Schema, Schema], moment: str | None, how: str) -> Pair:
+    """``pair`` as one run of ``view_answers`` reads it: PostgreSQL's views mended to read in
+    UTC (``how`` is ``view_zone_mend.MENDED``; before the clock reads it adds are fixed), the
+    clock at ``moment``, PostgreSQL's session in UTC (``IN_UTC``)."""
+    if how == view_zone_mend.MENDED:
+        pg = next(s for s in schemas if s.dialect == "postgresql")
+        pair = replace(pair, plans=view_utc.mended_plans(pair.plans, view_utc.instants_in(pg)))
+    pair = replace(pair, plans=view_clock.at_moment(pair.plans, moment))
+    if how == view_zone_mend.IN_UTC:
+        pair = replace(pair, plans=view_clock.in_zone(pair.plans, "UTC"))
+    return pair
