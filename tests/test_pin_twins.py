@@ -97,21 +97,20 @@ TEXTS = ("2024-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
          "epoch", " 2024-01-01T00:00:00Z", "2024-01-01t00:00:00z", None)  # fmt: skip
 
 
-def test_the_rule_refuses_on_postgresql_what_the_pin_refuses_on_sqlite(pg_url: str) -> None:
-    """Each text (and NULL), inserted into a real SQLite column with the pin and a real
-    PostgreSQL text column with the hint's rule: taken by both or refused by both, the rule's
-    refusals by the CHECK itself (no cast error)."""
+def _taken(pg_url: str, pin: str, rule: str, values: tuple[str | None, ...]) -> list[bool]:
+    """Whether a real SQLite column with ``pin`` and a real PostgreSQL text column with
+    ``rule`` take each value, asserted the same on both (refused there by the CHECK itself)."""
     taken = []
-    for value in TEXTS:
+    for value in values:
         with sqlite3.connect(":memory:") as conn:
-            conn.execute(f"CREATE TABLE pass (sold_at TEXT {PIN})")
+            conn.execute(f"CREATE TABLE pass (sold_at TEXT {pin})")
             try:
                 conn.execute("INSERT INTO pass VALUES (?)", (value,))
                 local = True
             except sqlite3.IntegrityError:
                 local = False
         with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as c:
-            c.execute(f"CREATE TEMP TABLE pass (sold_at text {TEXT_RULE})".encode())
+            c.execute(f"CREATE TEMP TABLE pass (sold_at text {rule})".encode())
             try:
                 c.execute("INSERT INTO pass VALUES (%s)", (value,))
                 remote = True
@@ -119,6 +118,14 @@ def test_the_rule_refuses_on_postgresql_what_the_pin_refuses_on_sqlite(pg_url: s
                 remote = False
         assert local == remote, (value, local, remote)
         taken.append(local)
+    return taken
+
+
+def test_the_rule_refuses_on_postgresql_what_the_pin_refuses_on_sqlite(pg_url: str) -> None:
+    """Each text (and NULL), inserted into a real SQLite column with the pin and a real
+    PostgreSQL text column with the hint's rule: taken by both or refused by both, the rule's
+    refusals by the CHECK itself (no cast error)."""
+    taken = _taken(pg_url, PIN, TEXT_RULE, TEXTS)
     assert taken[:3] == [True] * 3 and taken[-1] is True and not any(taken[3:-1]), taken
 
 
@@ -173,30 +180,6 @@ UNBOUNDED = "CHECK (sold_at IS strftime('%Y-%m-%dT%H:%M:%SZ', sold_at, '+0 days'
 YEAR_ZERO = ("0000-01-01T00:00:00Z", "0000-02-29T12:30:00Z", "0000-12-31T23:59:59Z",
              "0000-02-30T00:00:00Z", "0000-01-01T24:00:00Z", "0000-01-01T00:00:00.5Z",
              "0000-01-01", "2000-02-29T00:00:00Z", "-0001-01-01T00:00:00Z", "0000")  # fmt: skip
-
-
-def _taken(pg_url: str, pin: str, rule: str, values: tuple[str | None, ...]) -> list[bool]:
-    """Whether a real SQLite column with ``pin`` and a real PostgreSQL text column with
-    ``rule`` take each value, asserted the same on both (refused there by the CHECK itself)."""
-    taken = []
-    for value in values:
-        with sqlite3.connect(":memory:") as conn:
-            conn.execute(f"CREATE TABLE pass (sold_at TEXT {pin})")
-            try:
-                conn.execute("INSERT INTO pass VALUES (?)", (value,))
-                local = True
-            except sqlite3.IntegrityError:
-                local = False
-        with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as c:
-            c.execute(f"CREATE TEMP TABLE pass (sold_at text {rule})".encode())
-            try:
-                c.execute("INSERT INTO pass VALUES (%s)", (value,))
-                remote = True
-            except psycopg.errors.CheckViolation:
-                remote = False
-        assert local == remote, (value, local, remote)
-        taken.append(local)
-    return taken
 
 
 def test_the_unbounded_pin_against_text_gets_its_rule(loader: Loader, pg_url: str) -> None:
