@@ -189,7 +189,10 @@ def with_sums(
     holds is dropped, and one naming an existing parent sums with its other rows), and one
     child row naming each group row (an inner join to a child keeps no parent without one).
     Each column ``divided_columns`` finds gets such groups of the first of ``_WHOLE_PAIRS`` both
-    sides' columns take, the other columns an aggregate reads kept as the template has them.
+    sides' columns take, the other columns an aggregate reads kept as the template has them;
+    where it finds several, groups holding the pair in all of them too (a product of two whole
+    factors, ``o.total * o.tip_pct / 100``: fix93); a view filtering rows gets them for a
+    column it divides outside an aggregate too, placed where its filters hold.
     ``units``, when given, receives each group with its parent and child rows (per base): the
     views are judged on them alone too (``view_placed.alone``), where no other probe row meeting
     the same filters sums with them (fix91)."""
@@ -216,6 +219,11 @@ def with_sums(
     for b, (tables, given) in enumerate(zip(pairs, columns, strict=True)):
         summed = summed_columns(text, tables, given) if rows[b] else []
         divided = divided_columns(text, tables, given) if rows[b] else []
+        if rows[b] and not divided and placing is not None:
+            # A filtered row view dividing a column (recheck90 j4: ``round(o.total * o.tip_pct
+            # / 100, 2) ... WHERE t.code = 'TACO1'``): its probe rows with whole factors met
+            # no filter, so the whole groups are placed where the filters hold (fix93).
+            divided = divided_columns(text, tables, given, summed=False)
         summing = {k for k, name in enumerate(given) if _reads(tables, name, inside)}
         taken: dict[tuple[int, bool], list[Any]] = {}
         for j, whole in [(j, False) for j in summed] + [(j, True) for j in divided]:
@@ -225,7 +233,14 @@ def with_sums(
         targets = [((j,), False) for j in summed] + (
             [(tuple(summed), False)] if len(summed) > 1 else []
         )
-        for target, whole in targets + [((j,), True) for j in divided]:
+        # All the divided columns together, before each alone (fix93): ``o.total * o.tip_pct
+        # / 100`` divides a whole product only where both factors are whole, and the template's
+        # tip_pct was NULL or 100.01 wherever a filter held (the probe keys ran out before a
+        # group placed last).
+        wholes = ([(tuple(divided), True)] if len(divided) > 1 else []) + [
+            ((j,), True) for j in divided
+        ]
+        for target, whole in targets + wholes:
             held = [taken[j, whole] for j in target]
             pairs_of = _WHOLE_PAIRS if whole else _PAIRS
             pair = next((p for p in pairs_of if all(v in h for h in held for v in p)), None)
