@@ -18,6 +18,7 @@ import sqlite3
 import psycopg
 import pytest
 from probes import Loader, compare_texts
+from support.stored import stored_on_postgresql, stored_on_sqlite
 
 DIALECTS = ("sqlite", "postgresql")
 POSTGRESQL = (
@@ -73,33 +74,28 @@ def test_a_bare_json_valid_on_a_nullable_column_still_differs(loader: Loader) ->
 def _sqlite_stored(declared: str, value: str) -> tuple[str, str] | str:
     """(typeof, value as text) of ``value`` stored in a real SQLite column ``declared``, or
     'refused'."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        conn.execute(f"CREATE TABLE booking (id INTEGER PRIMARY KEY, cabins {declared})")
-        try:
-            conn.execute("INSERT INTO booking (cabins) VALUES (?)", (value,))
-        except sqlite3.IntegrityError:
-            return "refused"
-        row = conn.execute("SELECT typeof(cabins), CAST(cabins AS TEXT) FROM booking").fetchone()
-        return (str(row[0]), str(row[1]))
-    finally:
-        conn.close()
+    got = stored_on_sqlite(
+        ":memory:",
+        ("INSERT INTO booking (cabins) VALUES (?)", (value,)),
+        ddl=f"CREATE TABLE booking (id INTEGER PRIMARY KEY, cabins {declared})",
+        read="SELECT typeof(cabins), CAST(cabins AS TEXT) FROM booking",
+    )
+    if got.read is None:
+        return "refused"
+    return (str(got.read[0]), str(got.read[1]))
 
 
 def _jsonb_stored(loader: Loader, value: str) -> str:
     """``value`` as jsonb keeps it on the real PostgreSQL, as text, or 'refused'."""
     with loader.load("postgresql", POSTGRESQL.format(null="")) as schema:
-        held = loader.held("rows")
-        held.execute(f"SET search_path TO {schema}, public".encode())
-        try:
-            held.execute(b"INSERT INTO booking (cabins) VALUES (%s)", (value,))
-            found = held.execute(b"SELECT cabins::text FROM booking").fetchone()
-            assert found is not None
-            return str(found[0])
-        except psycopg.errors.InvalidTextRepresentation:
-            return "refused"
-        finally:
-            held.rollback()
+        got = stored_on_postgresql(
+            loader.held("rows"),
+            ("INSERT INTO booking (cabins) VALUES (?)", (value,)),
+            read="SELECT cabins::text FROM booking",
+            refusals=(psycopg.errors.InvalidTextRepresentation,),
+            search_path=schema,
+        )
+    return "refused" if got.read is None else str(got.read[0])
 
 
 def test_what_the_advice_stores_on_real_databases(loader: Loader) -> None:
