@@ -306,6 +306,15 @@ def compare_texts(
     return found
 
 
+def view_verdicts(loader: Loader, sqlite: str, postgresql: str) -> tuple[list[str], list[str]]:
+    """A SQLite and a PostgreSQL text compared as ``diff`` does: the messages of its ``view``
+    differences, and what it said otherwise (equivalences' rules, warnings' messages), where a
+    view judged the same rows says so. One reading for the view tests that assert either."""
+    found = compare_texts(loader, ("sqlite", "postgresql"), sqlite, postgresql)
+    views = [d.message for d in found.differences if d.kind == "view"]
+    return views, [e.rule for e in found.equivalences] + [w.message for w in found.warnings]
+
+
 def case_warnings(loader: Loader, case: Case) -> list[Difference]:
     """The ``value_compatibility`` warnings of ``case``, as ``twinschema diff`` gives them."""
     found, sides = compared_sides(loader, case)

@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from pg_helpers import database_in_zone
-from probes import Loader, compare_texts
+from probes import Loader, view_verdicts
 from support.run_clock import process_zone
 from support.testing import live_diff, sqlite_file
 from test_view_answers import view_count
@@ -29,7 +29,6 @@ from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.evaluate import view_calendar, view_clock
 from twinschema.urls import parse_url
 
-DIALECTS = ("sqlite", "postgresql")
 SHOWS = {
     "sqlite": (
         "CREATE TABLE show (id INTEGER PRIMARY KEY, title TEXT NOT NULL, day_of_week INTEGER "
@@ -56,12 +55,6 @@ PLAYS = {
     ),
 }
 SQLITE_DAY = "CAST(strftime('%w', 'now') AS INTEGER)"
-
-
-def _views(sqlite: str, postgresql: str, loader: Loader) -> tuple[list[str], list[str]]:
-    found = compare_texts(loader, DIALECTS, sqlite, postgresql)
-    views = [d.message for d in found.differences if d.kind == "view"]
-    return views, [e.rule for e in found.equivalences] + [w.message for w in found.warnings]
 
 
 def _at(dialect: str, sql: str, moment: str) -> str:
@@ -122,7 +115,7 @@ def _answers(
 
 def _parted(sqlite: str, postgresql: str, same: bool, loader: Loader) -> list[str]:
     """The check's view differences: none and "the same rows" where ``same``, else one."""
-    views, said = _views(sqlite, postgresql, loader)
+    views, said = view_verdicts(loader, sqlite, postgresql)
     if same:
         assert views == [] and any("view answers: the same rows" in s for s in said), said
     else:

@@ -15,13 +15,12 @@ import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from probes import Loader, compare_texts
+from probes import Loader, view_verdicts
 from support.run_clock import fake_nows, names_the_run_date, on_one_day, read_at
 from test_view_answers import view_count
 
 from twinschema.evaluate import view_now
 
-DIALECTS = ("sqlite", "postgresql")
 SQLITE = (
     "CREATE TABLE hold (id INTEGER PRIMARY KEY, status TEXT NOT NULL "
     "CHECK (status IN ('cancelled', 'confirmed', 'held')), hold_until TEXT);\n"
@@ -62,12 +61,6 @@ def _holds(dialect: str, sql: str, until: str, loader: Loader) -> int:
     return view_count(dialect, sql, (row,), "holds", loader)
 
 
-def _views(sqlite: str, postgresql: str, loader: Loader) -> tuple[list[str], list[str]]:
-    found = compare_texts(loader, DIALECTS, sqlite, postgresql)
-    views = [d.message for d in found.differences if d.kind == "view"]
-    return views, [e.rule for e in found.equivalences] + [w.message for w in found.warnings]
-
-
 @pytest.mark.parametrize(
     ("sqlite_where", "same"),
     [
@@ -96,7 +89,7 @@ def test_a_hold_over_written_in_another_offset(
         _holds("postgresql", postgresql, until, loader),
     )
     assert answers == ((0, 0) if same else (1, 0))
-    views, said = _views(sqlite, postgresql, loader)
+    views, said = view_verdicts(loader, sqlite, postgresql)
     if same:
         assert views == [] and any("view answers: the same rows" in s for s in said), said
         return
@@ -138,7 +131,7 @@ def test_a_minute_window_on_now_is_compared(
     postgresql = POSTGRESQL.format(
         where=f"status = 'held' AND hold_until BETWEEN now() AND now() + interval '{interval}'"
     )
-    views, said = _views(sqlite_sql, postgresql, loader)
+    views, said = view_verdicts(loader, sqlite_sql, postgresql)
     if same:
         assert views == [] and any("view answers: the same rows" in s for s in said), said
         assert _holds("sqlite", sqlite_sql, _spelled(7.5, 1), loader) == 1
