@@ -118,7 +118,7 @@ def spelled_rows(
             values = printed_moments(literals)
         else:
             values = [*spellings(literals, kind), *day_spellings(literals)]
-            values += [*spellings(days, kind), *day_spellings(days)]
+            values += [*spellings(days, kind, wall=False), *day_spellings(days)]
         for value in values:
             rows |= {(*row[:n], value, *row[n + 1 :]): value for row in bases}
     return rows
