@@ -91,7 +91,8 @@ def spelled_rows(
     bases: Sequence[tuple[Any, ...]],
 ) -> dict[tuple[Any, ...], str]:  # fmt: skip
     """Rows of ``bases`` with each date, timestamp or time column of ``found`` in turn given
-    spellings of the literals of ``texts`` (two expressions) and the days or hours beside them
+    spellings of the literals of ``texts`` (two expressions), of a date or timestamp column
+    also of the rows' own days (``own_days``), and the days or hours beside them
     that SQLite's date and time functions read as NULL ('2019-1-1', '7:00', a timestamptz as
     PostgreSQL prints it: '2019-12-31 12:00:00+00'), each row to the spelling put into it.
     A CHECK's ``witness`` tries them, and so does a generated column (``generated``: there
