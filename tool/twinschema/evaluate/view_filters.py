@@ -32,6 +32,8 @@ _OPERATOR = r"(==|=|<>|!=|>=|<=|>|<)"
 TRIES = 3
 # A clock label meeting today's and this month's filters at any hour.
 _START = "start of today"
+# The label of a clock moment meeting a filter on the moments after now (``> now()``).
+_AHEAD = "<an hour after now,"
 # What ends a condition: its connectives and the words of other clauses.
 _PARTS = re.compile(
     r"\b(?:and|or|not|where|on|having|select|from|join|group|order|limit|case|when|then|else|"
@@ -168,10 +170,17 @@ def derived(said: Sequence[Comparison], scale: int | None) -> list[Any]:
 
 def meeting(values: Sequence[Any], said: Sequence[Comparison]) -> list[Any]:
     """Up to ``TRIES`` of ``values`` meeting all of ``said``, a moment at the start of the
-    fixed moment's day first (on its day and in its month whatever the hour)."""
+    fixed moment's day first (on its day and in its month whatever the hour); for a column
+    compared with the clock, also an hour after now (fix94b: ``departs_at > now()`` met none
+    of the starts of today and yesterday, and a float sum of upcoming fares was "the same
+    rows")."""
     met = [v for v in dict.fromkeys(values) if meets(v, said)]
     start = [v for v in met if _START in getattr(v, "label", "")]
-    return list(dict.fromkeys([*start, *met]))[:TRIES]
+    chosen = list(dict.fromkeys([*start, *met]))[:TRIES]
+    ahead = [v for v in met if getattr(v, "label", "").startswith(_AHEAD)]
+    if any(c.op == "clock" for c in said) and ahead and not set(ahead) & set(chosen):
+        chosen.append(ahead[0])
+    return chosen
 
 
 def unmet(
