@@ -31,6 +31,17 @@ DIALECTS = ("sqlite", "postgresql")
         ("WHERE length(name) > 6", "name", []),
         ("WHERE code NOT IN ('A')", "code", []),
         ("WHERE other_code = 'FX'", "code", []),
+        # fix94b: a comparison under a NOT or in a CASE is not what the kept rows hold; near
+        # misses: <>, NOT IN / IS NOT NULL beside it, and a NOT's end (AND) before the next.
+        ("WHERE NOT (o.status = 'void') AND o.total > 6", "status", []),
+        ("WHERE NOT o.status = 'void' AND o.total > 6", "status", []),
+        ("WHERE CASE WHEN o.status = 'void' THEN 0 ELSE 1 END = 1", "status", []),
+        ("WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.status = 'x')", "status", []),
+        ("WHERE o.status <> 'void'", "status", [("<>", "void")]),
+        ("WHERE o.kind NOT IN ('a') AND o.status = 'paid'", "status", [("=", "paid")]),
+        ("WHERE o.note IS NOT NULL AND o.status = 'paid'", "status", [("=", "paid")]),
+        ("WHERE NOT o.flag AND o.status = 'paid'", "status", [("=", "paid")]),
+        ("WHERE o.note <> 'not (' AND o.status = 'paid'", "status", [("=", "paid")]),
     ],
 )
 def test_comparisons_read(text: str, own: str, expected: list[tuple[str, object]]) -> None:
