@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pg_helpers import check_afresh
+from pg_helpers import check_afresh, notes_of
 from support.testing import execute
-from test_made_by_hand import INDEX, MODULE, add_the_index
+from test_made_by_hand import ANCHOR, INDEX, MODULE, add_the_index
 from test_migrate_safety import at_heads, migrate_afresh, write_revision
 
 DROPPED = "ix_badges_awarded_by"
@@ -102,3 +102,106 @@ def test_a_default_changed_by_hand_behind_the_chain(
     _, report = check_afresh(project, urls, "live")
     after = set(_live_hints(report, "postgresql"))
     assert ("theme_id" in after) == (pending == "elsewhere"), report["differences"]
+
+
+# An index the module gains with no revision written (fix94a: the module ahead of its chain).
+UNWRITTEN = "ix_profiles_wallet_joined"
+WRITE_IT = "no revision makes what schemas/{} says here, so migrating it will not fix it"
+
+
+def _module_gains_unwritten(project: Path, dialect: str) -> None:
+    path = project / MODULE[dialect]
+    text = path.read_text()
+    assert text.count(ANCHOR) == 1
+    line = f'    sa.Index("{UNWRITTEN}", p.wallet_address, p.joined_at),\n'
+    path.write_text(text.replace(ANCHOR, ANCHOR + line))
+
+
+def test_a_module_ahead_of_its_chain_is_told_to_write_the_revision(
+    dialect: str, sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """fix92's loose end: "migrating it may fix this" was kept wherever the module and the
+    chain's build at the database's revision differed, and a module ahead of its chain (an
+    index added to it, no revision written) differs there as a pending revision would. With the
+    database behind its chain (revision 0002 creates INDEX on the same table), that index was
+    told to migrate, which no migration does; now it is told to write the revision. The near
+    miss, in the same run: INDEX, which the pending revision creates, keeps "migrating it may fix
+    this"; migrating then fixes it and leaves the unwritten one, as each hint said. At the
+    chain's head the unwritten index is told no migration either: the note says to write one."""
+    urls = {"sqlite": sqlite_url, "postgresql": pg_url}
+    project = at_heads(tmp_path, urls)
+    add_the_index(project)
+    _module_gains_unwritten(project, dialect)
+    other = "postgresql" if dialect == "sqlite" else "sqlite"
+    assert migrate_afresh(project, other, urls[other]).exit_code == 0
+
+    code, report = check_afresh(project, urls, "live")
+    assert code == 1, report
+    hints = _live_hints(report, dialect)
+    assert set(hints) == {UNWRITTEN, INDEX}, report["differences"]
+    module = MODULE[dialect].split("/")[1]
+    assert WRITE_IT.format(module) in hints[UNWRITTEN], hints[UNWRITTEN]
+    assert 'run: twinschema revision -m "..."' in hints[UNWRITTEN], hints[UNWRITTEN]
+    assert MAY_FIX not in hints[UNWRITTEN] and "migrate " not in hints[UNWRITTEN], hints
+    assert MAY_FIX in hints[INDEX] and "no revision" not in hints[INDEX], hints[INDEX]
+
+    assert migrate_afresh(project, dialect, urls[dialect]).exit_code == 0
+    code, report = check_afresh(project, urls, "live")
+    assert code == 1, report
+    [left] = [d for d in report["differences"] if d["left_source"] == MODULE[dialect]]
+    assert left["name"] == UNWRITTEN and "migrat" not in left["hint"], left
+    assert "twinschema revision" in notes_of(report, left), notes_of(report, left)
+
+
+def test_a_module_behind_its_chain_is_not_told_to_migrate(
+    dialect: str, sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """The other way: revision 0002 creates INDEX, the module does not have it. Behind its
+    chain, the database lacks it as the module does (no live difference; the migrations layer
+    says the module is not what the chain builds, and to add it there); migrated, the database
+    has it and the module does not: told to add it to the module, never to migrate."""
+    urls = {"sqlite": sqlite_url, "postgresql": pg_url}
+    project = at_heads(tmp_path, urls)
+    add_the_index(project)
+    path = project / MODULE[dialect]
+    path.write_text(path.read_text().replace(f'    sa.Index("{INDEX}", p.joined_at),\n', ""))
+    other = "postgresql" if dialect == "sqlite" else "sqlite"
+    assert migrate_afresh(project, other, urls[other]).exit_code == 0
+
+    _, report = check_afresh(project, urls, "live", "migrations")
+    assert _live_hints(report, dialect) == {}, report["differences"]
+    [drift] = [d for d in report["differences"] if d["kind"] == "migration_drift"]
+    assert drift["name"] == INDEX and f"add it to {MODULE[dialect]}" in drift["hint"], drift
+
+    assert migrate_afresh(project, dialect, urls[dialect]).exit_code == 0
+    _, report = check_afresh(project, urls, "live")
+    hints = _live_hints(report, dialect)
+    assert set(hints) == {INDEX}, report["differences"]
+    assert hints[INDEX].startswith(f"add it to {MODULE[dialect]}"), hints[INDEX]
+    assert "migrat" not in hints[INDEX], hints[INDEX]
+
+
+def test_a_default_the_module_is_behind_on_is_told_to_write_the_revision(
+    sqlite_url: str, pg_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL (SQLite cannot alter a default in place): the pending revision makes
+    communities.theme_id's DEFAULT 'silver', the module still says 'basic', and the server's was
+    changed by hand to 'gold'. The hint said "no revision ... changes this ... revert the hand
+    edit" (read against the module, which agrees with the build before that revision); a
+    revision does change it, to what the module does not say: migrating will not fix it, and
+    the hint says to write the revision or make the module what the chain builds. Migrated, it
+    still differs ('silver' against 'basic'), as that hint said."""
+    urls = {"sqlite": sqlite_url, "postgresql": pg_url}
+    project = at_heads(tmp_path, urls)
+    execute(pg_url, "ALTER TABLE communities ALTER COLUMN theme_id SET DEFAULT 'gold'")
+    body = "op.alter_column('communities', 'theme_id', server_default='silver')"
+    write_revision(project, "postgresql", body)
+
+    _, report = check_afresh(project, urls, "live")
+    hint = _live_hints(report, "postgresql")["theme_id"]
+    assert WRITE_IT.format("postgres.py") in hint and MAY_FIX not in hint, hint
+    assert UNTOUCHED not in hint and "run: twinschema migrate" not in hint, hint
+
+    assert migrate_afresh(project, "postgresql", pg_url).exit_code == 0
+    _, report = check_afresh(project, urls, "live")
+    assert "theme_id" in _live_hints(report, "postgresql"), report["differences"]

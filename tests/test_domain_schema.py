@@ -195,7 +195,27 @@ INVALID = {
     "a physical name with a quote": (("tables", "users", "names"), {"postgresql": 'a"b'}),
     "a physical name with a tab": (("tables", "users", "columns", "note"), {"name": "a\tb"}),
     "a blank physical name": (("tables", "users", "columns", "note"), {"name": " "}),
+    "a table's allow not a list": (("tables", "users", "allow"), {"kind": "index"}),
+    "a view's allow not a list": (("views", "report"), {"allow": "view"}),
 }
+
+# An `allow:` left empty once its last entry is removed (what a stale allowance's hint asks) is
+# no allowance, for a table and for a view (stranger94b: "'allow' of table ... must be a list").
+EMPTIED = {
+    "a table's allow left empty": (("tables", "users", "allow"), None),
+    "a view's allow left empty": (("views", "report"), {"allow": None}),
+}
+
+
+@pytest.mark.parametrize("case", list(EMPTIED), ids=list(EMPTIED))
+def test_an_emptied_allow_is_no_allowance(
+    case: str, validator: jsonschema.protocols.Validator
+) -> None:
+    path, value = EMPTIED[case]
+    document = _mutated(path, value)
+    assert list(validator.iter_errors(document)) == []
+    domain = parse_domain(yaml.safe_dump(document))
+    assert [a for a in domain.allowances() if a.table == path[1]] == []
 
 
 def test_the_base_document_is_valid_for_both(validator: jsonschema.protocols.Validator) -> None:

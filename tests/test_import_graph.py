@@ -71,6 +71,7 @@ FLOORS: dict[str, int] = {
     "twinschema.config": 1,
     "twinschema.config.values": 1,
     "twinschema.config.missing": 1,
+    "twinschema.config.url_sides": 1,
     "twinschema.servers": 1,
     "twinschema.servers.*": 1,
     "twinschema.testing": 1,

@@ -645,13 +645,13 @@ tables:
   album:
     names: {sqlite: Album}
     columns:
+      # sqlite only: column album.Foo
+      # foo_bar: {names: {sqlite: FooBar}, dialects: [sqlite]}  # uncomment to declare \
+album.foo_bar (sqlite: FooBar) sqlite-only
       album_id: {kind: integer, names: {sqlite: AlbumId}}
       price: {kind: numeric, precision: 10, scale: 2}
       status: {kind: enum, values: ["yes", "a:b", "x#y", '1e3', ok]}
       "yes": {names: {sqlite: "Yes"}}
-      # sqlite only: column album.Foo
-      # foo_bar: {names: {sqlite: FooBar}, dialects: [sqlite]}  # uncomment to declare \
-album.foo_bar (sqlite: FooBar) sqlite-only
   audit_log:
     # dialects: [postgresql]  # found on postgresql only, so it is reported missing on sqlite: \
 uncomment to declare it postgresql-only, or add it to sqlite
@@ -721,6 +721,15 @@ def test_domain_file_is_a_round_trip_yaml_document(tmp_path: Path) -> None:
     assert domain.tables["audit_log"].dialects == ("postgresql",)
     foo_bar = domain.tables["album"].columns["foo_bar"]
     assert (foo_bar.dialects, foo_bar.physical("sqlite")) == (("sqlite",), "FooBar")
+
+    # An `allow:` added to the table as `init --allow-existing` adds it (round trip, appended
+    # after `columns:`) leaves the commented column among the columns: uncommented, it loads
+    # (stranger94b 006: written below the last column, it came out after the allow list).
+    data["tables"]["album"]["allow"] = round_trip.load("[{kind: index, reason: r}]")
+    allowed = StringIO()
+    round_trip.dump(data, allowed)
+    domain = parse_domain(allowed.getvalue().replace("      # foo_bar:", "      foo_bar:"))
+    assert domain.tables["album"].columns["foo_bar"].dialects == ("sqlite",)
 
 
 @pytest.mark.parametrize("configured", [True, False])

@@ -13,21 +13,31 @@ import sqlite3
 
 import psycopg
 import pytest
-from probes import Loader, compare_expected, compare_texts
+from probes import Loader, case_named, compare_expected, compare_texts
 
 from twinschema.dialects import ReflectOptions
 from twinschema.dialects.postgresql import connect_kwargs
 from twinschema.evaluate.pin_twins import text_form_rule, utc_form_rule
+from twinschema.records import Difference
 from twinschema.urls import parse_url
 
 CASE = "sl-pg.check-one-sided-utc-pin-vs-{}"
 CHECK = (
-    "CHECK (sold_at = date_trunc('second', sold_at, 'UTC') AND isfinite(sold_at) AND sold_at >= "
-    "'0001-01-01 00:00:00+00' AND sold_at < '10000-01-01 00:00:00+00')"
+    "CHECK ((sold_at = date_trunc('second'::text, sold_at, 'UTC'::text)) AND isfinite(sold_at) AND "
+    "(EXTRACT(year FROM (sold_at AT TIME ZONE 'UTC'::text)) >= (1)::numeric) AND (EXTRACT(year "
+    "FROM (sold_at AT TIME ZONE 'UTC'::text)) <= (9999)::numeric))"
+)
+BOUNDED = (
+    "sold_at IS strftime('%Y-%m-%dT%H:%M:%SZ', sold_at, '+0 days') AND sold_at >= '0001-01-01'"
+)
+# The allowance of the pair the hint offers: the check asks for it once both CHECKs are written.
+PAIR = (
+    '{kind: check, checks: {sqlite: "' + BOUNDED + '", postgresql: "' + CHECK[7:-1] + '"}, '
+    "reason: ...}"
 )
 RULE = (
-    CHECK + " (the text form stays SQLite's own: keep this CHECK and allow it, as below), or "
-    "remove it from "
+    CHECK + " (the text form stays SQLite's own: keep the CHECK and allow the pair, which the "
+    "check then asks for, by " + PAIR + "), or remove it from "
 )
 
 
@@ -204,27 +214,105 @@ def test_the_unbounded_pin_against_text_gets_its_rule(loader: Loader, pg_url: st
     assert [d for d in found.differences if d.kind == "check"] == [], found.differences
 
 
-def test_the_unbounded_pin_against_timestamptz_keeps_1_bc(loader: Loader, pg_url: str) -> None:
-    """The pin without its bound against a timestamptz (recheck89 r88_4: "add it to pg.sql"): the
-    hint's rule takes 1 BC (the pin's year 0000) and refuses what is before it, a fraction, the
-    infinities and year 10000, on a real PostgreSQL."""
+def test_the_unbounded_pin_against_timestamptz_asks_for_the_bound(
+    loader: Loader, pg_url: str
+) -> None:
+    """The pin without its bound against a timestamptz (recheck90 r88_4): the hint's rule took
+    1 BC "to mirror" the pin's year 0000 while the value warning of year 0000 advised the bound;
+    no text carries that year across (run here: PostgreSQL refuses '0000-01-01T00:00:00Z', and
+    writes 1 BC in the pin's form as '0001-01-01T00:00:00Z', 1 AD), so the hint now asks for
+    the bound too, and its rule refuses 1 BC, with the infinities, a fraction and year 10000."""
     a = f"CREATE TABLE pass (id INTEGER PRIMARY KEY, sold_at TEXT {UNBOUNDED});"
     b = "CREATE TABLE pass (id bigint PRIMARY KEY, sold_at timestamptz);"
-    (check,) = [d for d in compare_texts(loader, ("sqlite", "postgresql"), a, b).differences
+    warnings: list[Difference] = []
+    (check,) = [d for d in compare_texts(loader, ("sqlite", "postgresql"), a, b, warnings).differences
                 if d.kind == "check"]  # fmt: skip
-    rule = utc_form_rule("sold_at", year_zero=True)
     assert (
-        f"years past 9999 or before 1 BC (its year 0000): to refuse those there too, give it {rule}"
-        in check.hint
-    ), check.hint
-    assert "add it to" not in check.hint, check.hint
-    column = "timestamptz " + rule
-    for value in ("0001-01-01 00:00:00+00 BC", "0001-12-31 23:59:59+00 BC", *KEPT):
-        assert _stored(pg_url, "UTC", column, value) is not None, value
-    for value in ("0002-12-31 23:59:59+00 BC", "0001-06-15 00:00:00.5+00 BC", *REFUSED[:4]):
+        "years past 9999 or before 1 BC, and the year 0000 it takes has no instant there "
+        "(PostgreSQL reads no year 0: it refuses '0000-01-01T00:00:00Z', and writes its 1 BC "
+        "'0001-01-01 00:00:00+00 BC', which this CHECK refuses): bound this CHECK to the years "
+        f"both read, CHECK ({BOUNDED}), as the value warning of year 0000 says, and to refuse "
+        f"the same there, give it {RULE}"
+    ) in check.hint, check.hint
+    assert "add it to" not in check.hint and " BC'" not in check.hint.split("(the text")[1]
+    # The value warning of year 0000 advises the same bound: one story.
+    (zero,) = [w for w in warnings if "no year zero" in w.message]
+    assert f"CHECK ({BOUNDED})" in zero.hint, zero.hint
+    column = "timestamptz " + utc_form_rule("sold_at")
+    for value in ("0001-01-01 00:00:00+00 BC", "0001-12-31 23:59:59+00 BC", *REFUSED):
         assert _stored(pg_url, "UTC", column, value) is None, value
-    # The pin takes the year 0000 text of the first of those instants and refuses the year before.
+    for value in KEPT:
+        assert _stored(pg_url, "UTC", column, value) is not None, value
+    with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as conn:
+        conn.execute(b"SET TimeZone = 'UTC'")
+        written = conn.execute(
+            b"SELECT to_char(timestamptz '0001-01-01 00:00:00+00 BC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+        ).fetchone()
+        assert written == ("0001-01-01T00:00:00Z",)  # 1 BC in the pin's form is 1 AD's text
+        with pytest.raises(psycopg.errors.DatetimeFieldOverflow):
+            conn.execute(b"SELECT timestamptz '0000-01-01T00:00:00Z'")
     with sqlite3.connect(":memory:") as conn:
         pin = "SELECT ? IS strftime('%Y-%m-%dT%H:%M:%SZ', ?, '+0 days')"
-        assert conn.execute(pin, ("0000-01-01T00:00:00Z",) * 2).fetchone() == (1,)
-        assert conn.execute(pin, ("-0001-12-31T23:59:59Z",) * 2).fetchone() == (0,)
+        assert conn.execute(pin, ("0000-01-01T00:00:00Z",) * 2).fetchone() == (1,)  # unbounded
+        bounded = f"SELECT {BOUNDED.replace('sold_at', '?1')}"
+        assert conn.execute(bounded, ("0000-01-01T00:00:00Z",)).fetchone() == (0,)
+        assert conn.execute(bounded, ("0001-01-01T00:00:00Z",)).fetchone() == (1,)
+
+
+PAIR_CASE = "sl-pg.allow-check-utc-pin-pair-as-hinted"
+
+
+def test_the_pair_the_hint_offers_is_what_the_check_accepts(loader: Loader) -> None:
+    """recheck90: written as the hint says (the bound on SQLite, the rule on PostgreSQL), the
+    check reported the pair and asked for an allowance of both, not the one-sided one the hint
+    offered. The golden case PAIR_CASE is that state, allowed by this domain.yaml entry, which
+    is the hint's own (its reason filled in), in the bounded and the unbounded pin's hints; the
+    check finds nothing (the walker runs it on real databases, the live PostgreSQL printing the
+    rule back as written); its near miss, the old rule taking 1 BC, is reported."""
+    entry = PAIR.replace("reason: ...", 'reason: "the text form is the device\'s own"')
+    assert entry in (case_named(PAIR_CASE).folder / "domain.yaml").read_text(encoding="utf-8")
+    assert (
+        (case_named(PAIR_CASE).folder / "b.sql")
+        .read_text(encoding="utf-8")
+        .endswith(f"timestamptz NOT NULL {CHECK});\n")
+    )
+    assert PAIR in _hint(loader, "timestamptz") and PAIR in _hint(loader, "timestamptz0")
+    assert not compare_expected(loader, PAIR_CASE).differences
+    near = compare_expected(loader, PAIR_CASE + "-near-miss")
+    assert {d.kind for d in near.differences} == {"check", "stale_allowance"}
+
+
+# Whole seconds of the years both read, in the pin's form: each crosses both ways.
+ROUND_TRIP = ("0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "2024-02-29T23:59:59Z",
+              "9999-12-31T23:59:59Z")  # fmt: skip
+
+
+def test_what_the_bounded_pin_takes_the_rule_takes_and_writes_back(pg_url: str) -> None:
+    """Both directions on real databases: each text the bounded pin takes, PostgreSQL's rule
+    stores, and writes back in the pin's form (to_char in UTC) as the same text, which the pin
+    takes; near miss: year 0000, which the unbounded pin takes, neither stores."""
+    column = "timestamptz " + utc_form_rule("sold_at")
+    for text in ROUND_TRIP:
+        stored = _stored(pg_url, "UTC", column, text)
+        assert stored is not None, text
+        with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as conn:
+            conn.execute(b"SET TimeZone = 'UTC'")
+            back = conn.execute(
+                b'SELECT to_char(%s::timestamptz, \'YYYY-MM-DD"T"HH24:MI:SS"Z"\')', (stored,)
+            ).fetchone()
+        assert back == (text,), (text, back)
+    assert _taken_by_sqlite(PIN, (*ROUND_TRIP, "0000-01-01T00:00:00Z")) == [True] * 4 + [False]
+
+
+def _taken_by_sqlite(pin: str, values: tuple[str, ...]) -> list[bool]:
+    """Whether a real SQLite column with ``pin`` takes each value."""
+    taken = []
+    with sqlite3.connect(":memory:") as conn:
+        conn.execute(f"CREATE TABLE pass (sold_at TEXT {pin})")
+        for value in values:
+            try:
+                conn.execute("INSERT INTO pass VALUES (?)", (value,))
+                taken.append(True)
+            except sqlite3.IntegrityError:
+                taken.append(False)
+    return taken

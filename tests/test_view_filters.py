@@ -31,6 +31,17 @@ DIALECTS = ("sqlite", "postgresql")
         ("WHERE length(name) > 6", "name", []),
         ("WHERE code NOT IN ('A')", "code", []),
         ("WHERE other_code = 'FX'", "code", []),
+        # fix94b: a comparison under a NOT or in a CASE is not what the kept rows hold; near
+        # misses: <>, NOT IN / IS NOT NULL beside it, and a NOT's end (AND) before the next.
+        ("WHERE NOT (o.status = 'void') AND o.total > 6", "status", []),
+        ("WHERE NOT o.status = 'void' AND o.total > 6", "status", []),
+        ("WHERE CASE WHEN o.status = 'void' THEN 0 ELSE 1 END = 1", "status", []),
+        ("WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.status = 'x')", "status", []),
+        ("WHERE o.status <> 'void'", "status", [("<>", "void")]),
+        ("WHERE o.kind NOT IN ('a') AND o.status = 'paid'", "status", [("=", "paid")]),
+        ("WHERE o.note IS NOT NULL AND o.status = 'paid'", "status", [("=", "paid")]),
+        ("WHERE NOT o.flag AND o.status = 'paid'", "status", [("=", "paid")]),
+        ("WHERE o.note <> 'not (' AND o.status = 'paid'", "status", [("=", "paid")]),
     ],
 )
 def test_comparisons_read(text: str, own: str, expected: list[tuple[str, object]]) -> None:
@@ -96,3 +107,20 @@ def test_a_view_returning_nothing_says_what_no_probe_row_met(literal: str, loade
     assert len(warned) == 1, found.warnings
     assert "a join they do not meet" not in warned[0], warned[0]
     assert "no probe row has" in warned[0] or "at once" in warned[0], warned[0]
+
+
+def test_a_clock_filter_is_met_after_now_too() -> None:
+    """fix94b: a column compared with the clock takes the starts of today first, then an hour
+    after now (``departs_at > now()`` met none of the starts); near miss: a literal filter
+    met by text that only looks like such a moment gets no moment added."""
+    starts = [
+        NowMoment(f"s{i}", f"<the start of today (UTC){d}, as X>")
+        for i, d in enumerate(["", "", " - 1 day", " + 1 day"])
+    ]
+    ahead = NowMoment("h", "<an hour after now, as X>")
+    before = NowMoment("b", "<an hour before now, as X>")
+    met = view_filters.meeting([before, *starts, ahead], [Comparison("clock", ())])
+    assert met == [*starts[:3], ahead]
+    assert view_filters.meeting([before, ahead], [Comparison("clock", ())]) == [before, ahead]
+    said = [Comparison("<>", ("zzz",))]  # every value meets it, the moment after now too
+    assert view_filters.meeting([*starts, ahead], said) == starts[:3]

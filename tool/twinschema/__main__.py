@@ -3,6 +3,6 @@ where the script's folder is not on PATH (a virtualenv that is not activated, CI
 
 import sys
 
-from twinschema.cli import main
+from twinschema.cli import script
 
-sys.exit(main())
+sys.exit(script())

@@ -145,11 +145,15 @@ def _table(table: InitTable) -> CommentedMap:
         )
     taken = {c.name for c in table.columns}
     one_sided = [_one_sided_column(table.name, d, n, taken) for d, n in table.one_sided]
-    after = [*table.unpaired, *one_sided]
-    if after and table.columns:
-        _after(columns, _scalar(table.columns[-1].name), after, 6)
-    elif after:
-        _after(found, "columns", after, 6)
+    comments = [*table.unpaired, *one_sided]
+    if comments and table.columns:
+        # Above the first column, not below the last: a comment below it belongs to whatever
+        # the file holds next, so the `allow:` that `init --allow-existing` adds went between
+        # the columns and it, and the line uncommented no longer loaded (stranger94b 006).
+        first = _scalar(table.columns[0].name)
+        columns.yaml_set_comment_before_after_key(first, before="\n".join(comments), indent=6)
+    elif comments:
+        _after(found, "columns", comments, 6)
     return found
 
 

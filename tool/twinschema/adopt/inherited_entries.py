@@ -7,6 +7,7 @@ never from a hint's words."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from twinschema.compare.allowance_entries import Schemas, allowance_entry, offers
@@ -42,13 +43,19 @@ def placed(across: Iterable[Difference], domain: Domain, schemas: Schemas, reaso
     is left out stays a difference, which
     ``check`` reports and init lists."""
     entries: Entries = {}
-    seen: set[tuple[str | None, ...]] = set()
+    # How many differences of each (kind, table, column, name) each comparison found: the n-th
+    # of a comparison is the same difference as another comparison's n-th. Within one
+    # comparison they are distinct: two unnamed CHECKs of a table differing each (the second
+    # got no entry and the first check after adoption was red, stranger94a 010).
+    seen: dict[tuple[str | None, ...], Counter[str]] = {}
     for d in across:
         where = _where(d, domain)
-        key = (d.kind, d.table, d.column, d.name)
-        if where is None or key in seen:
+        if where is None:
             continue
-        seen.add(key)
+        found = seen.setdefault((d.kind, d.table, d.column, d.name), Counter())
+        found[d.layer] += 1
+        if any(n >= found[d.layer] for layer, n in found.items() if layer != d.layer):
+            continue
         entry = allowance_entry(d, DIALECTS, schemas, reason=reason)
         listed = entries.setdefault(where, [])
         if entry not in listed:

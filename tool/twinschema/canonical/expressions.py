@@ -30,7 +30,14 @@ from sqlglot.errors import ParseError, SqlglotError
 from sqlglot.parser import Parser
 from sqlglot.tokens import Tokenizer
 
-from twinschema.canonical import expr_defaults, expr_idioms, expr_nulls, expr_rules, expr_tree
+from twinschema.canonical import (
+    expr_defaults,
+    expr_idioms,
+    expr_nulls,
+    expr_operands,
+    expr_rules,
+    expr_tree,
+)
 from twinschema.canonical.identifiers import catalog_key, fold
 from twinschema.records import SQLGLOT_DIALECTS
 from twinschema.sql_expression import parse_expression
@@ -86,7 +93,7 @@ def _canonical(dialect: str, text: str, scope: Scope) -> Canonical:
     except (SqlglotError, RecursionError):
         return Canonical(fallback(dialect, text))
     columns, kinds = _columns(dialect, scope.columns)
-    context = expr_rules.Context(dialect, columns, scope.own, kinds)
+    context = expr_operands.Context(dialect, columns, scope.own, kinds)
     try:
         tree = expr_rules.canon(tree, context)
         tested: tuple[str, ...] = ()
@@ -108,7 +115,7 @@ def _columns(
     dialect: str, columns: tuple[tuple[str, str, str], ...]
 ) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     # A table's columns by the key a name written in SQL is matched by, and the value kind of
-    # each logical name (the first column of that name, as ``expr_rules.kind_of`` reads it).
+    # each logical name (the first column of that name, as ``expr_operands.kind_of`` reads it).
     by_key = {catalog_key(dialect, name): (logical, kind) for name, logical, kind in columns}
     kinds: dict[str, str] = {}
     for logical, kind in by_key.values():

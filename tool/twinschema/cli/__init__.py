@@ -19,11 +19,20 @@ from typing import Any
 from twinschema.cli import compare_commands, db_commands, init_command, migration_commands
 from twinschema.cli.app import cli
 
-__all__ = ["cli", "compare_commands", "db_commands", "init_command", "main", "migration_commands"]
+__all__ = [
+    "cli",
+    "compare_commands",
+    "db_commands",
+    "init_command",
+    "main",
+    "migration_commands",
+    "script",
+]
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point of the ``twinschema`` script.
+    """A command run as the ``twinschema`` script runs it (the script's entry point is
+    ``script``, which calls this).
 
     One command is one short process, so the cyclic garbage collector is off while it runs:
     its passes re-scan every object the imports made (SQLAlchemy, sqlglot, psycopg) and cost
@@ -40,6 +49,23 @@ def main(argv: list[str] | None = None) -> Any:
     finally:
         if was_on:
             gc.enable()
+
+
+def script() -> Any:
+    """Entry point of the ``twinschema`` script and of ``python -m twinschema``: ``main`` in a
+    process that ends with its command, so the collector is never turned back on and what the
+    process made is frozen (``gc.freeze``) before Python's exit runs its own full collection
+    (collector off or not) over every object the imports and the command made: nothing of a
+    command's is freed that way that the exit would not free anyway. Turning the collector
+    back on after ``main`` ran a pass over the same objects at once. The two took about 0.3 s
+    of a 1.0 s ``twinschema check`` on this project's CPU (medians of 6 at load 13: 1.03 s
+    as ``main``, 0.90 s with the collector left off, 0.72 s frozen too). A caller that runs
+    ``main`` in its own process (the tests) keeps its collector as it had it."""
+    gc.disable()  # off before main, so main leaves it off: it never comes back on
+    try:
+        return main()
+    finally:
+        gc.freeze()
 
 
 # Signals that end a command from outside: ``timeout``, a CI job cancelled, a closed terminal.

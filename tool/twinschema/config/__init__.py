@@ -6,18 +6,23 @@ flag (``--sqlite-url`` / ``--postgres-url``), then the side's environment variab
 (``LOCAL_DATABASE_URL`` / ``DATABASE_URL`` in any project; ``url_env`` replaces it), then
 ``default_url``; for PostgreSQL with none of these, the embedded server. A flag whose scheme does
 not fit its side is refused (exit 2); a variable whose scheme does not fit is ignored, with a
-notice.
+notice. Which side a URL is for, and a relative ``default_url``, are ``url_sides``'.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from twinschema.config.url_sides import (
+    meant_dialect as meant_dialect,
+    named_file,
+    resolve_sqlite_default,
+    scheme_dialect,
+)
 from twinschema.config.values import (
     UnknownKey,
     check_keys,
@@ -30,8 +35,8 @@ from twinschema.dialects import DEFAULT_EXCLUDE, ReflectOptions
 from twinschema.errors import UsageError
 from twinschema.paths import shown, user_cache_dir
 from twinschema.records import DIALECTS
-from twinschema.records.dialects import DIALECT_NAMES, FILE_SUFFIXES, SQLITE
-from twinschema.urls import is_conninfo, parse_url, redact, sqlite_file, sqlite_host_refusal
+from twinschema.records.dialects import DIALECT_NAMES
+from twinschema.urls import parse_url, redact, sqlite_file
 
 # The two sides of the application, as `twinschema migrate local|remote` names them.
 SIDES: Mapping[str, str] = {"local": "sqlite", "remote": "postgresql"}
@@ -150,14 +155,14 @@ class Config:
                 raise UsageError(
                     f"{URL_FLAG[dialect]} {redact(flag)} is not a {DIALECT_NAMES[dialect]} URL"
                 )
-            return Database(dialect, _named_file(flag, URL_FLAG[dialect]), URL_FLAG[dialect])
+            return Database(dialect, named_file(flag, URL_FLAG[dialect]), URL_FLAG[dialect])
         env = os.environ if environ is None else environ
         name = self.url_env_name(dialect)
         text = (env.get(name) or "").strip()  # a stray space from a .env file is no new URL
         ignored = None
         if text:
             if scheme_dialect(text) == dialect:
-                return Database(dialect, _named_file(text, name), name)
+                return Database(dialect, named_file(text, name), name)
             if meant_dialect(text) == dialect:
                 # This side's database written in a form twinschema refuses (libpq key=value, a
                 # misspelt scheme): refused as the flag is, never replaced by another database.
@@ -173,7 +178,7 @@ class Config:
         """The side's database when no flag or variable names one (``why`` says so)."""
         default = self.side(dialect).default_url
         if default:
-            url = _resolve_sqlite_default(default, self.root)
+            url = resolve_sqlite_default(default, self.root)
             if scheme_dialect(url) != dialect and meant_dialect(url) == dialect:
                 try:  # this side's database in a refused form: the URL to write, as a variable's
                     parse_url(url)
@@ -215,87 +220,6 @@ class Config:
         """The database URL of ``dialect`` from its environment variable or its default, if any
         (see ``database``; None for the embedded server or no database)."""
         return self.database(dialect, None, environ).url
-
-
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-
-
-def _named_file(url: str, given_by: str) -> str:
-    """``url``, unless it is a SQLite URL that names no file (``sqlite://``, ``sqlite:///``,
-    ``:memory:``): a check or a migration of a database that vanishes at exit would pass or
-    apply nothing real, so it is refused (exit 2)."""
-    if scheme_dialect(url) != "sqlite":
-        return url
-    if refused := sqlite_host_refusal(url):  # sqlite://device.db: a host, no file
-        raise UsageError(f"{given_by} {refused}")
-    if sqlite_file(parse_url(url)) == ":memory:":  # also file::memory:, mode=memory with uri=true
-        raise UsageError(
-            f"{given_by} {redact(url)} names no SQLite file (an in-memory database vanishes "
-            "at exit): give sqlite:///path/to/file.db"
-        )
-    return url
-
-
-def scheme_dialect(url: str) -> str | None:
-    """The side a URL's scheme fits (``sqlite`` or ``postgresql``), None for any other scheme.
-
-    The scheme is what comes before the first colon, whatever follows it: ``SQLITE:/x.db`` (one
-    slash) is a SQLite URL written wrongly, to be refused as such, not a URL of no side."""
-    match = _SCHEME.match(url)
-    scheme = match.group(1).lower() if match else ""
-    if scheme.startswith("sqlite"):
-        return "sqlite"
-    if scheme.startswith("postgres"):
-        return "postgresql"
-    return None
-
-
-# Schemes that are PostgreSQL misspelt or abbreviated (``postgre://``, ``pgsql://``, ``pg://``):
-# a PostgreSQL connection, not another database system's URL.
-_POSTGRES_TYPO = re.compile(r"(?i)(?:postgre|pg|psql)[A-Za-z0-9+.-]*$")
-# A SQLite file's path without ``sqlite:///`` (``/srv/app.db``, ``./dev.sqlite3``, ``app.db``).
-_SQLITE_PATH = re.compile(
-    r"(?i)^(?:[/.~][^@\s]*|[^@\s=]+(?:"
-    + "|".join(re.escape(s) for s in FILE_SUFFIXES[SQLITE])
-    + r"))$"
-)
-
-
-def meant_dialect(text: str) -> str | None:
-    """The side a variable's value was meant for, also when written in a form twinschema refuses:
-    its scheme's side (``scheme_dialect``), else PostgreSQL for a libpq ``key=value`` connection
-    string or a misspelt PostgreSQL scheme, SQLite for a file's path without ``sqlite:///``;
-    None for another database system (``mysql://``),
-    which a variable shared with another application may hold."""
-    found = scheme_dialect(text)
-    if found is not None:
-        return found
-    scheme = _SCHEME.match(text)
-    if scheme is not None and scheme.group(1).lower() == "file":  # SQLite's URI filename
-        return "sqlite"
-    if scheme is None:
-        if is_conninfo(text):
-            return "postgresql"
-        return "sqlite" if _SQLITE_PATH.match(text) else None
-    return "postgresql" if _POSTGRES_TYPO.match(scheme.group(1)) else None
-
-
-def _resolve_sqlite_default(url: str, root: Path) -> str:
-    """A relative ``sqlite:///var/x.db`` default is relative to the project root, not the cwd;
-    so is the file of a relative URI filename, ``sqlite:///file:var/x.db?uri=true``."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or url[len(prefix) :].startswith("/"):
-        return url
-    rest = url[len(prefix) :]
-    if rest.startswith("file:") and not rest.startswith(("file:/", "file::")):
-        try:
-            parsed = parse_url(url)
-            uri = sqlite_file(parsed) != parsed.database
-        except UsageError:
-            uri = False
-        if uri:  # read as a URI filename: its path made absolute inside it
-            return prefix + "file:" + str(root / rest[len("file:") :])
-    return prefix + str(root / rest)
 
 
 def find_pyproject(start: Path | None = None) -> Path | None:

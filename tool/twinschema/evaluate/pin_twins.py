@@ -12,7 +12,12 @@ and '0044-03-15 BC', each of which the pin refuses in any text form. So the diff
 there: a timestamptz (not (0), whose rounding no CHECK sees) with ``CHECK (x =
 date_trunc('second', x, 'UTC') AND isfinite(x) AND x >= '0001-01-01 00:00:00+00' AND x <
 '10000-01-01 00:00:00+00')`` (``utc_form_rule``), which refuses each of them (run on
-PostgreSQL 16), with the pin allowed as SQLite's own text form."""
+PostgreSQL 16), with the pin allowed as SQLite's own text form: by the allowance of the pair of
+CHECKs (``pair_allowance``), which is what the check asks for once both are written (recheck90:
+the hint offered the one-sided one, and the check then reported the pair). The pin without its
+``>= '0001-01-01'`` bound takes year 0000, which crosses in neither direction (PostgreSQL
+refuses '0000-01-01T00:00:00Z'; its 1 BC, written with ' BC', the pin refuses): the hint then
+asks for the bound, as the value warning of year 0000 does, and its rule stops at 1 AD too."""
 
 from __future__ import annotations
 
@@ -74,16 +79,55 @@ def retold(st: StageContext, d: Difference, side: str) -> Difference:
         if rounds
         else "a fraction (kept to the microsecond)"
     )
-    before = "before 1 BC (its year 0000)" if year_zero else "BC"
     declare = f"declare {column} timestamptz (it keeps the fraction) with" if rounds else "give it"
+    pin = bounded_pin(found.group(1))
+    rule = f"{declare} {utc_form_rule(column)}"
+    if year_zero:
+        # Year 0000 crosses in neither direction (recheck90, run on SQLite 3.40 and PostgreSQL
+        # 16): PostgreSQL refuses the text '0000-01-01T00:00:00Z', writes its 1 BC with ' BC',
+        # which the pin refuses, and to_char() drops that BC; the value warning of year 0000
+        # advises the same bound, so the two say one thing.
+        refuses = (
+            f"{fraction}, 'infinity' and years past 9999 or before 1 BC, and the year 0000 it "
+            "takes has no instant there (PostgreSQL reads no year 0: it refuses "
+            "'0000-01-01T00:00:00Z', and writes its 1 BC '0001-01-01 00:00:00+00 BC', which "
+            "this CHECK refuses): bound this CHECK to the years both read, CHECK "
+            f"({pin}), as the value warning of year 0000 says, and to refuse the same there, "
+            f"{rule}"
+        )
+    else:
+        refuses = (
+            f"{fraction}, 'infinity' and years past 9999 or BC: to refuse those there too, {rule}"
+        )
     instead = (
         f"{ways.add_to} has no strftime() and its timestamptz holds instants, not a text form; "
-        f"of what it stores this CHECK refuses {fraction}, 'infinity' and years past 9999 or "
-        f"{before}: to refuse those there too, {declare} {utc_form_rule(column, year_zero)} (the "
-        "text form stays "
-        "SQLite's own: keep this CHECK and allow it, as below)"
+        f"of what it stores this CHECK refuses {refuses} (the text form stays SQLite's own: "
+        f"keep the CHECK and allow the pair, which the check then asks for, by "
+        f"{pair_allowance(pin, utc_form_condition(column))})"
     )
     return st.swap(d, d.reworded(replace(ways, instead=instead)))
+
+
+def bounded_pin(column: str) -> str:
+    """SQLite's one-UTC-form pin of ``column`` with its ``>= '0001-01-01'`` bound, as the check
+    shows it: the CHECK the hint keeps on SQLite (the value warning of year 0000 advises it)."""
+    form = PIN_FORMS["timestamptz"]
+    return f"{column} IS strftime('{form}', {column}, '+0 days') AND {column} >= '0001-01-01'"
+
+
+def pair_allowance(sqlite: str, postgresql: str) -> str:
+    """The allowance of domain.yaml that allows the pair of CHECKs ``sqlite`` and
+    ``postgresql`` (their texts as the check shows them), as the check offers it once both
+    are written (recheck90: the hint offered the one-sided one, which then no longer applies)."""
+    each = ", ".join(
+        f"{k}: {_quoted(t)}" for k, t in (("sqlite", sqlite), ("postgresql", postgresql))
+    )
+    return f"{{kind: check, checks: {{{each}}}, reason: ...}}"
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _digits(digits: int | None) -> str:
@@ -110,14 +154,24 @@ def text_form_rule(column: str, year_zero: bool = False) -> str:
     )
 
 
-def utc_form_rule(column: str, year_zero: bool = False) -> str:
+def utc_form_rule(column: str) -> str:
     """The CHECK on a PostgreSQL timestamptz ``column`` that refuses what SQLite's one-UTC-form
     pin refuses of the instants it holds: a fraction of a second (truncated in UTC, so no
     session's TimeZone reads it), 'infinity' and '-infinity', years past 9999 and BC (run on
-    PostgreSQL 16 in tests/test_pin_twins.py, in America/Los_Angeles too). ``year_zero``: for
-    the pin without its ``>= '0001-01-01'`` bound, which takes year 0000, PostgreSQL's 1 BC."""
-    first = "'0001-01-01 00:00:00+00 BC'" if year_zero else "'0001-01-01 00:00:00+00'"
+    PostgreSQL 16 in tests/test_pin_twins.py, in America/Los_Angeles too), 1 BC too, which the
+    pin without its bound takes as year 0000 and no text carries across (recheck90)."""
+    return f"CHECK ({utc_form_condition(column)})"
+
+
+def utc_form_condition(column: str) -> str:
+    """``utc_form_rule``'s condition as PostgreSQL prints it back (``pg_get_constraintdef``), so
+    that the allowance of the pair pins one text in a metadata module, a SQL file and the live
+    database alike (an allowance pins the text each side shows). Its years are read in UTC by
+    EXTRACT, not against timestamptz literals, which PostgreSQL prints in the session's TimeZone
+    and DateStyle ('0001-01-01 00:00:00+00' is '0001-12-31 16:07:02-07:52:58 BC' in Los
+    Angeles): this text is the same in every session (run on PostgreSQL 16)."""
+    year = f"EXTRACT(year FROM ({column} AT TIME ZONE 'UTC'::text))"
     return (
-        f"CHECK ({column} = date_trunc('second', {column}, 'UTC') AND isfinite({column}) AND "
-        f"{column} >= {first} AND {column} < '10000-01-01 00:00:00+00')"
+        f"({column} = date_trunc('second'::text, {column}, 'UTC'::text)) AND isfinite({column}) "
+        f"AND ({year} >= (1)::numeric) AND ({year} <= (9999)::numeric)"
     )

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from twinschema.evaluate import view_now, view_probes
+from twinschema.evaluate import view_negated, view_now, view_probes
 from twinschema.model import Table
 
 _LITERAL = r"(-?\d+(?:\.\d+)?|'(?:[^']|'')*')(?:\s*::\s*[\w ]+?(?=[\s),;]|$))?"
@@ -32,6 +32,8 @@ _OPERATOR = r"(==|=|<>|!=|>=|<=|>|<)"
 TRIES = 3
 # A clock label meeting today's and this month's filters at any hour.
 _START = "start of today"
+# The label of a clock moment meeting a filter on the moments after now (``> now()``).
+_AHEAD = "<an hour after now,"
 # What ends a condition: its connectives and the words of other clauses.
 _PARTS = re.compile(
     r"\b(?:and|or|not|where|on|having|select|from|join|group|order|limit|case|when|then|else|"
@@ -70,21 +72,26 @@ def comparisons(
 
 
 def _read(text: str, own: str) -> list[Comparison]:
-    """The literal comparisons of column ``own`` in ``text``."""
+    """The literal comparisons of column ``own`` in ``text``, but those under a NOT or inside
+    a CASE (``view_negated``: what they ask, the view may refuse)."""
     col = r'(?<![\w$"])(?:\w+\s*\.\s*)?"?' + re.escape(own) + r'"?(?![\w$(])'
+    masked = view_negated.spans(text)
     found: list[Comparison] = []
-    for m in re.finditer(col + r"\s*" + _OPERATOR + r"\s*\(*\s*" + _LITERAL, text, re.I):
+
+    def matches(pattern: str) -> list[re.Match[str]]:
+        return [m for m in re.finditer(pattern, text, re.I) if not view_negated.inside(m, masked)]
+
+    for m in matches(col + r"\s*" + _OPERATOR + r"\s*\(*\s*" + _LITERAL):
         found.append(Comparison(_op(m[1]), (_value(m[2]),)))
-    for m in re.finditer(_LITERAL + r"\s*" + _OPERATOR + r"\s*\(*\s*" + col, text, re.I):
+    for m in matches(_LITERAL + r"\s*" + _OPERATOR + r"\s*\(*\s*" + col):
         found.append(Comparison(_FLIP[_op(m[2])], (_value(m[1]),)))
-    for m in re.finditer(col + r"\s+(not\s+)?in\s*\(([^()]*)\)", text, re.I):
+    for m in matches(col + r"\s+(not\s+)?in\s*\(([^()]*)\)"):
         values = tuple(_value(v) for v in re.findall(_LITERAL, m[2]))
         if values and not m[1]:
             found.append(Comparison("in", values))
-    between = col + r"\s+between\s+" + _LITERAL + r"\s+and\s+" + _LITERAL
-    for m in re.finditer(between, text, re.I):
+    for m in matches(col + r"\s+between\s+" + _LITERAL + r"\s+and\s+" + _LITERAL):
         found.append(Comparison("between", (_value(m[1]), _value(m[2]))))
-    for m in re.finditer(col + r"\s+(?:i?like)\s+'([^'%_]+)%", text, re.I):
+    for m in matches(col + r"\s+(?:i?like)\s+'([^'%_]+)%"):
         found.append(Comparison("like", (m[1],)))
     return found
 
@@ -168,10 +175,17 @@ def derived(said: Sequence[Comparison], scale: int | None) -> list[Any]:
 
 def meeting(values: Sequence[Any], said: Sequence[Comparison]) -> list[Any]:
     """Up to ``TRIES`` of ``values`` meeting all of ``said``, a moment at the start of the
-    fixed moment's day first (on its day and in its month whatever the hour)."""
+    fixed moment's day first (on its day and in its month whatever the hour); for a column
+    compared with the clock, also an hour after now (fix94b: ``departs_at > now()`` met none
+    of the starts of today and yesterday, and a float sum of upcoming fares was "the same
+    rows")."""
     met = [v for v in dict.fromkeys(values) if meets(v, said)]
     start = [v for v in met if _START in getattr(v, "label", "")]
-    return list(dict.fromkeys([*start, *met]))[:TRIES]
+    chosen = list(dict.fromkeys([*start, *met]))[:TRIES]
+    ahead = [v for v in met if getattr(v, "label", "").startswith(_AHEAD)]
+    if any(c.op == "clock" for c in said) and ahead and not set(ahead) & set(chosen):
+        chosen.append(ahead[0])
+    return chosen
 
 
 def unmet(

@@ -104,13 +104,16 @@ def templates(
     met: dict[int, list[Any]],
     keys: Sequence[int],
     target: Sequence[int],
+    least: int = 1,
 ) -> list[tuple[Any, ...]]:
     """Up to ``TRIES`` rows like the first of ``rows`` whose filtered columns (not a key, not
-    the summed ``target``) take the ``i``-th value meeting their filters (``met``)."""
+    the summed ``target``) take the ``i``-th value meeting their filters (``met``); at least
+    ``least`` (the most values meeting a filter of a table joined to it: its parent's copy
+    takes the ``i``-th of those, fix94b: an hour after now, the fourth, for ``> now()``)."""
     if not rows:
         return []
     tries = max((len(v) for j, v in met.items() if j in said), default=0)
-    return [applied(rows[0], said, met, i, [*keys, *target]) for i in range(max(1, tries))]
+    return [applied(rows[0], said, met, i, [*keys, *target]) for i in range(max(1, least, tries))]
 
 
 def applied(

@@ -85,7 +85,8 @@ def closed_values(
     """Per column of a base table, the values a view's filter may ask of it, among those both
     sides take (``fits``): each label of an enum, False and True for a boolean, else the views'
     text literals (``named``) it holds, at most ``_NAMED``; empty for a key, a column no view
-    reads, or one with none of these."""
+    reads, or one with none of these. An enum's labels the views name come first, so the
+    combination a filter asks is among the first ``COMBINATIONS``."""
     found: list[Closed] = []
     for j, name in enumerate(columns):
         given = fits[j]
@@ -95,7 +96,11 @@ def closed_values(
             continue
         labels = _labels(pair[0], lc) | _labels(pair[1], rc)
         if labels and probes.kind_of(lc, rc) in probes.TEXT_KINDS:
-            found.append((tuple(dict.fromkeys(v for v in given if v in labels)), True))
+            # The labels the views name first (fix94b): a fifth label asked beside two more
+            # closed columns came past ``COMBINATIONS`` and no child met the filter.
+            held = [v for v in given if v in labels]
+            asked = [v for v in named if v in held]
+            found.append((tuple(dict.fromkeys([*asked, *held])), True))
         elif any(v is False for v in given) and any(v is True for v in given):
             found.append(((False, True), True))
         else:

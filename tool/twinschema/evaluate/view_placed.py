@@ -61,8 +61,9 @@ class Placing:
         if chosen is None:
             return
         rows = found[b][: len(found[b])]
+        least = max((len(v) for m in self.met for v in m.values()), default=1)
         for i, template in enumerate(
-            view_met.templates(rows, said, self.met[b], self.own_keys[b], target)
+            view_met.templates(rows, said, self.met[b], self.own_keys[b], target, least)
         ):
 
             def meet(base: int, row: tuple[Any, ...], i: int = i) -> tuple[Any, ...]:

@@ -164,5 +164,11 @@ def _untouched(
     if built is None:
         return differences
     at = Side(make_canonical(built[0], sources.domain), "its chain", "its chain")
-    changed = behind_untouched.touched(model, at, sources.domain)
-    return behind_untouched.retold(differences, changed, sources.on_chain(dialect))
+    head = sources.at_chain_head(dialect)
+    if head is None:  # what the pending revisions make is unknown: read against the module
+        changed = behind_untouched.touched(model, at, sources.domain)
+        return behind_untouched.retold(differences, changed, sources.on_chain(dialect))
+    chain = Side(make_canonical(head, sources.domain), "its chain's head", "its chain's head")
+    changed = behind_untouched.touched(chain, at, sources.domain)
+    off = behind_untouched.touched(model, chain, sources.domain)
+    return behind_untouched.retold(differences, changed, sources.on_chain(dialect), off, model)

@@ -50,6 +50,7 @@ class Sources:
         self._state: dict[str, str | None] = {}
         self._first: dict[str, str | None] = {}
         self._at: dict[str, tuple[Schema, str | None] | None] = {}
+        self._head: dict[str, Schema | None] = {}
         self._history: dict[str, tuple[list[Renamed], list[ColumnRenamed]]] = {}
 
     def model(self, dialect: str) -> Side:
@@ -180,6 +181,16 @@ class Sources:
             self._at[dialect] = chain_at_revision(self.plan, dialect, self.options[dialect])
         return self._at[dialect]
 
+    def at_chain_head(self, dialect: str) -> Schema | None:
+        """What ``dialect``'s chain builds at its head (``chain_head_built``), built once on a
+        scratch database: what the pending revisions make of a database behind its chain, which
+        its module may be ahead of (a change with no revision written yet: fix94a)."""
+        if dialect not in self._head:
+            from twinschema.migrations.migrations_renames import chain_head_built
+
+            self._head[dialect] = chain_head_built(self.plan, dialect, self.options[dialect])
+        return self._head[dialect]
+
     def _first_of(self, dialect: str, found: Side, raw: Schema, at: Schema) -> str | None:
         chain = Side(make_canonical(at, self.domain), "its chain", "its chain")
         fix = self.plan.fix_command(dialect)
@@ -204,10 +215,10 @@ class Sources:
         earlier = self._renames(dialect, head)
         made = made_ahead(chain.schema, found.schema, head, earlier)
         if made and to_stamp(chain.schema, found.schema, head):
-            from twinschema.migrations.migrations_renames import chain_head, chain_head_built
+            from twinschema.migrations.migrations_renames import chain_head
 
             stamp = self.plan.stamp_command(dialect, chain_head(self.plan, dialect))
-            built = chain_head_built(self.plan, dialect, self.options[dialect])
+            built = self.at_chain_head(dialect)
             makes = make_canonical(built, self.domain) if built is not None else None
             otherwise = made_otherwise(found.schema, makes, made) if makes is not None else []
             if otherwise:

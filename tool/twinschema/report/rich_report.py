@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections import defaultdict
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -21,6 +20,7 @@ from twinschema.definitions import visible_sql
 from twinschema.records import Difference, Report, Status
 from twinschema.report.accepted_text import accepted_heading, accepted_line
 from twinschema.report.text_report import (
+    by_table,
     evaluation_line,
     not_compared_heading,
     other_warnings,
@@ -68,11 +68,12 @@ def render(report: Report, verbose: bool, color: bool, width: int | None = None)
 
 def _renderable(report: Report, verbose: bool) -> RenderableType:
     parts: list[RenderableType] = [_layers(report)]
-    notes = {(r.name, r.left, r.right): r.notes for r in report.layers}
-    for (layer, left, right), tables in _groups(report).items():
-        parts.append(_differences(layer, left, right, tables))
+    for result in report.layers:  # each comparison's own (two named alike stay two)
+        if not result.differences:
+            continue
+        parts.append(_differences(result.name, result.left, result.right, by_table(result)))
         # What several of its differences share, said once (their hints refer to it)
-        parts += [Text(f"note: {n.text}", style="cyan") for n in notes[(layer, left, right)]]
+        parts += [Text(f"note: {n.text}", style="cyan") for n in result.notes]
     if value_warnings(report):
         lines = Text(warnings_heading(report, verbose), style="yellow")
         for w in value_warnings(report) if verbose else ():
@@ -99,19 +100,6 @@ def _renderable(report: Report, verbose: bool) -> RenderableType:
         parts.append(lines)
     parts.append(_summary(report))
     return Group(*parts)
-
-
-Pair = tuple[str, str, str]  # (layer, left source, right source)
-
-
-def _groups(report: Report) -> dict[Pair, dict[str, list[Difference]]]:
-    """The differences per compared pair, then per table, in report order: the one grouping
-    both the layers table's counts and the tables of details under it are made from."""
-    groups: dict[Pair, dict[str, list[Difference]]] = defaultdict(lambda: defaultdict(list))
-    for result in report.layers:
-        for d in result.differences:
-            groups[(result.name, result.left, result.right)][d.table or "-"].append(d)
-    return groups
 
 
 def _count(tables: dict[str, list[Difference]]) -> int:

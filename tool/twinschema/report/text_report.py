@@ -6,8 +6,6 @@ gets the ``rich`` rendering of ``rich_report`` instead."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from twinschema.definitions import visible_sql
 from twinschema.records import (
     NAMES_SPELLED_APART,
@@ -61,21 +59,17 @@ def plain(report: Report, verbose: bool) -> str:
 
 def _difference_lines(report: Report) -> list[str]:
     """The differences under a heading per comparison (its notes first: what several of its
-    differences share, said once) and per table, one line each."""
+    differences share, said once) and per table, one line each: each comparison's own, never
+    joined back by its name and sides (two comparisons named alike stay two)."""
     lines: list[str] = []
-    groups: dict[tuple[str, str, str], dict[str, list[Difference]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
     for result in report.layers:
-        for d in result.differences:
-            groups[(result.name, result.left, result.right)][d.table or "-"].append(d)
-    notes = {(r.name, r.left, r.right): r.notes for r in report.layers}
-    for (layer, left, right), tables in groups.items():
+        if not result.differences:
+            continue
         lines.append("")
-        lines.append(f"[{layer}] {left} <> {right}")
+        lines.append(f"[{result.name}] {result.left} <> {result.right}")
         # What several of its differences share, said once (their hints refer to it)
-        lines += [f"  note: {visible_sql(n.text)}" for n in notes[(layer, left, right)]]
-        for table, differences in tables.items():
+        lines += [f"  note: {visible_sql(n.text)}" for n in result.notes]
+        for table, differences in by_table(result).items():
             lines.append(f"  {table}")
             for d in differences:
                 sides = f"left: {visible_sql(d.left or '-')} | right: {visible_sql(d.right or '-')}"
@@ -83,6 +77,15 @@ def _difference_lines(report: Report) -> list[str]:
                 message, hint = visible_sql(d.message), visible_sql(d.hint)
                 lines.append(f"    {d.kind}: {message}. [{sides}] hint: {hint}")
     return lines
+
+
+def by_table(result: LayerResult) -> dict[str, list[Difference]]:
+    """A comparison's differences per table (``-`` for none), in the order it found them: the
+    grouping both text renderings list them in."""
+    tables: dict[str, list[Difference]] = {}
+    for d in result.differences:
+        tables.setdefault(d.table or "-", []).append(d)
+    return tables
 
 
 def _summary(report: Report) -> str:
