@@ -78,12 +78,21 @@ def printed_moments(literals: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def own_days(bases: Sequence[tuple[Any, ...]]) -> list[str]:
+    """The dates ('YYYY-MM-DD', a moment's day) the rows ``bases`` hold, each once: what an
+    expression with no date literal is spelled from, so that a row's own day is tried without
+    its zeros and with a time of day ('2024-1-31', '2024-01-31 10:00')."""
+    days = (v.strip()[:10] for row in bases for v in row if isinstance(v, str))
+    return list(dict.fromkeys(d for d in days if _DAY.match(d) and date_of(d) is not None))
+
+
 def spelled_rows(
     st: StageContext, table: str, found: ProbeSet, texts: tuple[str, str],
     bases: Sequence[tuple[Any, ...]],
 ) -> dict[tuple[Any, ...], str]:  # fmt: skip
     """Rows of ``bases`` with each date, timestamp or time column of ``found`` in turn given
-    spellings of the literals of ``texts`` (two expressions) and the days or hours beside them
+    spellings of the literals of ``texts`` (two expressions), of a date or timestamp column
+    also of the rows' own days (``own_days``), and the days or hours beside them
     that SQLite's date and time functions read as NULL ('2019-1-1', '7:00', a timestamptz as
     PostgreSQL prints it: '2019-12-31 12:00:00+00'), each row to the spelling put into it.
     A CHECK's ``witness`` tries them, and so does a generated column (``generated``: there
@@ -94,6 +103,10 @@ def spelled_rows(
         if (r := expression_reads.reads(d, t))
         for s in r.strings
     ]
+    # A date or timestamp column is also tried with the days of the rows themselves, after the
+    # literals': an expression may have no date literal of its own (``julianday(e) >
+    # julianday(s)``, ``CAST(julianday(e) - julianday(s) AS INTEGER)``; stranger94b 001, 002).
+    days = [d for d in own_days(bases) if d not in literals]
     rows: dict[tuple[Any, ...], str] = {}  # each row, with the spelling put into it
     for n, name in enumerate(found.names):
         lc, rc = find(st.left, table, name)[1], find(st.right, table, name)[1]
@@ -106,6 +119,7 @@ def spelled_rows(
             values = printed_moments(literals)
         else:
             values = [*spellings(literals, kind), *day_spellings(literals)]
+            values += [*spellings(days, kind, wall=False), *day_spellings(days)]
         for value in values:
             rows |= {(*row[:n], value, *row[n + 1 :]): value for row in bases}
     return rows
