@@ -21,9 +21,19 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from support import fresh_python, testing
+from support import adopted, fresh_python, testing
 from support.dbpool import DatabasePool
-from test_init_project import Shell, adopt, check, details, diff, kinds, within_a_dialect
+from test_init_project import (
+    ENV,
+    Run,
+    Shell,
+    adopt,
+    check,
+    details,
+    diff,
+    kinds,
+    within_a_dialect,
+)
 
 from twinschema.sources import sqlfile
 
@@ -190,12 +200,38 @@ CASES["postgresql-types"] = (
 
 @pytest.fixture(params=sorted(CASES))
 def pair(request: pytest.FixtureRequest, tmp_path: Path, pg_url: str) -> tuple[str, str, str]:
-    """A SQLite file and a PostgreSQL database made from one case's DDL; the case's name and
-    their URLs."""
-    sqlite_sql, pg_sql = CASES[request.param]
-    sqlite_url = testing.sqlite_file(tmp_path / "app.db", ";\n".join(sqlite_sql) + ";")
-    testing.execute(pg_url, *pg_sql)
-    return request.param, sqlite_url, pg_url
+    """One case's name, the URL of a SQLite file not made yet and an empty PostgreSQL database:
+    where ``adopted_pair`` makes the case's pair and adopts it."""
+    return request.param, testing.sqlite_url(tmp_path / "app.db"), pg_url
+
+
+def adopted_pair(pair: tuple[str, str, str], tmp_path: Path) -> Shell:
+    """The pair made from its case's DDL (the SQLite file by one script, the PostgreSQL
+    database statement by statement), then ``init --stamp`` of it into ``tmp_path / 'app'``.
+
+    Why shared: each case's three tests (check right after init, each dialect's module and
+    baseline) ran the same DDL and the same init on new databases. Now the first of them in a
+    test process builds it as before and keeps a copy, and the later ones get a copy of the
+    project folder, the SQLite file and the PostgreSQL database (``support.adopted``: the
+    same files, bytes and catalog rows as building again would have made)."""
+    name, sqlite_url, pg_url = pair
+    sqlite_sql, pg_sql = CASES[name]
+    project = tmp_path / "app"
+
+    def build() -> tuple[str, ...]:
+        testing.sqlite_file(tmp_path / "app.db", ";\n".join(sqlite_sql) + ";")
+        testing.execute(pg_url, *pg_sql)
+        shell = adopt(project, sqlite_url, pg_url)
+        assert shell.init is not None
+        return shell.init.stdout, shell.init.stderr
+
+    shell = Shell(project)
+    key = ("test_init_roundtrip.pair", name, tuple(sqlite_sql), tuple(pg_sql))
+    key += (tuple(sorted(shell.env.items())),)
+    stdout, stderr = adopted.prepared(project, sqlite_url, pg_url, key, build)
+    shell.init = Run(0, stdout, stderr)
+    shell.env.update({ENV["sqlite"]: sqlite_url, ENV["postgresql"]: pg_url})
+    return shell
 
 
 def assert_check_is_diff(shell: Shell, sqlite_url: str, pg_url: str) -> None:
@@ -209,7 +245,7 @@ def assert_check_is_diff(shell: Shell, sqlite_url: str, pg_url: str) -> None:
 
 def test_check_right_after_init_is_diff_domain(pair: tuple[str, str, str], tmp_path: Path) -> None:
     _, sqlite_url, pg_url = pair
-    shell = adopt(tmp_path / "app", sqlite_url, pg_url)
+    shell = adopted_pair(pair, tmp_path)
     assert_check_is_diff(shell, sqlite_url, pg_url)
 
 
@@ -248,7 +284,7 @@ def test_each_module_and_baseline_make_the_database_init_read(
 ) -> None:
     _, sqlite_url, pg_url = pair
     project = tmp_path / "app"
-    shell = adopt(project, sqlite_url, pg_url)
+    shell = adopted_pair(pair, tmp_path)
     read = sqlite_url if dialect == "sqlite" else pg_url
     create_all(project, dialect, fresh)  # a domain too: create_all makes it
     assert_same_database(shell, fresh, read)
