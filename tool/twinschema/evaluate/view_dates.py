@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from typing import Any
 
 # A date literal of the views' SQL ('2026-01-01', not a moment's text).
 _DATE_LITERAL = re.compile(r"'(\d{4})-(\d{2})-(\d{2})'")
@@ -68,3 +70,38 @@ def around(text: str) -> list[str]:
         before = day - dt.timedelta(days=1)
         found += [f"{day.isoformat()}T00:30:00+01:00", f"{before.isoformat()}T20:00:00-05:00"]
     return found
+
+
+# A date or moment as the probe values write it (a day, then perhaps a time and an offset).
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?P<rest>.*)$")
+# Days far after and before any moment near now (the clock is run at fixed moments of 2026).
+_FAR = ("2099-12-31", "1999-01-01")
+
+
+def bounding(
+    first: list[Any], values: Sequence[Sequence[Any]], skip: Sequence[int]
+) -> list[list[Any]]:
+    """Rows ``first`` (a row near now at its other columns' first values) with every other
+    date or moment column (one whose first value is a day's text; none of ``skip``) at a day
+    far after, then far before, any moment near now, written in that column's form: a CHECK
+    relating two of them (``check_out > check_in``) took no row near now, whose other column
+    sat at a day of 2024 (stranger94b 004: ``arrivals_today`` was "not compared")."""
+    dated = [
+        (i, m.group("rest"))
+        for i, given in enumerate(values)
+        if i not in skip
+        and (m := _DAY.match(str(given[0]) if given and given[0] else "")) is not None
+    ]
+    if not dated:
+        return []
+    found = []
+    for day in _FAR:
+        row = list(first)
+        for i, rest in dated:
+            row[i] = f"{day}{_TIME.sub('12:00:00', rest)}" if rest else day
+        found.append(row)
+    return found
+
+
+# The time of day of a moment's text (a fraction after it or not), which a far day keeps noon.
+_TIME = re.compile(r"\d\d:\d\d(?::\d\d(?:\.\d+)?)?")
