@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from twinschema.canonical.typemap_operators import DIVISION_INTEGRAL
 from twinschema.canonical.view_logical import logical_view_text
+from twinschema.evaluate import view_local
 from twinschema.evaluate.context import StageContext
 from twinschema.evaluate.view_answers import (
     ViewVerdict,
     answers_text,
-    compare_view,
     view_witness,
     views_to_run,
     witness_text,
@@ -39,7 +39,7 @@ def views(st: StageContext) -> None:
     backends = (st.ev.backend(dialects[0]), st.ev.backend(dialects[1]))
     st.note(*dialects)
     for name in names:
-        verdict = compare_view((left, right), name, backends)
+        verdict, device = view_local.compare((left, right), name, backends)
         pair = (_view(st.left.schema.objects, name), _view(st.right.schema.objects, name))
         texts = (pair[0].raw.strip(), pair[1].raw.strip())
         if verdict.same is None:
@@ -61,7 +61,7 @@ def views(st: StageContext) -> None:
                 )
             )
         else:
-            st.comparison.differences.append(_parted(st, verdict, texts))
+            st.comparison.differences.append(_parted(st, verdict, texts, device))
 
 
 def _view(objects: tuple[SchemaObject, ...], name: str) -> SchemaObject:
@@ -87,8 +87,11 @@ def _counted(st: StageContext, name: str) -> None:
             del st.comparison.not_compared[label]
 
 
-def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> Difference:
-    """The difference of a view whose two sides return other rows on ``verdict``'s witness."""
+def _parted(
+    st: StageContext, verdict: ViewVerdict, texts: tuple[str, str], device: str = ""
+) -> Difference:
+    """The difference of a view whose two sides return other rows on ``verdict``'s witness
+    (``device``: where SQLite's side was run as on a device off UTC, ``view_local``)."""
     said = answers_text(verdict, (st.side_name("left"), st.side_name("right")))
     return _view_difference(
         st,
@@ -96,7 +99,8 @@ def _parted(st: StageContext, verdict: ViewVerdict, texts: tuple[str, str]) -> D
         texts,
         f"view {verdict.view} returns other rows on each side {witness_text(verdict)}: {said} "
         f"(run on the same {verdict.probed} probe rows in scratch copies of its tables)"
-        + (f"; {WALL_NOTE}" if verdict.walled else ""),
+        + (f"; {WALL_NOTE}" if verdict.walled else "")
+        + (f"; {device}" if device else ""),
         _first_hint(verdict)
         + f"make view {verdict.view} select the same rows on both sides (the witness shows "
         "where they part), or declare it for one dialect in domain.yaml; if it differs on "

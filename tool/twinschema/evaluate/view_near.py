@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from twinschema.evaluate import view_now, view_switches
+from twinschema.evaluate import view_dates, view_now, view_switches
 
 # The views' text literals each moment near now is also crossed with, per column, at most.
 NAMED = 2
@@ -45,6 +45,7 @@ def near_rows(
             variants = [first] + [
                 [*first[:i], s, *first[i + 1 :]] for i, said in others if i != j for s in said
             ]
+            variants += view_dates.bounding(first, values, [*keys, j])  # CHECKs across dates
             for row in dict.fromkeys((*v[:j], value, *v[j + 1 :]) for v in variants):
                 made = view_switches.keyed(list(row), values, keys, seen)
                 if made is None:

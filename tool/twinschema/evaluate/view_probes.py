@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from twinschema.evaluate import json_lists, probe_json, probes, view_near, view_now, view_switches
+from twinschema.evaluate.view_dates import spelled
 from twinschema.evaluate.view_text_keys import key_texts
 from twinschema.model import Column, Table
 from twinschema.records.kinds import INTEGER_KINDS
@@ -153,7 +154,7 @@ def candidates(
             # Moments near now where the views read the clock (stranger79 001: ``view_now``).
             near = view_now.near_now(kind, text, zone)
             plain = probes.values_for(kind, (), ())[:PLAIN]
-            ordinary = _ORDINARY.get(kind or "", ())
+            ordinary = (*_ORDINARY.get(kind or "", ()), *spelled(kind, text))
             found = list(dict.fromkeys([*found[:VALUES], *near, *ordinary, *plain]))
             if j in keys and kind in _KEYS:  # a key read: one of its own for each row too
                 found += [k for k in _KEYS[kind or ""] if k not in found]

@@ -22,10 +22,11 @@ _WALL = re.compile(r"(?:^|[ T])(?:24:00(?::00)?|\d\d:\d\d:60)(?:\.\d+)?(?!\d)")
 
 # What a view difference adds where only such rows part the views (``view_findings``).
 WALL_NOTE = (
-    "they part only on a time written with hour 24 or second 60, which PostgreSQL reads as the "
-    "next day's midnight or the next minute and SQLite's date functions as the same day (hour "
-    "24) or NULL (second 60); on the other probe rows they returned the same rows (the probes "
-    "hold no other such spelling, e.g. an offset written '+0100', which may part them too)"
+    "on the probe rows they part only on a time written with hour 24 or second 60, which "
+    "PostgreSQL reads as the next day's midnight or the next minute and SQLite's date functions "
+    "as the same day (hour 24) or NULL (second 60); on the other probe rows they returned the "
+    "same rows (the probe rows are few: a moment they do not hold, or a spelling such as an "
+    "offset written '+0100', which may part them too)"
 )
 
 
