@@ -79,6 +79,15 @@ def pair_of(
                 "the tables do not compute it)"
             )
         computed = {c.name for c in made}
+        # A column of one side only has no value on the other: a view reading it is not run.
+        alone = [
+            c.own_name
+            for t, o in ((lt, rt), (rt, lt))
+            for c in t.columns
+            if o.column(c.name) is None and view_reads.word(c.own_name).search(texts)
+        ]
+        if alone:
+            return f"it reads {table}.{alone[0]}, a column on one side only"
         columns = [
             c.name for c in lt.columns if rt.column(c.name) is not None and c.name not in computed
         ]
