@@ -43,7 +43,7 @@ tables:
 views:
   doubled:
     allow:
-      - {{kind: view, sides: {{sqlite: "{left}", postgresql: "{right}"}}, reason: "floor 0 is a lobby on the server"}}
+      - {{kind: view, sides: {{sqlite: "{left}", postgresql: "{right}"}}, reason: "a lobby on floor 0"}}
 """
 
 

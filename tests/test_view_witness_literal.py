@@ -53,7 +53,9 @@ def test_a_clock_witness_is_written_as_its_literal(tmp_path: Path, pg_url: str) 
     with sqlite3.connect(":memory:") as conn:
         lite = conn.execute("SELECT ? > date(?)", (day, at)).fetchone()[0]
     with psycopg.connect(**connect_kwargs(parse_url(pg_url), ReflectOptions())) as conn:
-        row = conn.execute("SELECT %s::date > (%s::timestamptz AT TIME ZONE 'UTC')::date", (day, at))
+        row = conn.execute(
+            "SELECT %s::date > (%s::timestamptz AT TIME ZONE 'UTC')::date", (day, at)
+        )
         pg = row.fetchone()
     assert (lite, pg) == (1, (False,)), (day, at, lite, pg)
     upstairs = next(line for line in result.output.splitlines() if "view upstairs returns" in line)
