@@ -115,6 +115,15 @@ def pair_of(
                 f"no probe value of {table}.{empty} is taken by both sides' columns (their "
                 "types, NOT NULL and the CHECKs that read it alone)"
             )
+        # Types apart (an allowed integer against interval): a column read that both sides take
+        # NULL of only was compared where it is NULL alone, "the same rows" (stranger94a 008).
+        nulls = [c for c, f, r in zip(columns, fits, read, strict=True) if r and set(f) == {None}]
+        if nulls:
+            return (
+                f"no probe value of {table}.{nulls[0]} but NULL is taken by both sides' columns "
+                "(their types or CHECKs share no other value), so its rows could be compared "
+                "only where it is NULL"
+            )
         own_keys = view_probes.keys_of(lt, rt, columns)
         named = view_probes.literals(texts)[1]  # a moment near now meets them (view_near)
         made_rows = view_probes.crossed(fits, own_keys, read, named)
