@@ -141,8 +141,13 @@ def judged(run: Callable[[str], V], moments: Sequence[str] = MOMENTS) -> tuple[s
 
 
 class _Said(Protocol):
-    values: tuple[Any, ...]
-    given: tuple[Any, ...]
+    """A witness row (``view_answers.BaseRow``): its values shown and as given."""
+
+    @property
+    def values(self) -> tuple[Any, ...]: ...
+
+    @property
+    def given(self) -> tuple[Any, ...]: ...
 
 
 def row_said(row: _Said, clock: str | None) -> list[str]:
