@@ -267,3 +267,31 @@ def _same_check(
         if table is not None and same_check(schema.dialect, table, check, text):
             return True
     return False
+
+
+def rows_unjudged(allowance: Allowance | None, differences: list[Difference]) -> bool:
+    """Whether ``allowance`` is a view allowance without ``sides:`` whose view's columns differ
+    (among ``differences``): the rows it was written for are not compared then, so it is not
+    stale; the columns difference names it (``columns_unallowed``, stranger82 006)."""
+    return (
+        allowance is not None
+        and allowance.kind == OBJECT_VIEW
+        and not allowance.sides
+        and any(of_columns(d) and d.table == allowance.table for d in differences)
+    )
+
+
+def view_unjudged(
+    allowance: Allowance | None,
+    warnings: list[Difference],
+    sides: dict[str, FixSide],
+    schemas: Mapping[FixSide, Schema],
+) -> bool:
+    """Whether ``allowance`` would allow view answers that were not compared this time (a
+    ``view`` warning among ``warnings`` that it fits, its pins the definitions both sides have
+    now): not judged, so not stale (stranger94b 007: "remove this allowance" where the view was
+    not run); an allowance pinned to a definition since changed fits none and is stale."""
+    return allowance is not None and any(
+        w.kind == OBJECT_VIEW == allowance.kind and fits(allowance, w, sides, schemas)
+        for w in warnings
+    )

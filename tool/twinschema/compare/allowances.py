@@ -29,11 +29,12 @@ from twinschema.compare.allowance_match import (
     copies,
     matching_allowance,
     repeated,
+    rows_unjudged,
+    view_unjudged,
 )
 from twinschema.compare.allowance_types import KIND as UNPINNED, unpinned_allowances
 from twinschema.compare.context import Context
 from twinschema.compare.pairing import Pairing
-from twinschema.compare.view_columns import of_columns
 from twinschema.model import OBJECT_RULE, OBJECT_VIEW, Schema
 from twinschema.records import (
     Comparison,
@@ -183,18 +184,6 @@ def needs_a_zone(
     )
 
 
-def rows_unjudged(allowance: Allowance | None, differences: list[Difference]) -> bool:
-    """Whether ``allowance`` is a view allowance without ``sides:`` whose view's columns differ
-    (among ``differences``): the rows it was written for are not compared then, so it is not
-    stale; the columns difference names it (``columns_unallowed``, stranger82 006)."""
-    return (
-        allowance is not None
-        and allowance.kind == OBJECT_VIEW
-        and not allowance.sides
-        and any(of_columns(d) and d.table == allowance.table for d in differences)
-    )
-
-
 def _visible(ctx: Context, allowance: Allowance) -> bool:
     """Whether both sides hold what ``allowance`` is on (its table; a view's, its view, on
     sides that read their objects; a rule's, its table on sides that read their objects: a
@@ -273,6 +262,11 @@ def allow_evaluated(comparison: Comparison, left: Side, right: Side, domain: Dom
         and not needs_a_zone(comparison, left.schema, right.schema, _allowance_of(domain, d, used))
     ]
     kept = [d for d in kept if not rows_unjudged(_allowance_of(domain, d, used), kept)]
+    kept = [
+        d
+        for d in kept
+        if not view_unjudged(_allowance_of(domain, d, used), comparison.warnings, sides, schemas)
+    ]
     found = [d for d in kept if d.kind != "stale_allowance"]
     stale = [d for d in kept if _allowance_of(domain, d, used) is not None]
     twice = copies(domain, {**before, **used}, sides, schemas, halves)

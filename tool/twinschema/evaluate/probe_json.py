@@ -43,6 +43,12 @@ _Step = str | tuple[bool, int]  # a key, or an array index as (from the end, n)
 _NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
 # A string literal that is a plain number ('3'): a member's value, not a key.
 _NUMBERED = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+# A view casting a JSON member's text to boolean, ``(mat->>'valid')::boolean``: PostgreSQL's
+# boolean input reads the JSON strings "true" and "yes" as true and fails on 2, where SQLite's
+# ``WHERE json_extract(mat, '$.valid')`` reads those strings as 0 and 2 as true (stranger94a
+# 006: the documents held JSON's true and false only, "the same rows on 30 probe rows").
+_TO_BOOLEAN = re.compile(r"::\s*bool(?:ean)?\b|\bas\s+bool(?:ean)?\b", re.I)
+_BOOLEAN_MEMBERS = ('"true"', '"yes"', '"false"', "2")
 
 
 def member_documents(strings: tuple[str, ...], lengths: tuple[int, ...]) -> list[str]:
@@ -91,6 +97,8 @@ def view_documents(
     # JSON's own true and false: SQLite's json_extract gives them as 1 and 0, PostgreSQL's
     # ->> as 'true' and 'false' (stranger78 005: `= 'true'` and `= 1` part on {"auto": true}).
     members += ["true", "false"]
+    if _TO_BOOLEAN.search(text):  # JSON text cast to boolean: its spellings first (the cut)
+        members = [*_BOOLEAN_MEMBERS, *members]
     members += [json.dumps(s) for s in [s for s in plain if s not in named][:_LITERALS]]
     return list(dict.fromkeys(_document(path, m) for path in paths for m in members))
 

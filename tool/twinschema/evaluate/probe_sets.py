@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from twinschema.canonical import typemap_operators, typemap_storage
+from twinschema.canonical import typemap, typemap_operators, typemap_storage
 from twinschema.evaluate import (
     check_ends,
     clock_steps,
@@ -131,6 +131,8 @@ def _rows(
         column_values += probe_numbers.precision_ends(kind, precision(lc, rc), scale)
         if any(typemap_storage.is_interval(c.type) for c in (lc, rc)):
             column_values += probe_strings.INTERVALS
+            if typemap.shared_kind(lc.type, rc.type) is None:  # seconds against an interval
+                column_values = [v for v in column_values if v is None]  # no value alike
         if kind in date_steps.KINDS:  # moments where date arithmetic reaches its bound, first
             moved = moved or date_steps.of(((ldialect, ltext), (rdialect, rtext)))
             stepped = date_steps.values(kind, *moved)

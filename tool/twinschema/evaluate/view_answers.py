@@ -230,9 +230,9 @@ def _unrun(
 
 def witness_text(verdict: ViewVerdict) -> str:
     """A parted verdict's base rows as a message says them: ``with the base rows users (id,
-    active) = (1, false)`` (values as a logical row: a boolean as false or true)."""
+    active) = (1, false)`` (a logical row; at a fixed clock, ``view_clock.row_said``)."""
     rows = "; ".join(
-        f"{r.table} ({', '.join(r.columns)}) = ({', '.join(view_values.logical(v) for v in r.values)})"
+        f"{r.table} ({', '.join(r.columns)}) = ({', '.join(view_clock.row_said(r, verdict.clock))})"
         for r in verdict.witness
     )
     return f"with the base rows {rows}" if rows else "with no base row"

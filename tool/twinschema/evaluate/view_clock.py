@@ -15,9 +15,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from twinschema.evaluate import view_now, view_zoned
+from twinschema.evaluate import view_now, view_values, view_zoned
 from twinschema.evaluate.clock import in_utc
 from twinschema.evaluate.clock_fixed import at_fixed_moment
 from twinschema.evaluate.view_runs import Plan
@@ -138,3 +138,27 @@ def judged(run: Callable[[str], V], moments: Sequence[str] = MOMENTS) -> tuple[s
         found.append(verdict)
     same = [v for v in found if v.same]
     return None, max(same, key=lambda v: v.probed) if same else found[0]
+
+
+class _Said(Protocol):
+    """A witness row (``view_answers.BaseRow``): its values shown and as given."""
+
+    @property
+    def values(self) -> tuple[Any, ...]: ...
+
+    @property
+    def given(self) -> tuple[Any, ...]: ...
+
+
+def row_said(row: _Said, clock: str | None) -> list[str]:
+    """A witness row's values as a message writes them (a boolean as false or true): at the
+    fixed moment ``clock`` a moment near now is the literal the databases were given, what it
+    is beside it, ``'2026-9-9' <the 9th of September, as YYYY-M-D>``, which can be pasted into
+    either database (stranger94b: ``'<today, as YYYY-M-D>'`` could not); else its label alone
+    (the evaluation's own now, another instant on each run)."""
+    if clock is None or not row.given:
+        return [view_values.logical(v) for v in row.values]
+    return [
+        f"{view_values.logical(g)} {v}" if view_now.is_label(v) else view_values.logical(v)
+        for v, g in zip(row.values, row.given, strict=True)
+    ]

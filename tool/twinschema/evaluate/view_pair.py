@@ -79,6 +79,15 @@ def pair_of(
                 "the tables do not compute it)"
             )
         computed = {c.name for c in made}
+        # A column of one side only has no value on the other: a view reading it is not run.
+        alone = [
+            c.own_name
+            for t, o in ((lt, rt), (rt, lt))
+            for c in t.columns
+            if o.column(c.name) is None and view_reads.word(c.own_name).search(texts)
+        ]
+        if alone:
+            return f"it reads {table}.{alone[0]}, a column on one side only"
         columns = [
             c.name for c in lt.columns if rt.column(c.name) is not None and c.name not in computed
         ]
@@ -105,6 +114,15 @@ def pair_of(
             return (
                 f"no probe value of {table}.{empty} is taken by both sides' columns (their "
                 "types, NOT NULL and the CHECKs that read it alone)"
+            )
+        # Types apart (an allowed integer against interval): a column read that both sides take
+        # NULL of only was compared where it is NULL alone, "the same rows" (stranger94a 008).
+        nulls = [c for c, f, r in zip(columns, fits, read, strict=True) if r and set(f) == {None}]
+        if nulls:
+            return (
+                f"no probe value of {table}.{nulls[0]} but NULL is taken by both sides' columns "
+                "(their types or CHECKs share no other value), so its rows could be compared "
+                "only where it is NULL"
             )
         own_keys = view_probes.keys_of(lt, rt, columns)
         named = view_probes.literals(texts)[1]  # a moment near now meets them (view_near)
