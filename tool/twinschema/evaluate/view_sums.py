@@ -55,6 +55,13 @@ _PAIRS: tuple[tuple[Decimal, Decimal], ...] = tuple(
 _WHOLE_PAIRS: tuple[tuple[Decimal, Decimal], ...] = tuple(
     (Decimal(a), Decimal(b)) for a, b in (("15", "16"), ("1", "2"), ("-1", "-2"))
 )
+# Whole amounts for the columns of a division of two or more columns, the first column the
+# first amount and the others the second (the first both sides' columns take): their quotient
+# either way round is no whole number (``split_s / km`` with 10 and 3: SQLite 3, PostgreSQL
+# 3.33; stranger94a 002), where the pairs above put one amount in every column (15 / 15).
+_SPREADS: tuple[tuple[Decimal, Decimal], ...] = tuple(
+    (Decimal(a), Decimal(b)) for a, b in (("10", "3"), ("7", "2"), ("-10", "3"))
+)
 # A division in a view's SQL (a ``/`` between operands).
 _DIVIDES = re.compile(r"[\w)\]]\s*/\s*[\w(]")
 # The rows whose values the groups take (each twice: as they are, and with fresh values).
@@ -227,7 +234,7 @@ def with_sums(
         summing = {k for k, name in enumerate(given) if _reads(tables, name, inside)}
         taken: dict[tuple[int, bool], list[Any]] = {}
         for j, whole in [(j, False) for j in summed] + [(j, True) for j in divided]:
-            offered = [[v for pair in (_WHOLE_PAIRS if whole else _PAIRS) for v in pair]]
+            offered = [[v for pair in (_WHOLE_PAIRS + _SPREADS if whole else _PAIRS) for v in pair]]
             fitted = view_fits.fitted(schemas, tables, [given[j]], offered, [True], backends, False)
             taken[j, whole] = fitted[0] if fitted else []
         targets = [((j,), False) for j in summed] + (
@@ -240,10 +247,16 @@ def with_sums(
         wholes = ([(tuple(divided), True)] if len(divided) > 1 else []) + [
             ((j,), True) for j in divided
         ]
+        plans: list[tuple[tuple[int, ...], bool, Any]] = []
         for target, whole in targets + wholes:
             held = [taken[j, whole] for j in target]
             pairs_of = _WHOLE_PAIRS if whole else _PAIRS
             pair = next((p for p in pairs_of if all(v in h for h in held for v in p)), None)
+            plans.append((target, whole, pair))
+        spread = _spread(divided, taken) if len(divided) > 1 else None
+        if spread is not None:  # before the others: the probe keys may run out (fix93)
+            plans.insert(len(targets), (tuple(divided), True, spread))
+        for target, whole, pair in plans:
             kept = summing - set(target) if whole else set()
             if pair is not None:
                 made = _groups(found[b], fits[b], own_keys[b], target, pair, counter, kept)
@@ -252,6 +265,24 @@ def with_sums(
             if placing is not None:  # again where the views' own filters hold (stranger89 001)
                 placing.place(found, b, target, pair, whole, kept, counter)
     return found
+
+
+def _spread(
+    divided: Sequence[int], taken: dict[tuple[int, bool], list[Any]]
+) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...]] | None:
+    """Two rows' amounts for the ``divided`` columns, the first of ``_SPREADS`` each column
+    takes (the first column its first amount, the others its second); None where none."""
+    for first, other in _SPREADS:
+        amounts = tuple(first if i == 0 else other for i in range(len(divided)))
+        if all(a in taken[j, True] for j, a in zip(divided, amounts, strict=True)):
+            return amounts, amounts
+    return None
+
+
+def _amount(amount: Any, target: tuple[int, ...], k: int) -> Any:
+    """Column ``k``'s value of a group row's ``amount``: one per column of ``target`` (a
+    spread, ``_SPREADS``) or one for all."""
+    return amount[target.index(k)] if isinstance(amount, tuple) else amount
 
 
 def _reads(tables: tuple[Table, Table], name: str, text: str) -> bool:
@@ -292,7 +323,11 @@ def _groups(
                     return made
                 group.append(
                     tuple(
-                        free[k].pop(0) if k in keys else amount if k in target else v
+                        free[k].pop(0)
+                        if k in keys
+                        else _amount(amount, target, k)
+                        if k in target
+                        else v
                         for k, v in enumerate(template)
                     )
                 )
