@@ -162,7 +162,7 @@ def _arguments(text: str) -> list[str]:
     return found
 
 
-class _Counter:
+class Counter:
     """The next fresh value's number: each group of its own, and each parent or child row made
     for one, holds values no other holds (two groups under one owner sum together)."""
 
@@ -204,11 +204,11 @@ def with_sums(
     views are judged on them alone too (``view_placed.alone``), where no other probe row meeting
     the same filters sums with them (fix91)."""
     found = [list(r) for r in rows]
-    counter = _Counter()
+    counter = Counter()
 
     def linked(rows: list[Rows], fits: Any, keys: Keys, b: int, group: Rows, *rest: Any) -> Rows:
         before = [len(r) for r in rows]
-        made = _linked(rows, fits, keys, b, group, *rest)
+        made = link_rows(rows, fits, keys, b, group, *rest)
         if units is not None:
             unit = [list(r[n:]) for r, n in zip(rows, before, strict=True)]
             unit[b] += made
@@ -219,7 +219,7 @@ def with_sums(
     placing = None
     if view_met.wanted(filters):
         placed = (schemas, pairs, columns, fits, own_keys, filters, backends, keys)
-        placing = view_placed.Placing(*placed, _groups, linked)
+        placing = view_placed.Placing(*placed, groups, linked)
     # A whole group's divisor an aggregate reads (sum(seats)) keeps its template's value: a
     # fresh one (7104) makes 31 / 14208 round to 0 on both sides.
     inside = " ".join(_arguments(text))
@@ -259,7 +259,7 @@ def with_sums(
         for target, whole, pair in plans:
             kept = summing - set(target) if whole else set()
             if pair is not None:
-                made = _groups(found[b], fits[b], own_keys[b], target, pair, counter, kept)
+                made = groups(found[b], fits[b], own_keys[b], target, pair, counter, kept)
                 for group, fresh in made:
                     found[b] += linked(found, fits, keys, b, group, fresh, counter)
             if placing is not None:  # again where the views' own filters hold (stranger89 001)
@@ -291,13 +291,13 @@ def _reads(tables: tuple[Table, Table], name: str, text: str) -> bool:
     return any(view_probes.word(c.own_name).search(text) for c in own if c is not None)
 
 
-def _groups(
+def groups(
     rows: Sequence[tuple[Any, ...]],
     values: Sequence[Sequence[Any]],
     keys: Sequence[int],
     target: tuple[int, ...],
     pair: tuple[Decimal, Decimal],
-    counter: _Counter,
+    counter: Counter,
     kept: frozenset[int] | set[int] = frozenset(),
     given: Sequence[tuple[Any, ...]] | None = None,
 ) -> list[tuple[Rows, bool]]:
@@ -341,14 +341,14 @@ def _spare(spare: list[Any], value: Any, n: int, used: set[Any]) -> Any:
     return spare.pop(0) if spare else view_copies.unheld(value, n, used)
 
 
-def _linked(
+def link_rows(
     rows: list[Rows],
     fits: Sequence[Sequence[Sequence[Any]]],
     keys: Keys,
     b: int,
     group: Rows,
     fresh: bool,
-    counter: _Counter,
+    counter: Counter,
     meet: Callable[[int, tuple[Any, ...]], tuple[Any, ...]] | None = None,
 ) -> Rows:
     """``group`` (rows of base ``b``) naming, by each foreign key to another base, a parent row
@@ -362,7 +362,7 @@ def _linked(
             continue
         named = tuple(linked[0][i] for i in ref.at)
         like = next((p for p in parents if tuple(p[i] for i in ref.to) == named), parents[0])
-        # One number for the whole copy, as for its group (``_Counter``).
+        # One number for the whole copy, as for its group (``Counter``).
         numbers = repeat(counter.next())
         made = view_copies.copied(rows, fits, keys, ref.parent, like, ref.to, numbers, fresh)
         if made is None:
