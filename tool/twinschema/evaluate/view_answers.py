@@ -21,6 +21,7 @@ from typing import Any
 
 from twinschema.evaluate import (
     view_clock,
+    view_empty,
     view_filters,
     view_integral,
     view_keys,
@@ -158,6 +159,10 @@ def _compared(
     sums = None  # the float-sum groups on their own, where the rest parts nothing (fix91)
     if alone is None and not parted(*whole):
         sums = view_placed.alone(pair.sums, pair.keys, kept, _trier(pair, kept, backends))
+    if not parted(*whole) and alone is None and sums is None:  # an aggregate over no row
+        alone = view_empty.tried(
+            [v for p in pair.plans for v in p.views], _trier(pair, kept, backends)
+        )
     if not parted(*whole) and alone is None and sums is None:
         if not whole[0].rows and whole[0].failed is None:  # nothing told: no row either side
             texts = " ".join(v for p in pair.plans for v in p.views)
