@@ -198,7 +198,8 @@ def with_sums(
     Each column ``divided_columns`` finds gets such groups of the first of ``_WHOLE_PAIRS`` both
     sides' columns take, the other columns an aggregate reads kept as the template has them;
     where it finds several, groups holding the pair in all of them too (a product of two whole
-    factors, ``o.total * o.tip_pct / 100``: fix93); a view filtering rows gets them for a
+    factors, ``o.total * o.tip_pct / 100``: fix93), and groups holding 10 in the first and 3
+    in the others (``_SPREADS``: ``split_s / km``, fix95b); a view filtering rows gets them for a
     column it divides outside an aggregate too, placed where its filters hold.
     ``units``, when given, receives each group with its parent and child rows (per base): the
     views are judged on them alone too (``view_placed.alone``), where no other probe row meeting
