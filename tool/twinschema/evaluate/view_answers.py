@@ -21,8 +21,9 @@ from typing import Any
 
 from twinschema.evaluate import (
     view_clock,
-    view_doubled,
+    view_empty,
     view_filters,
+    view_integral,
     view_keys,
     view_now,
     view_own_parents,
@@ -38,6 +39,7 @@ from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_digits import past_double
 from twinschema.evaluate.view_pair import Pair, pair_of, planned
 from twinschema.evaluate.view_runs import Answer
+from twinschema.evaluate.view_values import parted
 from twinschema.evaluate.witness_fields import json_value
 from twinschema.model import OBJECT_VIEW, Schema
 from twinschema.records import Witness
@@ -153,11 +155,15 @@ def _compared(
     whole = _answers(pair, kept, backends)
     if whole is None:
         return ViewVerdict(name, None, reason="the scratch databases failed on the probe rows")
-    alone = None if _parted(*whole) else _alone(pair, kept, apart, backends)
+    alone = None if parted(*whole) else _alone(pair, kept, apart, backends)
     sums = None  # the float-sum groups on their own, where the rest parts nothing (fix91)
-    if alone is None and not _parted(*whole):
+    if alone is None and not parted(*whole):
         sums = view_placed.alone(pair.sums, pair.keys, kept, _trier(pair, kept, backends))
-    if not _parted(*whole) and alone is None and sums is None:
+    if not parted(*whole) and alone is None and sums is None:  # an aggregate over no row
+        alone = view_empty.tried(
+            [v for p in pair.plans for v in p.views], _trier(pair, kept, backends)
+        )
+    if not parted(*whole) and alone is None and sums is None:
         if not whole[0].rows and whole[0].failed is None:  # nothing told: no row either side
             texts = " ".join(v for p in pair.plans for v in p.views)
             why = view_filters.unmet(texts, pair.tables, kept) or (
@@ -175,7 +181,7 @@ def _compared(
     plain, ordinary = None, view_keys.fitting(pair.keys, view_wall.ordinary(kept))
     if ordinary != kept and any(ordinary):
         plain = _answers(pair, ordinary, backends)
-    searched = (ordinary, plain) if plain is not None and _parted(*plain) else (kept, whole)
+    searched = (ordinary, plain) if plain is not None and parted(*plain) else (kept, whole)
     searched = sums or searched
     found = alone or view_own_parents.first_parted(  # a row near now on its own parents
         pair.keys, searched[0], lambda rows: _tried(pair, kept, rows, backends)
@@ -183,11 +189,12 @@ def _compared(
     found = found or _witness(pair, searched[0], backends)
     found = found or _reduced(pair, searched[0], searched[1] or whole, backends)
     found = view_shorter.shortest(  # its numbers no longer than they need be (stranger79 011)
-        found, pair.plans, pair.read, backends,
+        view_integral.preferred(schemas, name, pair, found, searched[0], _trier(pair, kept, backends)),
+        pair.plans, pair.read, backends,
         lambda rows: _tried(pair, kept, dict(enumerate(rows)), backends),
     )  # fmt: skip
     chosen, answers = found
-    walled = plain is not None and not _parted(*plain) and view_wall.held(chosen)
+    walled = plain is not None and not parted(*plain) and view_wall.held(chosen)
     ordinary_found = _respelled(pair, kept, chosen, backends) if walled else None
     if ordinary_found is not None:  # an ordinary time parts them too: no WALL_NOTE (recheck88)
         (chosen, answers), walled = ordinary_found, False
@@ -200,9 +207,7 @@ def _compared(
     )
     shown = (view_now.answer_text(answers[0], nows), view_now.answer_text(answers[1], nows))
     digits = past_double(answers[0].rows, answers[1].rows)
-    twin = view_doubled.doubled(schemas, name, pair)  # SQLite dividing doubles there
-    again = None if twin is None else _answers(twin, chosen, backends)
-    divided = again is not None and (not _parted(*again) or past_double(*(a.rows for a in again)))
+    divided = view_integral.divided(schemas, name, pair, lambda p: _answers(p, chosen, backends))
     return ViewVerdict(
         name, False, probed, witness, shown, past_double=digits, walled=walled, divided=divided
     )
@@ -282,16 +287,6 @@ def _answers(
     if any(a.setup is not None for a in found):
         return None
     return found[0], found[1]
-
-
-def _parted(left: Answer, right: Answer) -> bool:
-    """True when the two answers differ: one side fails reading the view, or their rows,
-    as an application receives them, differ as multisets (a moment against the text that
-    names it is one value: ``view_values.answered``)."""
-    if (left.failed is None) != (right.failed is None):
-        return True
-    read = view_values.answered(left.rows, right.rows)  # column by column (stranger79 002)
-    return read[0] != read[1]
 
 
 def _witness(
@@ -394,4 +389,4 @@ def _tried(
     if not view_keys.fits(pair.keys, rows):  # a row without its parent: no real data
         return None
     found = _answers(pair, rows, backends)
-    return (rows, found) if found is not None and _parted(*found) else None
+    return (rows, found) if found is not None and parted(*found) else None

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import count
 from typing import Any, TypeVar
 
-from twinschema.evaluate import view_copies, view_now, view_sums
+from twinschema.evaluate import view_copies, view_now, view_order_nulls, view_sums
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.view_keys import Keys, Reference
 from twinschema.model import Schema, Table
@@ -45,12 +45,13 @@ def placed(
     units: list[list[Rows]] | None = None,
 ) -> list[Rows]:
     """The probe rows (per base table of a view) with the rows that need rows of their own in
-    the other base tables: the float-sum groups (``view_sums.with_sums``, each also given to
-    ``units``) and then each row near now (``own_parents``); ``fitted``: each base's probe
-    values and own key columns."""
+    the other base tables: the float-sum groups (``view_sums.with_sums``) and the NULL-order
+    groups (``view_order_nulls``), each also given to ``units``, and then each row near now
+    (``own_parents``); ``fitted``: each base's probe values and own key columns."""
     fits, own_keys = [f for f, _ in fitted], [k for _, k in fitted]
     given = (schemas, pairs, columns, fits, rows, own_keys, text, backends, keys)
     found = view_sums.with_sums(*given, units)
+    found = view_order_nulls.with_nulls(*given[:4], found, *given[5:], units)  # NULLs sorted
     return own_parents(found, fits, own_keys, keys)
 
 

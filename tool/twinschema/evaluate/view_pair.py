@@ -13,6 +13,7 @@ from twinschema.evaluate import (
     view_clock,
     view_fits,
     view_keys,
+    view_landings,
     view_met_children,
     view_now,
     view_own_parents,
@@ -108,6 +109,7 @@ def pair_of(
         reads.append(read)
         zone = view_now.zone_of(schemas)  # a live TimeZone's day starts (stranger81 004)
         offered = view_probes.candidates(lt, rt, columns, texts, read, zone)
+        offered = view_landings.added(offered, (lt, rt), columns, views)  # fee * 100 >= 435
         fits = view_fits.fitted(schemas, (lt, rt), columns, offered, read, backends) or offered
         empty = next((c for c, f in zip(columns, fits, strict=True) if not f), None)
         if empty is not None:

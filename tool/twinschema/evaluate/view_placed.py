@@ -84,7 +84,7 @@ class Placing:
         own = [c for j in target for c in self.filters[b].get(j, [])]
         if not own:
             return pair
-        if pair is not None and all(view_filters.meets(v, own) for v in pair):
+        if pair is not None and all(self._meets(b, target, v) for v in pair):
             return pair
         if whole or len(target) != 1:
             return None
@@ -96,6 +96,16 @@ class Placing:
         )
         fitted = taken[0] if taken else []
         return next((p for p in shifted if all(v in fitted for v in p)), None)
+
+    def _meets(self, b: int, target: tuple[int, ...], amount: Any) -> bool:
+        """True when a group row's ``amount`` meets each ``target`` column's own filters: one
+        amount for all, or one per column (``view_sums._SPREADS``: 10 and 3 under km > 0)."""
+        return all(
+            view_filters.meets(
+                amount[i] if isinstance(amount, tuple) else amount, self.filters[b].get(j, [])
+            )
+            for i, j in enumerate(target)
+        )
 
 
 def alone(

@@ -55,6 +55,13 @@ _PAIRS: tuple[tuple[Decimal, Decimal], ...] = tuple(
 _WHOLE_PAIRS: tuple[tuple[Decimal, Decimal], ...] = tuple(
     (Decimal(a), Decimal(b)) for a, b in (("15", "16"), ("1", "2"), ("-1", "-2"))
 )
+# Whole amounts for the columns of a division of two or more columns, the first column the
+# first amount and the others the second (the first both sides' columns take): their quotient
+# either way round is no whole number (``split_s / km`` with 10 and 3: SQLite 3, PostgreSQL
+# 3.33; stranger94a 002), where the pairs above put one amount in every column (15 / 15).
+_SPREADS: tuple[tuple[Decimal, Decimal], ...] = tuple(
+    (Decimal(a), Decimal(b)) for a, b in (("10", "3"), ("7", "2"), ("-10", "3"))
+)
 # A division in a view's SQL (a ``/`` between operands).
 _DIVIDES = re.compile(r"[\w)\]]\s*/\s*[\w(]")
 # The rows whose values the groups take (each twice: as they are, and with fresh values).
@@ -155,7 +162,7 @@ def _arguments(text: str) -> list[str]:
     return found
 
 
-class _Counter:
+class Counter:
     """The next fresh value's number: each group of its own, and each parent or child row made
     for one, holds values no other holds (two groups under one owner sum together)."""
 
@@ -191,17 +198,18 @@ def with_sums(
     Each column ``divided_columns`` finds gets such groups of the first of ``_WHOLE_PAIRS`` both
     sides' columns take, the other columns an aggregate reads kept as the template has them;
     where it finds several, groups holding the pair in all of them too (a product of two whole
-    factors, ``o.total * o.tip_pct / 100``: fix93); a view filtering rows gets them for a
+    factors, ``o.total * o.tip_pct / 100``: fix93), and groups holding 10 in the first and 3
+    in the others (``_SPREADS``: ``split_s / km``, fix95b); a view filtering rows gets them for a
     column it divides outside an aggregate too, placed where its filters hold.
     ``units``, when given, receives each group with its parent and child rows (per base): the
     views are judged on them alone too (``view_placed.alone``), where no other probe row meeting
     the same filters sums with them (fix91)."""
     found = [list(r) for r in rows]
-    counter = _Counter()
+    counter = Counter()
 
     def linked(rows: list[Rows], fits: Any, keys: Keys, b: int, group: Rows, *rest: Any) -> Rows:
         before = [len(r) for r in rows]
-        made = _linked(rows, fits, keys, b, group, *rest)
+        made = link_rows(rows, fits, keys, b, group, *rest)
         if units is not None:
             unit = [list(r[n:]) for r, n in zip(rows, before, strict=True)]
             unit[b] += made
@@ -212,7 +220,7 @@ def with_sums(
     placing = None
     if view_met.wanted(filters):
         placed = (schemas, pairs, columns, fits, own_keys, filters, backends, keys)
-        placing = view_placed.Placing(*placed, _groups, linked)
+        placing = view_placed.Placing(*placed, groups, linked)
     # A whole group's divisor an aggregate reads (sum(seats)) keeps its template's value: a
     # fresh one (7104) makes 31 / 14208 round to 0 on both sides.
     inside = " ".join(_arguments(text))
@@ -227,7 +235,7 @@ def with_sums(
         summing = {k for k, name in enumerate(given) if _reads(tables, name, inside)}
         taken: dict[tuple[int, bool], list[Any]] = {}
         for j, whole in [(j, False) for j in summed] + [(j, True) for j in divided]:
-            offered = [[v for pair in (_WHOLE_PAIRS if whole else _PAIRS) for v in pair]]
+            offered = [[v for pair in (_WHOLE_PAIRS + _SPREADS if whole else _PAIRS) for v in pair]]
             fitted = view_fits.fitted(schemas, tables, [given[j]], offered, [True], backends, False)
             taken[j, whole] = fitted[0] if fitted else []
         targets = [((j,), False) for j in summed] + (
@@ -240,18 +248,42 @@ def with_sums(
         wholes = ([(tuple(divided), True)] if len(divided) > 1 else []) + [
             ((j,), True) for j in divided
         ]
+        plans: list[tuple[tuple[int, ...], bool, Any]] = []
         for target, whole in targets + wholes:
             held = [taken[j, whole] for j in target]
             pairs_of = _WHOLE_PAIRS if whole else _PAIRS
             pair = next((p for p in pairs_of if all(v in h for h in held for v in p)), None)
+            plans.append((target, whole, pair))
+        spread = _spread(divided, taken) if len(divided) > 1 else None
+        if spread is not None:  # before the others: the probe keys may run out (fix93)
+            plans.insert(len(targets), (tuple(divided), True, spread))
+        for target, whole, pair in plans:
             kept = summing - set(target) if whole else set()
             if pair is not None:
-                made = _groups(found[b], fits[b], own_keys[b], target, pair, counter, kept)
+                made = groups(found[b], fits[b], own_keys[b], target, pair, counter, kept)
                 for group, fresh in made:
                     found[b] += linked(found, fits, keys, b, group, fresh, counter)
             if placing is not None:  # again where the views' own filters hold (stranger89 001)
                 placing.place(found, b, target, pair, whole, kept, counter)
     return found
+
+
+def _spread(
+    divided: Sequence[int], taken: dict[tuple[int, bool], list[Any]]
+) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...]] | None:
+    """Two rows' amounts for the ``divided`` columns, the first of ``_SPREADS`` each column
+    takes (the first column its first amount, the others its second); None where none."""
+    for first, other in _SPREADS:
+        amounts = tuple(first if i == 0 else other for i in range(len(divided)))
+        if all(a in taken[j, True] for j, a in zip(divided, amounts, strict=True)):
+            return amounts, amounts
+    return None
+
+
+def _amount(amount: Any, target: tuple[int, ...], k: int) -> Any:
+    """Column ``k``'s value of a group row's ``amount``: one per column of ``target`` (a
+    spread, ``_SPREADS``) or one for all."""
+    return amount[target.index(k)] if isinstance(amount, tuple) else amount
 
 
 def _reads(tables: tuple[Table, Table], name: str, text: str) -> bool:
@@ -260,13 +292,13 @@ def _reads(tables: tuple[Table, Table], name: str, text: str) -> bool:
     return any(view_probes.word(c.own_name).search(text) for c in own if c is not None)
 
 
-def _groups(
+def groups(
     rows: Sequence[tuple[Any, ...]],
     values: Sequence[Sequence[Any]],
     keys: Sequence[int],
     target: tuple[int, ...],
     pair: tuple[Decimal, Decimal],
-    counter: _Counter,
+    counter: Counter,
     kept: frozenset[int] | set[int] = frozenset(),
     given: Sequence[tuple[Any, ...]] | None = None,
 ) -> list[tuple[Rows, bool]]:
@@ -292,7 +324,11 @@ def _groups(
                     return made
                 group.append(
                     tuple(
-                        free[k].pop(0) if k in keys else amount if k in target else v
+                        free[k].pop(0)
+                        if k in keys
+                        else _amount(amount, target, k)
+                        if k in target
+                        else v
                         for k, v in enumerate(template)
                     )
                 )
@@ -306,14 +342,14 @@ def _spare(spare: list[Any], value: Any, n: int, used: set[Any]) -> Any:
     return spare.pop(0) if spare else view_copies.unheld(value, n, used)
 
 
-def _linked(
+def link_rows(
     rows: list[Rows],
     fits: Sequence[Sequence[Sequence[Any]]],
     keys: Keys,
     b: int,
     group: Rows,
     fresh: bool,
-    counter: _Counter,
+    counter: Counter,
     meet: Callable[[int, tuple[Any, ...]], tuple[Any, ...]] | None = None,
 ) -> Rows:
     """``group`` (rows of base ``b``) naming, by each foreign key to another base, a parent row
@@ -327,7 +363,7 @@ def _linked(
             continue
         named = tuple(linked[0][i] for i in ref.at)
         like = next((p for p in parents if tuple(p[i] for i in ref.to) == named), parents[0])
-        # One number for the whole copy, as for its group (``_Counter``).
+        # One number for the whole copy, as for its group (``Counter``).
         numbers = repeat(counter.next())
         made = view_copies.copied(rows, fits, keys, ref.parent, like, ref.to, numbers, fresh)
         if made is None:

@@ -9,10 +9,13 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from twinschema.evaluate.json_lists import JsonList
+
+if TYPE_CHECKING:
+    from twinschema.evaluate.view_runs import Answer
 from twinschema.records.dialects import SQLITE
 
 # A day written with or without zero padding ('2026-12-4', which PostgreSQL's date reads).
@@ -168,3 +171,13 @@ def shown(value: Any) -> str:
 def logical(value: Any) -> str:
     """A base row's value as a witness says it: a boolean as false or true."""
     return str(value).lower() if isinstance(value, bool) else shown(value)
+
+
+def parted(left: Answer, right: Answer) -> bool:
+    """True when the two answers differ: one side fails reading the view, or their rows,
+    as an application receives them, differ as multisets (a moment against the text that
+    names it is one value: ``view_values.answered``)."""
+    if (left.failed is None) != (right.failed is None):
+        return True
+    read = answered(left.rows, right.rows)  # column by column (stranger79 002)
+    return read[0] != read[1]
