@@ -109,8 +109,9 @@ def test_a_join_written_alike_stays_in_sync(loader: Loader) -> None:
 
 @pytest.mark.parametrize("generated_on", DIALECTS)
 def test_a_view_over_a_generated_column_is_a_warning(loader: Loader, generated_on: str) -> None:
-    """The scratch copies do not compute generated columns: a view whose table has one (on
-    either side) is not run, and says so as a warning naming the view, never "in sync"."""
+    """A column generated on one side only (the other side's rows would give it a value the
+    copies do not): a view reading it is not run, and says so as a warning naming the view and
+    the column, never "in sync" (generated on both: ``test_view_generated.py``)."""
     plain = {"sqlite": "INTEGER", "postgresql": "integer"}
     made = {
         "sqlite": "INTEGER GENERATED ALWAYS AS (x * 2) STORED",

@@ -221,7 +221,7 @@ def _unrun(
     fails on some rows only is compared (``answers`` tells which)."""
     for plan, answer in zip(pair.plans, taken, strict=True):
         if answer.setup is not None:  # the source's own function, type or table: not copied
-            return view_runs.not_copied(plan.dialect, "", answer.setup)
+            return view_runs.not_copied(plan, "", answer.setup)
     if all(a.failed is None for a in taken):
         return None
     empty = _answers(pair, [[] for _ in rows], backends)  # fails on every row, or on some?
@@ -229,7 +229,7 @@ def _unrun(
         return "the scratch databases failed with no row"
     for plan, answer in zip(pair.plans, empty, strict=True):
         if answer.failed is not None:  # a table or function the scratch copy lacks
-            return view_runs.not_copied(plan.dialect, " with no row in them", answer.failed)
+            return view_runs.not_copied(plan, " with no row in them", answer.failed)
     return None
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from twinschema.evaluate import view_equated, view_probes, view_runs, view_values
+from twinschema.evaluate import view_equated, view_generated, view_probes, view_runs, view_values
 from twinschema.evaluate.backends import Backend
 from twinschema.evaluate.statements import probe_column, type_sql
 from twinschema.evaluate.view_runs import Base, quoted
@@ -133,7 +133,7 @@ def checked(
     if not extra and not solved:
         return list(rows)
     tried = [*rows, *extra, *solved]
-    bases = [view_runs.base_of(t, columns) for t in tables]
+    bases = [view_runs.base_of(t, columns, view_generated.checked(t)) for t in tables]
     answers = []
     for side, schema in enumerate(schemas):
         plan = replace(view_runs.plan_of(schema, [bases[side]], [], ""), select="SELECT 1")
@@ -179,7 +179,7 @@ def _checked_pairs(tables: tuple[Table, Table], columns: Sequence[str]) -> list[
             if (c := table.column(name)) is not None
         ]
         for check in table.checks:
-            said = check.raw or check.expression
+            said = view_generated.check_reads(table, check.raw or check.expression)
             reading = [j for j, word in words if word.search(said)]
             for n, j in enumerate(reading):
                 for k in reading[n + 1 :]:

@@ -12,6 +12,7 @@ from typing import Any
 from twinschema.evaluate import (
     view_clock,
     view_fits,
+    view_generated,
     view_keys,
     view_landings,
     view_met_children,
@@ -70,16 +71,18 @@ def pair_of(
         lt, rt = left.tables.get(table), right.tables.get(table)
         if lt is None or rt is None:
             return f"table {table} is on one side only"
-        # A generated column is left out of the copies (they do not compute it): only a view
-        # reading one cannot be run (stranger76 007: a view not reading it was refused).
+        # A generated column rows never give: the copies compute it with each side's own
+        # expression where the views read one (stranger94b 005), and leave it out where they
+        # read none (stranger76 007: a view not reading it was refused for it).
         made = [c for c in (*lt.columns, *rt.columns) if c.generated is not None]
-        read_made = [c.own_name for c in made if star or view_reads.word(c.own_name).search(texts)]
-        if read_made:
-            return (
-                f"it reads {table}.{read_made[0]}, a generated column (the scratch copies of "
-                "the tables do not compute it)"
-            )
         computed = {c.name for c in made}
+        read_made = [c for c in made if star or view_reads.word(c.own_name).search(texts)]
+        half = next((c for c in read_made if not view_generated.both(lt, rt, c.name)), None)
+        if half is not None:  # the other side's rows would give it, or hold none
+            return (
+                f"it reads {table}.{half.own_name}, a generated column on one side only (the "
+                "scratch copies' rows give the other side's column no value)"
+            )
         # A column of one side only has no value on the other: a view reading it is not run.
         alone = [
             c.own_name
@@ -89,20 +92,24 @@ def pair_of(
         ]
         if alone:
             return f"it reads {table}.{alone[0]}, a column on one side only"
+        computes = [bool(read_made) or view_generated.checked(t) for t in (lt, rt)]
         columns = [
             c.name for c in lt.columns if rt.column(c.name) is not None and c.name not in computed
         ]
         pairs.append((lt, rt))
         given.append(columns)
-        bases[0].append(view_runs.base_of(lt, columns))
-        bases[1].append(view_runs.base_of(rt, columns))
+        bases[0].append(view_runs.base_of(lt, columns, computes[0]))
+        bases[1].append(view_runs.base_of(rt, columns, computes[1]))
         own = [c.own_name for c in lt.columns if c.name in columns]
         names = own if own == [rt.column(c).own_name for c in columns] else columns  # type: ignore[union-attr]
         shown.append((lt.physical or table, tuple(names)))
+        # A column a generated column the views read reads is read too (its probe values
+        # vary: y = x * 2 against x * 3 part on x = 1, not on the one value of an unread x).
+        seen = f"{texts} {view_generated.expressions(read_made)}"
         read = tuple(
             star
             or any(
-                view_reads.word(c.own_name).search(texts) for c in (lt.column(n), rt.column(n)) if c
+                view_reads.word(c.own_name).search(seen) for c in (lt.column(n), rt.column(n)) if c
             )
             for n in columns
         )
@@ -129,6 +136,8 @@ def pair_of(
         own_keys = view_probes.keys_of(lt, rt, columns)
         named = view_probes.literals(texts)[1]  # a moment near now meets them (view_near)
         made_rows = view_probes.crossed(fits, own_keys, read, named)
+        inputs = view_generated.unnamed_inputs(lt, columns, read_made, texts)
+        made_rows = view_generated.spread(made_rows, fits, own_keys, inputs)
         pair = (lt, rt)  # rows a CHECK over two columns takes too
         made_rows = view_fits.checked(
             schemas, pair, columns, fits, made_rows, own_keys, read, backends, views

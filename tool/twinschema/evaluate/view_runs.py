@@ -42,6 +42,9 @@ class Base:
     columns: tuple[tuple[str, ColumnType], ...]
     create: str
     all_columns: tuple[tuple[str, ColumnType], ...] = ()  # every stored column of the table
+    # The generated columns it computes with its side's own expression (own names; none
+    # where the views read none: a copy need not make one it cannot, stranger76 007).
+    computed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,26 +80,36 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def base_of(table: Table, columns: Sequence[str]) -> Base:
-    """Table ``table`` as a run makes it, rows giving ``columns`` (logical names). A column
-    rows do not give (on this side only) is made nullable: NOT NULL there refused every probe
-    row, and a view over the table was "the same rows" on the other tables' rows alone
-    (stranger94b 007: rooms.out_of_order added on the device only lost tonight_occupancy's
-    witness); no view run reads it (``view_pair``)."""
+def base_of(table: Table, columns: Sequence[str], computed: bool = False) -> Base:
+    """Table ``table`` as a run makes it, rows giving ``columns`` (logical names); with
+    ``computed`` its generated columns too, each with its side's own expression as the
+    catalog holds it (SQLite's table SQL, PostgreSQL's pg_get_expr) and its own storage, so
+    that a view reading one reads what the database computes (stranger94b 005: SQLite's
+    ``CAST(julianday(check_out) - julianday(check_in) AS INTEGER)`` VIRTUAL against
+    PostgreSQL's ``check_out - check_in`` STORED). A column rows do not give (on this side
+    only) is made nullable: NOT NULL there refused every probe row, and a view over the table
+    was "the same rows" on the other tables' rows alone (stranger94b 007: rooms.out_of_order
+    added on the device only lost tonight_occupancy's witness); no view run reads it
+    (``view_pair``)."""
     given = [table.column(c) for c in columns]
-    parts, every = [], []
+    parts, every, made = [], [], []
     for col in table.columns:
-        if col.generated is not None:
+        if col.generated is not None and not computed:
             continue
         own, ctype = probe_column(col)
         every.append((own, ctype))
-        null = col.nullable or col.name not in columns
-        parts.append(f"{quoted(own)} {type_sql(ctype)}" + ("" if null else " NOT NULL"))
+        generated = ""
+        if col.generated is not None:
+            expression = col.generated.raw or col.generated.expression
+            generated = f" GENERATED ALWAYS AS ({expression}) {col.generated.storage.upper()}"
+            made.append(own)
+        null = col.nullable or (col.generated is None and col.name not in columns)
+        parts.append(f"{quoted(own)} {type_sql(ctype)}{generated}" + ("" if null else " NOT NULL"))
     parts += [f"CHECK ({c.raw or c.expression})" for c in table.checks]
     name = table.physical or table.name
     create = f"CREATE TABLE {quoted(name)} ({', '.join(parts)})"
     own_columns = tuple(probe_column(c) for c in given if c is not None)
-    return Base(name, own_columns, create, tuple(every))
+    return Base(name, own_columns, create, tuple(every), tuple(made))
 
 
 def view_statement(dialect: str, view: SchemaObject) -> str:
@@ -274,12 +287,16 @@ def _postgresql(
         _rollback(backend)
 
 
-def not_copied(dialect: str, when: str, error: str) -> str:
-    """Why a view could not be run on ``dialect``'s scratch copy: the copies hold its tables'
+def not_copied(plan: Plan, when: str, error: str) -> str:
+    """Why a view could not be run on ``plan``'s scratch copy: the copies hold its tables'
     columns, types and CHECKs only (stranger76 007: Sakila's film_list "function
-    group_concat(text) does not exist" read as if the source lacked the aggregate it makes)."""
+    group_concat(text) does not exist" read as if the source lacked the aggregate it makes),
+    and the generated columns the views read, each with its own expression (named: one that
+    calls a function of the source's cannot be copied)."""
+    made = [f"{b.name}.{c}" for b in plan.bases for c in b.computed]
+    also = f" and the generated columns it reads ({', '.join(made)}) with their own expressions"
     return (
-        f"it fails on the {DIALECT_NAMES[dialect]} scratch copy of its tables{when}; the "
-        "copies hold the tables' columns, types and CHECKs, not the source's own functions, "
-        f"aggregates, extensions or virtual tables: {error}"
+        f"it fails on the {DIALECT_NAMES[plan.dialect]} scratch copy of its tables{when}; the "
+        f"copies hold the tables' columns, types and CHECKs{also if made else ''}, not the "
+        f"source's own functions, aggregates, extensions or virtual tables: {error}"
     )
