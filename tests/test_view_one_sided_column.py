@@ -98,9 +98,10 @@ def test_a_view_reading_a_column_of_one_side_only_is_not_compared(
 
 def test_an_allowance_of_a_view_not_compared_is_not_stale(tmp_path: Path, pg_url: str) -> None:
     """doubled reads a column generated on SQLite only (a plain column on the server: the
-    scratch copies' rows give it no value there, fix95e): its answers are not compared, so its allowance, pinned to both unchanged definitions, is not judged this
-    time, not "stale ... remove this allowance" (it was on main). Near miss: the SQLite view
-    changed (floor >= 1) no longer matches its pin: that allowance is stale."""
+    scratch copies' rows give it no value there, fix95e): its answers are not compared, so its
+    allowance, pinned to both unchanged definitions, is not judged this time, not "stale ...
+    remove this allowance" (it was on main). Near miss: the SQLite view changed (floor >= 1) no
+    longer matches its pin: that allowance is stale."""
     found = _diff(tmp_path, pg_url, "", "", domain=True)
     assert _view_warning(found, "doubled")
     stale = [d for d in found["differences"] if d["kind"] == "stale_allowance"]
