@@ -98,3 +98,29 @@ def test_a_localtime_that_moves_no_second_is_the_same_rows(loader: Loader) -> No
         loader, TABLES["sqlite"].format(pin=PIN) + sqlite, TABLES["postgresql"] + postgresql
     )
     assert views == [] and any("view answers: the same rows" in s for s in said), said
+
+
+def test_utc_leaves_a_time_written_with_its_offset_as_it_is(loader: Loader) -> None:
+    """recheck94: 'utc' moves a time written without its zone and leaves one written with its
+    offset or Z (real SQLite in Europe/Paris below); shifting both, a column held to '+00:00'
+    was a difference "as on a device at UTC+01:00" whose witness SQLite does not return. What
+    is left is the hour-24 spelling, which parts them on any device. Near miss: the column
+    unpinned is a difference on a device off UTC (``VIEWS["utc-modifier"]``, above)."""
+    held = " CHECK (starts_at LIKE '%+00:00' AND datetime(starts_at) IS NOT NULL)"
+    sqlite = "CREATE VIEW v AS SELECT id, datetime(starts_at, 'utc') AS at FROM events;"
+    postgresql = (
+        "CREATE VIEW v AS SELECT id, to_char(starts_at AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD HH24:MI:SS') AS at FROM events;"
+    )
+    views, said = view_verdicts(
+        loader, TABLES["sqlite"].format(pin=held) + sqlite, TABLES["postgresql"] + postgresql
+    )
+    assert len(views) == 1 and "24:00:00" in views[0], (views, said)
+    assert "as on a device at" not in views[0], views
+    with process_zone("Europe/Paris"):
+        db = sqlite3.connect(":memory:")
+        got = db.execute(
+            "SELECT datetime('2024-01-01T00:00:00+00:00', 'utc'), "
+            "datetime('2024-01-01 00:00:00', 'utc')"
+        ).fetchone()
+    assert got == ("2024-01-01 00:00:00", "2023-12-31 23:00:00")

@@ -51,17 +51,77 @@ def reads_device_zone(schema: Schema, name: str) -> bool:
 
 def moved(schema: Schema, minutes: int) -> Schema:
     """SQLite ``schema`` with each view's 'localtime' written as ``minutes`` added and each
-    'utc' as them taken away: its views as a device that many minutes east of UTC runs them."""
+    'utc' as them taken away from a time written without its zone: its views as a device that
+    many minutes east of UTC runs them. 'utc' leaves a time written with its offset or Z as it
+    is (SQLite 3.40: ``datetime('2024-01-01T00:00:00+00:00', 'utc')`` is '2024-01-01 00:00:00' on
+    a device in Paris, ``datetime('2024-01-01 00:00:00', 'utc')`` '2023-12-31 23:00:00';
+    recheck94: shifted always, a column held to '+00:00' was a false difference)."""
 
     def shifted(text: str) -> str:
         text = _LOCALTIME.sub(lambda m: f",{m.group(1)}'{minutes:+d} minutes'", text)
-        return _UTC.sub(lambda m: f",{m.group(1)}'{-minutes:+d} minutes'", text)
+        return _utc_shifted(text, -minutes)
 
     objects = tuple(
         dataclasses.replace(o, raw=shifted(o.raw)) if o.kind == OBJECT_VIEW else o
         for o in schema.objects
     )
     return dataclasses.replace(schema, objects=objects)
+
+
+def _utc_shifted(text: str, minutes: int) -> str:
+    """``text`` with each 'utc' modifier written as ``minutes`` added where the time its call
+    reads (the first argument; strftime's second) has no zone suffix, and as no move where it
+    has one. A call whose time argument cannot be read keeps the plain shift."""
+    out, start = [], 0
+    for m in _UTC.finditer(text):
+        value = _time_argument(text, m.start())
+        shift = f"'{minutes:+d} minutes'"
+        if value is not None:
+            shift = (
+                f"CASE WHEN ({value}) GLOB '*[+-][0-9][0-9]:[0-9][0-9]' OR ({value}) GLOB '*[Zz]' "
+                f"THEN '+0 minutes' ELSE {shift} END"
+            )
+        out += [text[start : m.start()], f",{m.group(1)}{shift}"]
+        start = m.end()
+    return "".join(out) + text[start:]
+
+
+def _time_argument(text: str, comma: int) -> str | None:
+    """The time argument of the call whose argument list holds the comma at ``comma`` (its
+    first argument, strftime's second), or None where the text does not read as one call."""
+    depth, i, quote = 0, comma - 1, None
+    while i >= 0:  # back to the call's opening parenthesis, skipping quoted text
+        c = text[i]
+        if quote:
+            quote = None if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == ")":
+            depth += 1
+        elif c == "(":
+            if depth == 0:
+                break
+            depth -= 1
+        i -= 1
+    if i < 0:
+        return None
+    args, depth, quote, begin = [], 0, None, i + 1
+    for j in range(i + 1, comma + 1):
+        c = text[j]
+        if quote:
+            quote = None if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "," and depth == 0:
+            args.append(text[begin:j].strip())
+            begin = j + 1
+    name = re.search(r"(\w+)\s*$", text[:i])
+    index = 1 if name and name.group(1).lower() == "strftime" else 0
+    return args[index] if len(args) > index and args[index] else None
 
 
 def compare(
