@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from twinschema.evaluate import view_reads
@@ -89,39 +90,39 @@ def _utc_shifted(text: str, minutes: int) -> str:
 def _time_argument(text: str, comma: int) -> str | None:
     """The time argument of the call whose argument list holds the comma at ``comma`` (its
     first argument, strftime's second), or None where the text does not read as one call."""
-    depth, i, quote = 0, comma - 1, None
-    while i >= 0:  # back to the call's opening parenthesis, skipping quoted text
-        c = text[i]
-        if quote:
-            quote = None if c == quote else quote
-        elif c in "'\"":
-            quote = c
-        elif c == ")":
-            depth += 1
-        elif c == "(":
-            if depth == 0:
-                break
-            depth -= 1
-        i -= 1
-    if i < 0:
+    opens: list[int] = []
+    for k, c in _unquoted(text, 0, comma):
+        if c == "(":
+            opens.append(k)
+        elif c == ")" and opens:
+            opens.pop()
+    if not opens:
         return None
-    args, depth, quote, begin = [], 0, None, i + 1
-    for j in range(i + 1, comma + 1):
-        c = text[j]
-        if quote:
-            quote = None if c == quote else quote
-        elif c in "'\"":
-            quote = c
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
+    start = opens[-1]
+    args, depth, begin = [], 0, start + 1
+    for k, c in _unquoted(text, start + 1, comma + 1):
+        if c in "()":
+            depth += 1 if c == "(" else -1
         elif c == "," and depth == 0:
-            args.append(text[begin:j].strip())
-            begin = j + 1
-    name = re.search(r"(\w+)\s*$", text[:i])
+            args.append(text[begin:k].strip())
+            begin = k + 1
+    name = re.search(r"(\w+)\s*$", text[:start])
     index = 1 if name and name.group(1).lower() == "strftime" else 0
     return args[index] if len(args) > index and args[index] else None
+
+
+def _unquoted(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """Each character of ``text[start:end]`` outside a quoted string or name, with its index
+    (``start`` is outside one)."""
+    quote = None
+    for k in range(start, end):
+        c = text[k]
+        if quote:
+            quote = None if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        else:
+            yield k, c
 
 
 def compare(
